@@ -1,0 +1,1 @@
+"""pydantic models only – no I/O. Every model forbids unknown keys."""
