@@ -179,7 +179,7 @@ class GridFactor(Strict):
     value: float = Field(gt=0)
     unit: Literal["t CO2/MWh"]
     source: str = Field(min_length=3)
-    note: str = ""
+    note: str | None = None
 
 
 class FuelFactor(Strict):
@@ -209,7 +209,7 @@ class OtherFactor(Strict):
     value: float = Field(gt=0)
     unit: str
     source: str = Field(min_length=3)
-    note: str = ""
+    note: str | None = None
 
 
 class GwpRow(Strict):

@@ -1,0 +1,145 @@
+"""Small pieces shared by the accounting modules: rounding, notes, and a per-knowledge-base index.
+
+The index turns the knowledge tables into dictionaries once per knowledge base, so that the
+analysis of one park does only dictionary look-ups (a regulator batch screens 22,000 parks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from advisor.units import UnitError, find_unit, unit_error
+
+UNASSIGNED = "(unassigned)"   # process or owner of an energy row that names none; not a valid slug, so no clash
+INFRASTRUCTURE = "infrastructure"
+# An inventory that covers less than this share of the reported park total (or more than its inverse) is flagged.
+# Our default from the design brief; move it to knowledge/analysis.yaml when that schema gains the field.
+COVERAGE_MIN = 0.8
+
+
+def r(x: float | None, digits: int = 4) -> float | None:
+    """x rounded for output (amounts: 4 decimals); None stays None; -0.0 becomes 0.0."""
+    if x is None:
+        return None
+    y = round(x, digits)
+    return y + 0.0 if y == 0 else y
+
+
+def rs(x: float | None) -> float | None:
+    """A share or change rounded to 6 decimals."""
+    return r(x, 6)
+
+
+def calc_share(part: float, whole: float) -> float | None:
+    """share = part / whole; None when the whole is zero (a share of nothing is unknown, not 0)."""
+    if not whole:
+        return None
+    return part / whole
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A warning or note in English and Chinese; `id` is a stable kebab-case code."""
+
+    id: str
+    en: str
+    zh: str
+
+
+def texts(notes: list[Note]) -> tuple[list[str], list[str]]:
+    """(English texts, Chinese texts) in the same order, duplicates removed."""
+    seen: set[str] = set()
+    en: list[str] = []
+    zh: list[str] = []
+    for n in notes:
+        if n.en in seen:
+            continue
+        seen.add(n.en)
+        en.append(n.en)
+        zh.append(n.zh)
+    return en, zh
+
+
+_RATE = re.compile(r"^\s*(?P<num>[^/]+?)\s*/\s*(?P<den>.+?)\s*$")
+_GAS = re.compile(r"^(?P<unit>.*?)\s*(?P<gas>CO2e|CO2|CO₂e|CO₂)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A rate unit such as 't CO2/10^4 Nm3', 'tce/t' or 'GJ/t': value × per_base = numerator base per denominator base."""
+
+    text: str
+    per_base: float          # multiply the factor value by this to get (numerator base) per (denominator base)
+    numerator: str           # base unit of the numerator: t (of a gas), tce, GJ …
+    gas: str | None          # CO2 or CO2e when the numerator is a gas mass
+    dimension: str           # dimension of the denominator: mass, volume, electricity, energy, steam …
+    base: str                # base unit of the denominator
+
+
+class KbIndex:
+    """Dictionaries over one knowledge base, built once and reused for every park."""
+
+    def __init__(self, kb) -> None:
+        self.kb = kb
+        self.fuel = {(f.fuel, f.set): f for f in kb.fuel_factors}
+        grid: dict[tuple[str, str], list] = {}
+        for g in kb.grid_factors:
+            grid.setdefault((g.series, g.region), []).append(g)
+        self.grid = {k: sorted(v, key=lambda g: g.year) for k, v in grid.items()}
+        self.provinces = dict(kb.provinces)
+        self.provinces_loose: dict[str, object] = {}
+        for p in kb.provinces.values():
+            self.provinces_loose[p.name_en.lower()] = p
+            self.provinces_loose[p.name_zh[:2]] = p   # the first two characters are unique among provinces
+        self._rates: dict[str, Rate] = {}
+        self.total_control = list(kb.decoupling.total_control_pollutants) if kb.decoupling else []
+
+    def rate(self, text: str) -> Rate:
+        """The factor unit parsed; raises UnitError naming the unit when it cannot be read."""
+        hit = self._rates.get(text)
+        if hit is not None:
+            return hit
+        m = _RATE.match(text or "")
+        if not m:
+            raise UnitError(f"factor unit '{text}' is not of the form 'NUMERATOR/DENOMINATOR' "
+                            "(write e.g. 't CO2/t', 't CO2/10^4 Nm3', 't CO2/MWh', 'tce/t')")
+        num, den = m.group("num"), m.group("den")
+        gas = None
+        g = _GAS.match(num)
+        if g:
+            gas = "CO2e" if g.group("gas").lower().endswith("e") else "CO2"
+            num = g.group("unit") or "t"
+        num_unit = find_unit(num, self.kb)
+        if num_unit is None or (gas and num_unit.dimension != "mass"):
+            raise UnitError(f"factor unit '{text}': numerator '{num}' is not a known unit "
+                            "(write e.g. 't CO2/t', 'kg CO2/kWh', 'tce/t', 'GJ/t')")
+        den_unit = find_unit(den, self.kb)
+        if den_unit is None:
+            raise UnitError(f"factor unit '{text}': {unit_error(den, self.kb)}")
+        rate = Rate(text, num_unit.to_base / den_unit.to_base, num_unit.base, gas, den_unit.dimension, den_unit.base)
+        self._rates[text] = rate
+        return rate
+
+    def province(self, name: str | None):
+        """The province row for '浙江省', '浙江' or 'Zhejiang'; None when unknown."""
+        if not name:
+            return None
+        name = name.strip()
+        return (self.provinces.get(name) or self.provinces_loose.get(name.lower())
+                or self.provinces_loose.get(name[:2]))
+
+    def other(self, item: str):
+        return self.kb.other_factors.get(item)
+
+
+_INDEXES: dict[int, KbIndex] = {}
+
+
+def kb_index(kb) -> KbIndex:
+    """The index of this knowledge base (cached by identity)."""
+    ix = _INDEXES.get(id(kb))
+    if ix is None or ix.kb is not kb:
+        ix = KbIndex(kb)
+        _INDEXES[id(kb)] = ix
+    return ix

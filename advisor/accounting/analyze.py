@@ -1,0 +1,92 @@
+"""The status analysis of one park (guideline ch. 5 and 6) as the CONTRACT §3 dictionary.
+
+analyze_profile is pure: a validated Profile and the knowledge base in, a JSON-serialisable dict out
+(deterministic order, rounded numbers). An unknown unit raises advisor.units.UnitError (the caller
+turns it into a located message); missing data become `gaps`, never exceptions.
+"""
+
+from __future__ import annotations
+
+from advisor.accounting._common import Note, kb_index, texts
+from advisor.accounting.carbon import calc_carbon
+from advisor.accounting.decoupling import calc_decoupling, check_period
+from advisor.accounting.energy import (calc_energy_balance, calc_energy_lines, calc_energy_summary, calc_exports,
+                                       steam_conversion)
+from advisor.accounting.fused import calc_fused, calc_same_source, calc_trade_offs
+from advisor.accounting.gaps import find_gaps
+from advisor.accounting.materials import calc_materials
+from advisor.accounting.pollutants import calc_pollutants
+
+SCHEMA_VERSION = 1
+
+
+def analyze_profile(profile, kb, period: tuple[int, int] | None = None) -> dict:
+    """Energy, materials, carbon, pollutants, same-source processes, trade-offs and decoupling of one park.
+
+    period: (Y1, Y2) restricts decoupling to that period; by default the whole span and each pair of years.
+    """
+    period = check_period(period)
+    ix = kb_index(kb)
+    notes: list[Note] = []
+    steam = steam_conversion(profile, kb)
+    lines = calc_energy_lines(profile, kb, ix, steam, notes)
+    exports = calc_exports(profile, kb, ix, steam)
+    energy = calc_energy_summary(lines, exports, steam, ix)
+    energy["balance"] = calc_energy_balance(lines)
+    carbon = calc_carbon(profile, kb, ix, lines, exports, notes)
+    pollutants = calc_pollutants(profile, kb, notes)
+    fused = calc_fused(profile, kb, carbon, pollutants, energy, notes)
+    same_source = calc_same_source(fused["groups"], kb)
+    trade_offs, other_controls = calc_trade_offs(carbon)
+    fused["other_controls"] = other_controls
+    del carbon["controls"]   # shown once, as trade_offs
+    decoupling = calc_decoupling(profile, kb, period)
+    materials = calc_materials(profile, kb)
+    gaps = find_gaps(profile, kb, energy, carbon, decoupling, trade_offs, {n.id for n in notes})
+    warnings_en, warnings_zh = texts(notes)
+    labels = _labels(kb, profile, pollutants)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "park": {"id": profile.park.id, "name": profile.park.name, "base_year": profile.park.base_year,
+                 "province": profile.park.province},
+        "carbon": carbon,
+        "pollutants": pollutants,
+        "same_source": same_source,
+        "decoupling": decoupling,
+        "energy": energy,
+        "materials": materials,
+        "fused": fused,
+        "trade_offs": trade_offs,
+        "gaps": gaps,
+        "warnings": warnings_en,
+        "warnings_zh": warnings_zh,
+        "labels": labels,
+        "settings": {
+            "gwp": profile.accounting.gwp,
+            "fuel_factors": profile.accounting.fuel_factors,
+            "grid": carbon["grid"],
+            "steam": {"gj_per_t": steam.gj_per_t, "source": steam.source, "rows_converted": steam.rows},
+            "standard_coal": energy["method"]["standard_coal"],
+            "include_scope3": profile.accounting.include_scope3,
+            "period": list(period) if period else None,
+        },
+    }
+
+
+def _text(t) -> dict:
+    return {"zh": t.zh, "en": t.en}
+
+
+def _labels(kb, profile, pollutants: dict) -> dict:
+    """Chinese and English names of the ids that appear in the result, for views and reports."""
+    d = kb.decoupling
+    states = {name: {s.id: _text(s.name) for s in group}
+              for name, group in (("tapio", d.tapio), ("trend", d.trend), ("synergy", d.synergy))}
+    cats = {p.category for p in profile.processes or []}
+    carriers = {e.carrier for e in profile.energy or []} | {e.carrier for e in profile.exports or []}
+    return {
+        "states": states,
+        "categories": {c: _text(kb.process_categories[c].name) for c in sorted(cats) if c in kb.process_categories},
+        "carriers": {c: _text(kb.carriers[c].name) for c in sorted(carriers) if c in kb.carriers},
+        "pollutants": {p: _text(kb.pollutants[p].name) for p in pollutants if p in kb.pollutants},
+    }

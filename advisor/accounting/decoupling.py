@@ -1,0 +1,293 @@
+"""Decoupling of pollutants and carbon from the economy (guideline 6.4, Appendix C; Tapio 2005).
+
+For each substance X against the economy E over a period from year 0 to year 1:
+change ΔX/X0, Tapio elasticity e = (ΔX/X0)/(ΔE/E0), its Tapio state, and the trend `state`.
+
+Boundary handling (decided here, thresholds from knowledge/decoupling.yaml):
+- e is rounded to 9 decimals before it is classified, so 0.08/0.10 counts as exactly 0.8.
+- ΔE = 0 (or E0 = 0): e is undefined → elasticity and tapio are null, with the reason.
+- E up: ΔX < 0 → strong_decoupling; 0 ≤ e < lower (ΔX = 0 gives e = 0) → weak_decoupling;
+  lower ≤ e ≤ upper (both ends included: e = 0.8 and e = 1.2 are expansive_coupling) → expansive_coupling;
+  e > upper → expansive_negative_decoupling.
+- E down: ΔX > 0 → strong_negative_decoupling; 0 ≤ e < lower (ΔX = 0 included) → weak_negative_decoupling;
+  lower ≤ e ≤ upper → recessive_coupling; e > upper → recessive_decoupling.
+- trend state: |ΔE/E0| < indeterminate_change → indeterminate; ΔE < 0 → shrinking; |ΔX/X0| < indeterminate_change
+  → indeterminate; ΔX < 0 → absolute; ΔX/X0 < ΔE/E0 → relative; otherwise none.
+- pollutant_state is the weakest state of the basis pollutants (total-control pollutants present plus the park's
+  characteristic pollutants present), ordered none < indeterminate < relative < absolute (a trend too small to
+  call cannot vouch for decoupling); shrinking when the economy shrank.
+- a boundary change in year y lies inside a period when from < y ≤ to.
+"""
+
+from __future__ import annotations
+
+from advisor.accounting._common import Note, rs
+from advisor.errors import UsageError, one_issue
+
+WEAKNESS = {"none": 0, "indeterminate": 1, "relative": 2, "absolute": 3}
+DECOUPLED = ("absolute", "relative")
+ELASTICITY_DIGITS = 9
+
+
+def calc_change(x0: float | None, x1: float | None) -> float | None:
+    """change = (X1 − X0) / X0; None when X0 is 0 or a value is missing."""
+    if x0 is None or x1 is None or x0 == 0:
+        return None
+    return (x1 - x0) / x0
+
+
+def calc_elasticity(dx: float | None, de: float | None) -> float | None:
+    """e = (ΔX/X0) / (ΔE/E0), rounded to 9 decimals; None when ΔE = 0 or a change is unknown (never divides by 0)."""
+    if dx is None or de is None or de == 0:
+        return None
+    return round(dx / de, ELASTICITY_DIGITS) + 0.0
+
+
+def calc_tapio_state(de: float | None, dx: float | None, e: float | None, lower: float, upper: float) -> str | None:
+    """Tapio's eight states from the signs of ΔE and ΔX and the elasticity e (see the module doc for boundaries)."""
+    if e is None or de is None or dx is None or de == 0:
+        return None
+    if de > 0:
+        if dx < 0:
+            return "strong_decoupling"
+        if e < lower:
+            return "weak_decoupling"
+        if e <= upper:
+            return "expansive_coupling"
+        return "expansive_negative_decoupling"
+    if dx > 0:
+        return "strong_negative_decoupling"
+    if e < lower:
+        return "weak_negative_decoupling"
+    if e <= upper:
+        return "recessive_coupling"
+    return "recessive_decoupling"
+
+
+def calc_trend_state(de: float | None, dx: float | None, threshold: float) -> str:
+    """absolute / relative / none / shrinking / indeterminate (see the module doc)."""
+    if de is None or abs(de) < threshold:
+        return "indeterminate"
+    if de < 0:
+        return "shrinking"
+    if dx is None or abs(dx) < threshold:
+        return "indeterminate"
+    if dx < 0:
+        return "absolute"
+    if dx < de:
+        return "relative"
+    return "none"
+
+
+def calc_weakest_state(states: dict[str, str]) -> tuple[str, list[str]]:
+    """The weakest trend state among several substances and the substances that have it."""
+    if not states:
+        return "indeterminate", []
+    if any(s == "shrinking" for s in states.values()):
+        return "shrinking", sorted(n for n, s in states.items() if s == "shrinking")
+    weakest = min(states.values(), key=lambda s: WEAKNESS[s])
+    return weakest, [n for n, s in states.items() if s == weakest]
+
+
+def calc_synergy(pollutant_state: str, carbon_state: str) -> str:
+    """synergistic_absolute / synergistic_relative / pollution_only / carbon_only / coupled / indeterminate."""
+    if pollutant_state not in WEAKNESS or carbon_state not in WEAKNESS:
+        return "indeterminate"
+    if "indeterminate" in (pollutant_state, carbon_state):
+        return "indeterminate"
+    pol, car = pollutant_state in DECOUPLED, carbon_state in DECOUPLED
+    if pollutant_state == carbon_state == "absolute":
+        return "synergistic_absolute"
+    if pol and car:
+        return "synergistic_relative"
+    if pol:
+        return "pollution_only"
+    if car:
+        return "carbon_only"
+    return "coupled"
+
+
+def _ranges(years: list[int]) -> str:
+    """[2019, 2020, 2021, 2024] → '2019–2021, 2024'."""
+    out = []
+    start = prev = None
+    for y in sorted(years):
+        if start is None:
+            start = prev = y
+        elif y == prev + 1:
+            prev = y
+        else:
+            out.append(f"{start}–{prev}" if prev != start else str(start))
+            start = prev = y
+    if start is not None:
+        out.append(f"{start}–{prev}" if prev != start else str(start))
+    return ", ".join(out)
+
+
+def plan_periods(economy: dict[int, float], series: dict[str, dict[int, float]]) -> list[tuple[int, int, str]]:
+    """The whole span (first to last year with the economy and some substance), then each consecutive pair."""
+    years = sorted(set(economy) & {y for s in series.values() for y in s})
+    if len(years) < 2:
+        return []
+    periods = [(years[0], years[-1], "span")]
+    periods += [(a, b, "pair") for a, b in zip(years, years[1:]) if (a, b) != (years[0], years[-1])]
+    return periods
+
+
+class _Settings:
+    __slots__ = ("lower", "upper", "threshold", "total_control", "characteristic", "constant_prices",
+                 "boundary_changes")
+
+    def __init__(self, profile, kb) -> None:
+        d = kb.decoupling
+        self.lower, self.upper, self.threshold = d.tapio_lower, d.tapio_upper, d.indeterminate_change
+        self.total_control = list(d.total_control_pollutants)
+        self.characteristic = list(profile.characteristic_pollutants or [])
+        eco = profile.economy
+        self.constant_prices = eco.constant_prices if eco is not None else None
+        self.boundary_changes = [(c.year, c.note) for c in profile.park.boundary_changes or []]
+
+
+def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: dict[str, dict[int, float]],
+                st: _Settings) -> dict:
+    """One period: economy change, per-substance change, elasticity, Tapio and trend states, the park's
+    pollutant_state, carbon_state and synergy, and the warnings that qualify them."""
+    warn: list[Note] = []
+    e0, e1 = economy.get(y0), economy.get(y1)
+    de = calc_change(e0, e1)
+    if e0 is None or e1 is None:
+        missing = [y for y, v in ((y0, e0), (y1, e1)) if v is None]
+        have = sorted(economy)
+        span = f"{have[0]}–{have[-1]}" if have else "none"
+        warn.append(Note("economy-year-missing",
+                         f"the economy has no value for {_ranges(missing)} (years with data: {span})",
+                         f"经济指标缺少 {_ranges(missing)} 年数值（已有年份：{span}）"))
+    elif e0 == 0:
+        warn.append(Note("economy-zero", f"the economy is 0 in {y0}: no change can be computed",
+                         f"{y0} 年经济指标为0，无法计算变化率"))
+    if st.constant_prices is not True:
+        stated = "not stated" if st.constant_prices is None else "false"
+        warn.append(Note("nominal-prices",
+                         f"the economy is not at constant prices (economy.constant_prices {stated}): nominal growth "
+                         "flatters decoupling",
+                         "经济指标未按可比价计算（economy.constant_prices 未设为 true）：名义增长会高估脱钩程度"))
+    for year, note in st.boundary_changes:
+        if y0 < year <= y1:
+            warn.append(Note("boundary-change",
+                             f"the park boundary changed in {year}{': ' + note if note else ''} – {y0} and {y1} are "
+                             "not comparable",
+                             f"园区边界在 {year} 年发生变化{('：' + note) if note else ''}，{y0} 与 {y1} 年数据不可比"))
+    interior = range(y0 + 1, y1)
+    gaps_econ = [y for y in interior if y not in economy]
+    if gaps_econ:
+        warn.append(Note("economy-years-missing", f"the economy has no value for {_ranges(gaps_econ)}",
+                         f"经济指标缺少 {_ranges(gaps_econ)} 年数值"))
+    substances: dict[str, dict] = {}
+    left_out: list[str] = []
+    gaps_sub: dict[str, list[int]] = {}
+    for name, values in series.items():
+        x0, x1 = values.get(y0), values.get(y1)
+        if x0 is None or x1 is None:
+            left_out.append(name)
+            continue
+        dx = calc_change(x0, x1)
+        e = calc_elasticity(dx, de)
+        entry = {"change": rs(dx), "elasticity": rs(e),
+                 "tapio": calc_tapio_state(de, dx, e, st.lower, st.upper),
+                 "state": calc_trend_state(de, dx, st.threshold),
+                 "from_value": x0, "to_value": x1}
+        if e is None:
+            if de == 0:
+                entry["elasticity_note"] = "the economy did not change (ΔE = 0): the elasticity is undefined"
+            elif dx is None:
+                entry["elasticity_note"] = f"{name} is 0 in {y0}: its change is undefined"
+            else:
+                entry["elasticity_note"] = "the economy's change is unknown"
+        substances[name] = entry
+        missing = [y for y in interior if y not in values]
+        if missing:
+            gaps_sub[_ranges(missing)] = gaps_sub.get(_ranges(missing), []) + [name]
+    for years, names in gaps_sub.items():
+        warn.append(Note("substance-years-missing", f"{', '.join(names)}: no values for {years}",
+                         f"{'、'.join(names)}：缺少 {years} 年数值"))
+    if left_out:
+        warn.append(Note("substance-endpoint-missing",
+                         f"{', '.join(left_out)}: no value for {y0} or {y1}; left out of this period",
+                         f"{'、'.join(left_out)}：缺少 {y0} 或 {y1} 年数值，本时段未纳入"))
+    basis = [p for p in st.total_control if p in substances]
+    basis += [p for p in st.characteristic if p in substances and p not in basis]
+    pol_state, weakest = calc_weakest_state({p: substances[p]["state"] for p in basis})
+    carbon_basis = "CO2e" if "CO2e" in substances else "CO2" if "CO2" in substances else None
+    carbon_state = substances[carbon_basis]["state"] if carbon_basis else "indeterminate"
+    if not basis:
+        warn.append(Note("no-pollutant-basis", "no total-control or characteristic pollutant has data for this "
+                         "period: pollutant_state is indeterminate",
+                         "本时段无总量控制或特征污染物数据：污染物脱钩状态无法判断"))
+    if carbon_basis is None:
+        warn.append(Note("no-carbon-basis", "neither CO2e nor CO2 has data for this period: carbon_state is "
+                         "indeterminate", "本时段无CO2e或CO2数据：碳排放脱钩状态无法判断"))
+    en = [n.en for n in warn]
+    zh = [n.zh for n in warn]
+    return {
+        "from": y0, "to": y1, "kind": kind,
+        "economy_change": rs(de),
+        "economy": {"from_value": e0, "to_value": e1},
+        "substances": substances,
+        "pollutant_state": pol_state,
+        "pollutant_state_basis": basis,
+        "pollutant_state_weakest": weakest,
+        "carbon_state": carbon_state,
+        "carbon_state_basis": carbon_basis,
+        "synergy": calc_synergy(pol_state, carbon_state),
+        "warnings": en,
+        "warnings_zh": zh,
+        "data_complete": not any(n.id in ("economy-year-missing", "economy-zero") for n in warn) and bool(substances),
+    }
+
+
+def _periods(economy: dict[int, float], series: dict[str, dict[int, float]], st: _Settings,
+             period: tuple[int, int] | None) -> list[dict]:
+    plan = [(period[0], period[1], "requested")] if period else plan_periods(economy, series)
+    return [calc_period(a, b, kind, economy, series, st) for a, b, kind in plan]
+
+
+def check_period(period) -> tuple[int, int] | None:
+    """(y1, y2) with y1 < y2, or a UsageError that says how to write it."""
+    if period is None:
+        return None
+    try:
+        y1, y2 = (int(y) for y in period)
+    except (TypeError, ValueError):
+        raise one_issue(UsageError, "--period", "", f"period {period!r} is not two years",
+                        "write it as Y1-Y2, e.g. 2018-2022") from None
+    if y1 >= y2:
+        raise one_issue(UsageError, "--period", "", f"period {y1}-{y2} does not run forward in time",
+                        "give the earlier year first, e.g. 2018-2022")
+    return y1, y2
+
+
+def calc_decoupling(profile, kb, period: tuple[int, int] | None = None) -> dict:
+    """The decoupling block of CONTRACT §3: indicator, periods (whole span first, then consecutive pairs – or only
+    the requested period), thresholds and by_industry where both economy and emissions exist per division."""
+    period = check_period(period)
+    eco = profile.economy
+    hist = profile.emissions_history
+    d = kb.decoupling
+    out = {
+        "indicator": eco.indicator if eco is not None else None,
+        "unit": eco.unit if eco is not None else None,
+        "constant_prices": eco.constant_prices if eco is not None else None,
+        "method": {"tapio_lower": d.tapio_lower, "tapio_upper": d.tapio_upper,
+                   "indeterminate_change": d.indeterminate_change,
+                   "total_control_pollutants": list(d.total_control_pollutants),
+                   "source": d.source},
+        "periods": [],
+        "by_industry": {},
+    }
+    if eco is None or hist is None:
+        return out
+    st = _Settings(profile, kb)
+    out["periods"] = _periods(eco.values, hist.series, st, period)
+    for code in sorted(set(eco.by_industry or {}) & set(hist.by_industry or {})):
+        out["by_industry"][code] = {"periods": _periods(eco.by_industry[code], hist.by_industry[code], st, period)}
+    return out

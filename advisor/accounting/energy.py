@@ -1,0 +1,294 @@
+"""Energy flow analysis (guideline ch. 5): every energy row in standard coal, and the park's energy balance.
+
+Standard coal (tce) uses calorific equivalents (当量值): fuels by their GB/T 2589 factor
+(knowledge/factors/fuel_factors.csv, tce_factor), electricity 0.1229 tce/MWh, heat 0.03412 tce/GJ
+(knowledge/factors/heat_and_other.csv). Steam given in t is converted to GJ with
+accounting.steam_gj_per_t, else the knowledge default (analysis.yaml), and the output says which.
+
+Electricity or steam generated on site from fossil fuels (origin onsite_fossil) is an internal
+conversion: its fuels are already counted, so it is shown in the balance but not added to total_tce.
+Feedstock (use: feedstock) counts in total energy use, as in Chinese energy statistics, but not in
+the fuel mix (coal_fuel_share). Exports are shown apart and never subtracted silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.accounting._common import (UNASSIGNED, KbIndex, Note, calc_share, r, rs)
+from advisor.units import UnitError, unit_of
+
+GAS_CARRIER_PREFIX = "natural_gas"   # natural_gas, natural_gas_gasfield
+RENEWABLE_ORIGINS = ("onsite_renewable", "green_purchase")
+
+
+@dataclass(slots=True)
+class EnergyLine:
+    """One energy row of the profile, converted."""
+
+    index: int
+    carrier: str
+    kind: str                 # fuel | electricity | heat
+    use: str                  # fuel | feedstock
+    origin: str | None        # as given
+    origin_used: str | None   # as treated (grid when electricity names none, purchased for heat)
+    process: str | None
+    owner: str
+    amount: float
+    unit: str
+    base_amount: float
+    base_unit: str
+    gj: float | None          # energy content, when known
+    t_steam: float | None     # steam given in t (before conversion to GJ)
+    tce: float | None
+    counted: bool             # part of total_tce
+    coal: bool
+    fossil: bool
+    fuel: str | None
+    row: object               # the profile row (factor, data_tier …)
+
+
+@dataclass(slots=True)
+class SteamConversion:
+    gj_per_t: float
+    source: str
+    rows: int = 0
+
+
+def calc_standard_coal(amount_base: float, tce_per_base: float) -> float:
+    """tce = amount (base unit) × standard-coal factor (tce per base unit)."""
+    return amount_base * tce_per_base
+
+
+def calc_steam_energy(t_steam: float, gj_per_t: float) -> float:
+    """GJ = t steam × enthalpy (GJ/t)."""
+    return t_steam * gj_per_t
+
+
+def steam_conversion(profile, kb) -> SteamConversion:
+    """The steam enthalpy used: the profile's accounting.steam_gj_per_t, else the knowledge default."""
+    given = profile.accounting.steam_gj_per_t
+    if given:
+        return SteamConversion(given, "profile accounting.steam_gj_per_t")
+    default = kb.analysis.steam_gj_per_t
+    return SteamConversion(default.value, f"knowledge analysis.steam_gj_per_t ({default.source})")
+
+
+def _fuel_tce_rate(ix: KbIndex, fuel: str | None, dimension: str) -> tuple[float | None, str]:
+    """(tce per base unit, 'tce_factor tce_unit') for a fuel; cn_default first, any set with a tce factor next."""
+    if fuel is None:
+        return None, ""
+    rows = [ix.fuel.get((fuel, "cn_default"))] + [f for (name, _), f in ix.fuel.items() if name == fuel]
+    for row in rows:
+        if row is None or row.tce_factor is None or not row.tce_unit:
+            continue
+        rate = ix.rate(row.tce_unit)
+        if rate.dimension == dimension:
+            return row.tce_factor * rate.per_base, f"{row.tce_factor} {row.tce_unit}"
+    return None, ""
+
+
+def _fuel_gj(ix: KbIndex, fuel: str | None, base_amount: float, dimension: str) -> float | None:
+    """Energy content of a fuel amount from its net calorific value (cn_default row first)."""
+    if fuel is None:
+        return None
+    rows = [ix.fuel.get((fuel, "cn_default"))] + [f for (name, _), f in ix.fuel.items() if name == fuel]
+    for row in rows:
+        if row is None:
+            continue
+        rate = ix.rate(row.ncv_unit)
+        if rate.dimension == dimension and rate.numerator == "GJ":
+            return base_amount * row.ncv * rate.per_base
+    return None
+
+
+def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: list[Note]) -> list[EnergyLine]:
+    """Each energy row → base amount, GJ where known, and tce = amount × standard-coal factor.
+
+    Raises UnitError (with the row named) for an unknown unit or one of the wrong dimension.
+    """
+    process_owner = {p.id: p.owner for p in profile.processes or []}
+    elec_tce = ix.other("electricity_tce_equivalent")
+    heat_tce = ix.other("heat_tce")
+    lines: list[EnergyLine] = []
+    for i, row in enumerate(profile.energy or []):
+        carrier = kb.carriers.get(row.carrier)
+        if carrier is None:
+            raise UnitError(f"energy[{i}].carrier: unknown energy carrier '{row.carrier}' "
+                            f"(carriers: {', '.join(kb.carriers)})")
+        dims = ("energy", "steam") if carrier.kind == "heat" and carrier.id == "steam" else (carrier.dimension,)
+        try:
+            unit = unit_of(row.unit, kb, dims)
+        except UnitError as exc:
+            raise UnitError(f"energy[{i}].unit: {exc}") from None
+        base_amount = row.amount * unit.to_base
+        base_unit = unit.base
+        owner = row.owner or process_owner.get(row.process or "", None) or UNASSIGNED
+        gj = None
+        t_steam = None
+        tce = None
+        counted = True
+        origin_used = row.origin
+        if carrier.kind == "fuel":
+            tce_rate, _ = _fuel_tce_rate(ix, carrier.fuel, unit.dimension)
+            gj = _fuel_gj(ix, carrier.fuel, base_amount, unit.dimension)
+            if tce_rate is not None:
+                tce = calc_standard_coal(base_amount, tce_rate)
+            else:
+                notes.append(Note("no-standard-coal-factor",
+                                  f"energy[{i}] {row.carrier}: no standard-coal factor in knowledge; "
+                                  "left out of total_tce",
+                                  f"energy[{i}] {carrier.name.zh}：知识库无折标系数，未计入综合能耗"))
+        elif carrier.kind == "electricity":
+            origin_used = row.origin or "grid"
+            tce = calc_standard_coal(base_amount, elec_tce.value)
+            gj = base_amount * 3.6
+        else:  # heat
+            origin_used = row.origin or "purchased"
+            if unit.dimension == "steam":
+                t_steam = base_amount
+                base_amount = calc_steam_energy(base_amount, steam.gj_per_t)
+                base_unit = "GJ"
+                steam.rows += 1
+            gj = base_amount
+            tce = calc_standard_coal(gj, heat_tce.value)
+        if origin_used == "onsite_fossil" and carrier.kind != "fuel":
+            counted = False   # generated on site from fuels already counted
+        lines.append(EnergyLine(
+            index=i, carrier=row.carrier, kind=carrier.kind, use=row.use, origin=row.origin,
+            origin_used=origin_used, process=row.process, owner=owner, amount=row.amount, unit=row.unit,
+            base_amount=base_amount, base_unit=base_unit, gj=gj, t_steam=t_steam, tce=tce, counted=counted and tce is not None,
+            coal=carrier.coal, fossil=carrier.fossil, fuel=carrier.fuel, row=row))
+    return lines
+
+
+def calc_exports(profile, kb, ix: KbIndex, steam: SteamConversion) -> list[dict]:
+    """Exported electricity and heat: amount in the base unit and tce = amount × standard-coal factor."""
+    out = []
+    elec_tce = ix.other("electricity_tce_equivalent").value
+    heat_tce = ix.other("heat_tce").value
+    for i, row in enumerate(profile.exports or []):
+        carrier = kb.carriers.get(row.carrier)
+        if carrier is None:
+            raise UnitError(f"exports[{i}].carrier: unknown energy carrier '{row.carrier}'")
+        dims = ("energy", "steam") if carrier.id == "steam" else (carrier.dimension,)
+        try:
+            unit = unit_of(row.unit, kb, dims)
+        except UnitError as exc:
+            raise UnitError(f"exports[{i}].unit: {exc}") from None
+        base = row.amount * unit.to_base
+        base_unit = unit.base
+        if unit.dimension == "steam":
+            base, base_unit = calc_steam_energy(base, steam.gj_per_t), "GJ"
+            steam.rows += 1
+        if carrier.kind == "electricity":
+            tce = base * elec_tce
+        elif carrier.kind == "heat":
+            tce = base * heat_tce
+        else:
+            tce_rate, _ = _fuel_tce_rate(ix, carrier.fuel, unit.dimension)
+            tce = base * tce_rate if tce_rate is not None else None
+        out.append({"carrier": row.carrier, "kind": carrier.kind, "amount": row.amount, "unit": row.unit,
+                    "base_amount": base, "base_unit": base_unit, "tce": tce})
+    return out
+
+
+def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: SteamConversion, ix: KbIndex) -> dict:
+    """Totals and shares: total_tce = Σ tce of counted rows; coal_fuel_share = coal fuel tce / fuel tce (feedstock
+    excluded); coal_share_total = all coal tce / total_tce; renewable_electricity_share = (onsite_renewable +
+    green_purchase MWh) / all electricity MWh; electricity_share and natural_gas_share = carrier tce / total_tce."""
+    total = fuel = coal_fuel = coal_all = feedstock = coal_feedstock = elec_tce = gas_tce = heat = 0.0
+    elec_mwh = renewable_mwh = 0.0
+    by_origin: dict[str, float] = {}
+    by_carrier: dict[str, dict] = {}
+    unassigned = 0
+    for ln in lines:
+        if ln.process is None:
+            unassigned += 1
+        if ln.kind == "electricity":
+            elec_mwh += ln.base_amount
+            by_origin[ln.origin_used] = by_origin.get(ln.origin_used, 0.0) + ln.base_amount
+            if ln.origin_used in RENEWABLE_ORIGINS:
+                renewable_mwh += ln.base_amount
+        if not ln.counted:
+            continue
+        tce = ln.tce or 0.0
+        total += tce
+        entry = by_carrier.setdefault(ln.carrier, {"carrier": ln.carrier, "amount": 0.0, "unit": ln.base_unit,
+                                                   "tce": 0.0})
+        entry["amount"] += ln.base_amount
+        entry["tce"] += tce
+        if ln.kind == "fuel":
+            if ln.use == "feedstock":
+                feedstock += tce
+                if ln.coal:
+                    coal_feedstock += tce
+            else:
+                fuel += tce
+                if ln.coal:
+                    coal_fuel += tce
+            if ln.coal:
+                coal_all += tce
+            if ln.carrier.startswith(GAS_CARRIER_PREFIX):
+                gas_tce += tce
+        elif ln.kind == "electricity":
+            elec_tce += tce
+        else:
+            heat += tce
+    exports_tce = sum(e["tce"] or 0.0 for e in exports)
+    carriers = sorted(by_carrier.values(), key=lambda e: (-e["tce"], e["carrier"]))
+    for e in carriers:
+        e["share"] = rs(calc_share(e["tce"], total))
+        e["amount"] = r(e["amount"])
+        e["tce"] = r(e["tce"])
+    elec = ix.other("electricity_tce_equivalent")
+    heat_f = ix.other("heat_tce")
+    return {
+        "total_tce": r(total),
+        "fuel_tce": r(fuel),
+        "feedstock_tce": r(feedstock),
+        "coal_fuel_share": rs(calc_share(coal_fuel, fuel)),
+        "coal_share_total": rs(calc_share(coal_all, total)),
+        "coal_feedstock": coal_feedstock > 0,
+        "coal_feedstock_tce": r(coal_feedstock),
+        "electricity_share": rs(calc_share(elec_tce, total)),
+        "natural_gas_share": rs(calc_share(gas_tce, total)),
+        "heat_share": rs(calc_share(heat, total)),
+        "electricity_mwh": r(elec_mwh),
+        "electricity_by_origin_mwh": {k: r(v) for k, v in sorted(by_origin.items())},
+        "renewable_electricity_share": rs(calc_share(renewable_mwh, elec_mwh)),
+        "by_carrier": carriers,
+        "exports": [{**e, "base_amount": r(e["base_amount"]), "tce": r(e["tce"])} for e in exports],
+        "exports_tce": r(exports_tce),
+        "total_tce_net_of_exports": r(total - exports_tce) if exports else r(total),
+        "rows_without_process": unassigned,
+        "method": {
+            "standard_coal": "calorific equivalent (当量值)",
+            "electricity_tce_per_mwh": elec.value,
+            "heat_tce_per_gj": heat_f.value,
+            "steam_gj_per_t": steam.gj_per_t,
+            "steam_source": steam.source,
+            "steam_rows_converted": steam.rows,
+            "onsite_fossil": "electricity or heat generated on site from fossil fuels is shown in the balance but "
+                             "not added to total_tce (its fuels are counted)",
+            "feedstock": "feedstock counts in total_tce (as in Chinese energy statistics) but not in coal_fuel_share",
+        },
+    }
+
+
+def calc_energy_balance(lines: list[EnergyLine]) -> list[dict]:
+    """The balance rows (carrier, origin, owner, process, use, tce) – source → process → use, for a Sankey."""
+    rows = []
+    for ln in lines:
+        rows.append({
+            "carrier": ln.carrier,
+            "origin": ln.origin_used,
+            "owner": ln.owner,
+            "process": ln.process or UNASSIGNED,
+            "use": ln.use if ln.kind == "fuel" else ln.kind,
+            "amount": r(ln.base_amount),
+            "unit": ln.base_unit,
+            "tce": r(ln.tce),
+            "counted": ln.counted,
+        })
+    return rows

@@ -1,0 +1,161 @@
+"""The fused carbon–pollutant inventory (guideline 6.3), same-source processes and end-of-pipe trade-offs.
+
+Carbon and pollutants are joined by process, then aggregated by category × owner *before* the
+thresholds are applied – otherwise twenty small boilers each under the threshold would vanish.
+A group is same-source when its category emits GHG and pollutants from the same activity or fuel
+(knowledge analysis.same_source.categories) and it carries at least co2e_share_min of the park's
+CO2e (its direct, scope-1 part) and at least pollutant_share_min of some pollutant. The thresholds
+are knowledge data, never code.
+"""
+
+from __future__ import annotations
+
+from advisor.accounting._common import UNASSIGNED, Note, calc_share, r, rs
+
+
+def calc_group_shares(co2e_direct: float, park_co2e: float, pollutants: dict[str, float],
+                      park_pollutants: dict[str, float]) -> tuple[float | None, dict[str, float | None]]:
+    """co2e_share = group scope-1 CO2e / park CO2e; pollutant share = group t / park t, per pollutant."""
+    return (calc_share(co2e_direct, park_co2e),
+            {p: calc_share(t, park_pollutants.get(p, 0.0)) for p, t in pollutants.items()})
+
+
+def calc_fused_processes(carbon: dict, pollutants: dict, profile) -> list[dict]:
+    """One row per process: its CO2e (total and scope 1) beside its pollutants (t)."""
+    rows: dict[str, dict] = {}
+    for row in carbon["by_process"]:
+        rows[row["process"]] = {"process": row["process"], "name": row["name"], "category": row["category"],
+                                "owner": row["owner"], "t_co2e": row["t_co2e"],
+                                "t_co2e_direct": row["scope_1_t_co2e"], "pollutants": {}}
+    for p in profile.processes or []:
+        rows.setdefault(p.id, {"process": p.id, "name": p.name, "category": p.category, "owner": p.owner,
+                               "t_co2e": 0.0, "t_co2e_direct": 0.0, "pollutants": {}})
+    for name, block in pollutants.items():
+        for row in block["by_process"]:
+            rows[row["process"]]["pollutants"][name] = row["t"]
+    order = [p.id for p in profile.processes or []]
+    rest = sorted(k for k in rows if k not in order)
+    return [rows[k] for k in order + rest]
+
+
+def calc_groups(fused: list[dict]) -> list[dict]:
+    """Σ by (category, owner): CO2e, scope-1 CO2e and each pollutant."""
+    groups: dict[tuple[str, str], dict] = {}
+    for row in fused:
+        key = (row["category"] or UNASSIGNED, row["owner"] or UNASSIGNED)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {"category": key[0], "owner": key[1], "processes": [], "t_co2e": 0.0,
+                               "t_co2e_direct": 0.0, "pollutants": {}}
+        g["processes"].append(row["process"])
+        g["t_co2e"] += row["t_co2e"] or 0.0
+        g["t_co2e_direct"] += row["t_co2e_direct"] or 0.0
+        for p, t in row["pollutants"].items():
+            g["pollutants"][p] = g["pollutants"].get(p, 0.0) + t
+    return list(groups.values())
+
+
+def _reason(group: dict, co2e_share: float, over: dict[str, float], category_name) -> tuple[str, str]:
+    shares_en = ", ".join(f"{p} {s:.0%}" for p, s in over.items())
+    label = group["processes"][0] if len(group["processes"]) == 1 else f"{len(group['processes'])} processes"
+    en = (f"{category_name.en} ({label}, owner {group['owner']}) emits GHG and pollutants from the same activity: "
+          f"{co2e_share:.0%} of park CO2e (direct) and {shares_en} – one measure here cuts both")
+    zh = (f"{category_name.zh}（{label}，归属 {group['owner']}）的温室气体与污染物同源：占园区CO2当量（直接排放）"
+          f"{co2e_share:.0%}，{shares_en}——在此采取措施可同时减污降碳")
+    return en, zh
+
+
+def calc_same_source(groups: list[dict], kb) -> list[dict]:
+    """The same-source groups over both thresholds (shares as in calc_fused's groups), largest CO2e share first."""
+    settings = kb.analysis.same_source
+    co2e_min = settings.co2e_share_min.value
+    pol_min = settings.pollutant_share_min.value
+    out = []
+    for g in groups:
+        co2e_share = g["co2e_share"]
+        if g["category"] not in settings.categories or co2e_share is None or co2e_share < co2e_min:
+            continue
+        over = {p: s for p, s in g["pollutant_shares"].items() if s is not None and s >= pol_min}
+        if not over:
+            continue
+        cat = kb.process_categories.get(g["category"])
+        en, zh = _reason(g, co2e_share, over, cat.name if cat is not None else _Plain(g["category"]))
+        single = len(g["processes"]) == 1
+        out.append({
+            "process": g["processes"][0] if single else f"{g['category']}/{g['owner']}",
+            "processes": list(g["processes"]),
+            "category": g["category"],
+            "owner": g["owner"],
+            "t_co2e": g["t_co2e_direct"],
+            "co2e_share": co2e_share,
+            "pollutant_shares": dict(g["pollutant_shares"]),
+            "pollutants_over_threshold": list(over),
+            "reason": en,
+            "reason_zh": zh,
+        })
+    out.sort(key=lambda row: (-row["co2e_share"], row["process"]))
+    return out
+
+
+class _Plain:
+    """A category without a knowledge entry, named by its id in both languages."""
+
+    def __init__(self, text: str) -> None:
+        self.en = self.zh = text
+
+
+def calc_trade_offs(carbon: dict) -> tuple[list[dict], list[dict]]:
+    """(trade-offs, other controls): controls that add CO2 (limestone FGD, urea SCR/SNCR, RTO/RCO) with the pollutant
+    removed and t CO2 added (None with a note when removed_t is missing), and the controls without a CO2 factor."""
+    trade, other = [], []
+    for c in carbon["controls"]:
+        row = {"process": c["process"], "owner": c["owner"], "control": c["control"],
+               "pollutant_removed": c["pollutant"], "removed_t": r(c["removed_t"]),
+               "t_co2_added": r(c["t_co2_added"]), "counted_in_inventory": c["counted"],
+               "factor": c["factor"], "note": c["note"]}
+        (trade if c["adds_co2"] else other).append(row)
+    return trade, other
+
+
+def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict | None,
+               notes: list[Note]) -> dict:
+    """The fused inventory block: processes, category × owner groups, and its notes."""
+    fused = calc_fused_processes(carbon, pollutants, profile)
+    groups = calc_groups(fused)
+    park_co2e = carbon["total_t_co2e"] or 0.0
+    park_pol = {p: b["total_t"] for p, b in pollutants.items()}
+    group_rows = []
+    for g in groups:
+        co2e_share, pol_shares = calc_group_shares(g["t_co2e_direct"], park_co2e, g["pollutants"], park_pol)
+        group_rows.append({"category": g["category"], "owner": g["owner"], "processes": g["processes"],
+                           "t_co2e": r(g["t_co2e"]), "t_co2e_direct": r(g["t_co2e_direct"]),
+                           "co2e_share": rs(co2e_share),
+                           "pollutants": {p: r(t) for p, t in sorted(g["pollutants"].items())},
+                           "pollutant_shares": {p: rs(s) for p, s in sorted(pol_shares.items())}})
+    group_rows.sort(key=lambda g: (-(g["t_co2e"] or 0.0), g["category"], g["owner"]))
+    for row in fused:
+        row["t_co2e"] = r(row["t_co2e"])
+        row["t_co2e_direct"] = r(row["t_co2e_direct"])
+    fused_notes = []
+    grid_mwh = (energy_summary or {}).get("electricity_by_origin_mwh", {}).get("grid", 0.0)
+    if grid_mwh:
+        scope2 = carbon["by_scope"].get("2", 0.0)
+        share = calc_share(scope2, park_co2e)
+        text_share = f"{share:.0%}" if share is not None else "n/a"
+        fused_notes.append({
+            "id": "offsite-grid-pollutants",
+            "text_en": (f"grid electricity ({grid_mwh:,.0f} MWh, scope 2 = {text_share} of CO2e) also causes SO2, NOx "
+                        "and PM at power plants off site; they are not estimated (no factors in knowledge) – saving "
+                        "electricity has off-site co-benefits not shown here"),
+            "text_zh": (f"外购电力（{grid_mwh:,.0f} MWh，范围二占CO2当量 {text_share}）在园区外电厂产生SO2、NOx和颗粒物，"
+                        "因知识库无相应因子未估算——节电的园区外协同效益未在此体现"),
+        })
+    return {
+        "processes": fused,
+        "groups": group_rows,
+        "thresholds": {"co2e_share_min": kb.analysis.same_source.co2e_share_min.value,
+                       "pollutant_share_min": kb.analysis.same_source.pollutant_share_min.value,
+                       "categories": list(kb.analysis.same_source.categories),
+                       "basis": "category × owner groups; CO2e share counts direct (scope-1) emissions"},
+        "notes": fused_notes,
+    }

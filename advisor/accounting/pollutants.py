@@ -1,0 +1,70 @@
+"""Pollutant inventory (guideline 6.1): totals and shares by pollutant and process from processes[].emissions.
+
+When emissions_history reports the same pollutant for the base year, the process inventory is
+compared with it (coverage = inventory / reported); coverage below COVERAGE_MIN is flagged, since
+the processes then miss part of the park's emissions.
+"""
+
+from __future__ import annotations
+
+from advisor.accounting._common import COVERAGE_MIN, Note, calc_share, r, rs
+from advisor.units import UnitError, convert
+
+
+def calc_pollutant_totals(processes, pollutant_ids) -> dict[str, list[tuple[str, str, str, float]]]:
+    """pollutant → [(process, owner, category, t)], t as given (t/yr); Σ over processes gives the park total."""
+    out: dict[str, list[tuple[str, str, str, float]]] = {}
+    for p in processes or []:
+        for name, t in p.emissions.items():
+            if name in pollutant_ids:
+                out.setdefault(name, []).append((p.id, p.owner, p.category, t))
+    return out
+
+
+def calc_coverage(inventory_t: float, reported_t: float) -> float | None:
+    """coverage = process inventory / reported park total; None when nothing is reported."""
+    return calc_share(inventory_t, reported_t)
+
+
+def calc_pollutants(profile, kb, notes: list[Note]) -> dict:
+    """{pollutant: {total_t, by_process [{process, owner, category, t, share}], history_t, coverage}}, in the
+    order of knowledge/pollutants.yaml."""
+    totals = calc_pollutant_totals(profile.processes, kb.pollutants)
+    hist = profile.emissions_history
+    base = profile.park.base_year
+    to_t = 1.0
+    if hist is not None:
+        try:
+            to_t = convert(1.0, hist.unit, kb, "mass")
+        except UnitError as exc:
+            raise UnitError(f"emissions_history.unit: {exc}") from None
+    names = [p for p in kb.pollutants if p in totals]
+    if hist is not None and profile.processes is not None:
+        names += [p for p in kb.pollutants if p not in totals and base in hist.series.get(p, {})]
+    out: dict[str, dict] = {}
+    low: list[str] = []
+    for name in names:
+        rows = totals.get(name, [])
+        total = sum(t for *_, t in rows)
+        by_process = [{"process": pid, "owner": owner, "category": cat, "t": r(t), "share": rs(calc_share(t, total))}
+                      for pid, owner, cat, t in sorted(rows, key=lambda row: (-row[3], row[0]))]
+        block = {"total_t": r(total), "by_process": by_process}
+        if hist is not None and base in hist.series.get(name, {}):
+            reported = hist.series[name][base] * to_t
+            cov = calc_coverage(total, reported)
+            block["history_t"] = r(reported)
+            block["coverage"] = rs(cov)
+            if cov is not None and cov < COVERAGE_MIN:
+                low.append(f"{name} {cov:.0%}")
+        out[name] = block
+    if low:
+        notes.append(Note("pollutant-coverage-low",
+                          f"the process inventory covers less than {COVERAGE_MIN:.0%} of the park total reported "
+                          f"for {base}: {', '.join(low)} – add the missing processes",
+                          f"工序清单覆盖不足 {base} 年园区报告总量的 {COVERAGE_MIN:.0%}：{', '.join(low)}，请补充遗漏工序"))
+    unknown = sorted({name for p in profile.processes or [] for name in p.emissions
+                      if name not in kb.pollutants and name not in kb.gwp and name != "CO2e"})
+    if unknown:
+        notes.append(Note("unknown-substance", f"substances not in knowledge were left out: {', '.join(unknown)}",
+                          f"知识库中没有的物质未纳入：{', '.join(unknown)}"))
+    return out

@@ -1,0 +1,234 @@
+"""The status analysis as a plain-text terminal view (aligned columns, Chinese or English labels). No printing."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+L = {
+    "zh": {
+        "park": "园区", "base_year": "基准年", "settings": "核算设置", "gwp": "GWP", "grid": "电网因子",
+        "steam": "蒸汽折算", "energy": "一、能源（第5章）", "total_tce": "综合能源消费量", "coal_fuel_share":
+        "燃料煤占燃料能耗", "coal_share_total": "煤炭占综合能耗", "electricity_share": "电力占综合能耗",
+        "renewable_share": "绿电占用电", "exports": "外送能源", "carrier": "品种", "amount": "实物量", "unit": "单位",
+        "share": "占比", "carbon": "二、碳排放（6.2）", "total": "排放总量", "scope1": "范围一", "scope2": "范围二",
+        "scope3": "范围三", "intensity": "排放强度", "by_process": "按工序", "process": "工序", "category": "类别",
+        "owner": "归属", "basis": "依据", "by_carrier": "按能源品种", "factors": "排放因子", "factor": "因子",
+        "tier": "层级", "source": "来源", "feedstock": "原料碳（需碳平衡，未计入）", "exports_co2": "外送能源对应排放（单列，未扣减）",
+        "pollutants": "三、污染物（6.1）", "pollutant": "污染物", "total_t": "排放量 t", "main": "主要工序",
+        "coverage": "清单覆盖率", "same_source": "四、同源工序（6.3）", "none": "无", "trade_offs": "五、末端治理增碳",
+        "control": "设施", "removed": "去除量 t", "added": "增加CO2 t", "decoupling": "六、脱钩分析（6.4，附录C）",
+        "period": "时段", "economy": "经济", "change": "变化", "elasticity": "弹性", "tapio": "Tapio状态",
+        "state": "趋势", "pollutant_state": "污染物脱钩", "carbon_state": "碳脱钩", "synergy": "协同状态",
+        "gaps": "七、数据缺口", "warnings": "八、提示", "notes": "说明", "materials": "物质流", "links": "共生链接",
+        "utilised": "园区内利用率", "indicator": "经济指标", "weakest": "最弱", "t_co2e": "t CO2e",
+    },
+    "en": {
+        "park": "Park", "base_year": "base year", "settings": "Settings", "gwp": "GWP", "grid": "grid factor",
+        "steam": "steam", "energy": "1. Energy (ch. 5)", "total_tce": "total energy use", "coal_fuel_share":
+        "coal share of fuel energy", "coal_share_total": "coal share of all energy", "electricity_share":
+        "electricity share", "renewable_share": "renewable share of electricity", "exports": "exported energy",
+        "carrier": "carrier", "amount": "amount", "unit": "unit", "share": "share", "carbon": "2. Carbon (6.2)",
+        "total": "total", "scope1": "scope 1", "scope2": "scope 2", "scope3": "scope 3", "intensity": "intensity",
+        "by_process": "by process", "process": "process", "category": "category", "owner": "owner", "basis": "basis",
+        "by_carrier": "by carrier", "factors": "emission factors", "factor": "factor", "tier": "tier",
+        "source": "source", "feedstock": "feedstock carbon (needs a carbon balance; not counted)",
+        "exports_co2": "CO2 of exported energy (shown apart, not subtracted)", "pollutants": "3. Pollutants (6.1)",
+        "pollutant": "pollutant", "total_t": "total t", "main": "main process", "coverage": "coverage",
+        "same_source": "4. Same-source processes (6.3)", "none": "none", "trade_offs": "5. End-of-pipe CO2 added",
+        "control": "control", "removed": "removed t", "added": "CO2 added t",
+        "decoupling": "6. Decoupling (6.4, App. C)", "period": "period", "economy": "economy", "change": "change",
+        "elasticity": "elasticity", "tapio": "Tapio state", "state": "trend", "pollutant_state": "pollutants",
+        "carbon_state": "carbon", "synergy": "synergy", "gaps": "7. Data gaps", "warnings": "8. Warnings",
+        "notes": "notes", "materials": "materials", "links": "symbiosis links", "utilised": "utilised in park",
+        "indicator": "indicator", "weakest": "weakest", "t_co2e": "t CO2e",
+    },
+}
+
+
+def _width(text: str) -> int:
+    """Display width: East Asian wide and full-width characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(width - _width(text), 0)
+    return gap + text if right else text + gap
+
+
+def table(headers: list[str], rows: list[list[Any]], right: set[int] | None = None, indent: str = "  ") -> list[str]:
+    """Rows as aligned columns; columns in `right` are right-aligned (numbers)."""
+    right = right or set()
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    out = []
+    for n, row in enumerate(cells):
+        out.append(indent + "  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(row)).rstrip())
+        if n == 0:
+            out.append(indent + "  ".join("-" * w for w in widths))
+    return out
+
+
+def _num(x: float | None, digits: int = 0) -> str:
+    if x is None:
+        return "–"
+    return f"{x:,.{digits}f}"
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x * 100:.1f}%"
+
+
+def _name(labels: dict, kind: str, key: str | None, lang: str) -> str:
+    if key is None:
+        return "–"
+    entry = labels.get(kind, {}).get(key)
+    return entry[lang] if entry else key
+
+
+def _state(labels: dict, kind: str, key: str | None, lang: str) -> str:
+    if key is None:
+        return "–"
+    entry = labels.get("states", {}).get(kind, {}).get(key)
+    return f"{entry[lang]} ({key})" if entry and lang == "zh" else key
+
+
+def analysis_text(result: dict, lang: str = "zh") -> str:
+    """The readable terminal view of analyze_profile's result."""
+    lang = lang if lang in L else "zh"
+    t = L[lang]
+    labels = result.get("labels", {})
+    park = result["park"]
+    st = result.get("settings", {})
+    grid = st.get("grid") or {}
+    out = [f"{t['park']}: {park['name']} ({park['id']}) · {t['base_year']} {park.get('base_year', '')}", ""]
+    out.append(f"{t['settings']}: {t['gwp']} {st.get('gwp')} · {t['grid']} {grid.get('series')}/{grid.get('region')} "
+               f"{grid.get('year')} = {grid.get('value')} {grid.get('unit')} · {t['steam']} "
+               f"{(st.get('steam') or {}).get('gj_per_t')} GJ/t")
+    out.append("")
+
+    e = result.get("energy") or {}
+    out.append(t["energy"])
+    out.append(f"  {t['total_tce']}: {_num(e.get('total_tce'))} tce · {t['coal_fuel_share']} "
+               f"{_pct(e.get('coal_fuel_share'))} · {t['coal_share_total']} {_pct(e.get('coal_share_total'))} · "
+               f"{t['electricity_share']} {_pct(e.get('electricity_share'))} · {t['renewable_share']} "
+               f"{_pct(e.get('renewable_electricity_share'))}")
+    if e.get("by_carrier"):
+        out += table([t["carrier"], t["amount"], t["unit"], "tce", t["share"]],
+                     [[_name(labels, "carriers", c["carrier"], lang), _num(c["amount"]), c["unit"], _num(c["tce"]),
+                       _pct(c["share"])] for c in e["by_carrier"]], right={1, 3, 4})
+    if e.get("exports"):
+        out.append(f"  {t['exports']}: " + "; ".join(f"{x['carrier']} {_num(x['amount'])} {x['unit']} "
+                                                     f"({_num(x['tce'])} tce)" for x in e["exports"]))
+    out.append("")
+
+    c = result.get("carbon") or {}
+    scopes = c.get("by_scope", {})
+    line = (f"  {t['total']}: {_num(c.get('total_t_co2e'))} {t['t_co2e']} · {t['scope1']} {_num(scopes.get('1'))} · "
+            f"{t['scope2']} {_num(scopes.get('2'))}")
+    if "3" in scopes:
+        line += f" · {t['scope3']} {_num(scopes.get('3'))}"
+    if c.get("intensity"):
+        line += f" · {t['intensity']} {c['intensity']['value']} {c['intensity']['unit']}"
+    out += [t["carbon"], line]
+    if c.get("by_process"):
+        out.append(f"  {t['by_process']}:")
+        out += table([t["process"], t["category"], t["owner"], t["t_co2e"], t["share"], t["basis"]],
+                     [[p["process"], _name(labels, "categories", p["category"], lang), p["owner"], _num(p["t_co2e"]),
+                       _pct(p["share"]), p["basis"]] for p in c["by_process"]], right={3, 4}, indent="    ")
+    if c.get("by_carrier"):
+        out.append(f"  {t['by_carrier']}:")
+        out += table([t["carrier"], t["t_co2e"], t["share"]],
+                     [[_name(labels, "carriers", r["carrier"], lang), _num(r["t_co2e"]), _pct(r["share"])]
+                      for r in c["by_carrier"]], right={1, 2}, indent="    ")
+    if c.get("factors_used"):
+        out.append(f"  {t['factors']}:")
+        out += table([t["carrier"], "origin", t["factor"], t["unit"], t["tier"], t["source"]],
+                     [[f["carrier"], f["origin"] or "", f["factor"], f["unit"], f["tier"], _short(f["source"])]
+                      for f in c["factors_used"]], right={2}, indent="    ")
+    if c.get("feedstock"):
+        out.append(f"  {t['feedstock']}: {_num(c.get('feedstock_t_co2_potential'))} t CO2")
+    if c.get("exports_t_co2e"):
+        out.append(f"  {t['exports_co2']}: {_num(c['exports_t_co2e'])} t CO2")
+    out.append("")
+
+    pol = result.get("pollutants") or {}
+    out.append(t["pollutants"])
+    if pol:
+        rows = []
+        for pid, block in pol.items():
+            top = block["by_process"][0] if block["by_process"] else None
+            main = f"{top['process']} {_pct(top['share'])}" if top else "–"
+            rows.append([_name(labels, "pollutants", pid, lang) if lang == "zh" else pid, _num(block["total_t"], 1),
+                         main, _pct(block.get("coverage"))])
+        out += table([t["pollutant"], t["total_t"], t["main"], t["coverage"]], rows, right={1, 3})
+    else:
+        out.append(f"  {t['none']}")
+    out.append("")
+
+    out.append(t["same_source"])
+    same = result.get("same_source") or []
+    for s in same:
+        out.append(f"  • {s['reason_zh'] if lang == 'zh' else s['reason']}")
+    if not same:
+        out.append(f"  {t['none']}")
+    for n in (result.get("fused") or {}).get("notes", []):
+        out.append(f"  ({n['text_zh'] if lang == 'zh' else n['text_en']})")
+    out.append("")
+
+    out.append(t["trade_offs"])
+    trade = result.get("trade_offs") or []
+    if trade:
+        out += table([t["process"], t["control"], t["pollutant"], t["removed"], t["added"], t["notes"]],
+                     [[x["process"], x["control"], x["pollutant_removed"] or "–", _num(x["removed_t"]),
+                       _num(x["t_co2_added"]), x["note"]] for x in trade], right={3, 4})
+    else:
+        out.append(f"  {t['none']}")
+    out.append("")
+
+    d = result.get("decoupling") or {}
+    out.append(t["decoupling"] + (f" · {t['indicator']}: {d['indicator']}" if d.get("indicator") else ""))
+    periods = d.get("periods") or []
+    if not periods:
+        out.append(f"  {t['none']}")
+    for p in periods:
+        out.append(f"  {t['period']} {p['from']}–{p['to']} · {t['economy']} {_pct(p['economy_change'])} · "
+                   f"{t['pollutant_state']}: {_state(labels, 'trend', p['pollutant_state'], lang)}"
+                   + (f" ({t['weakest']}: {', '.join(p['pollutant_state_weakest'])})"
+                      if p.get("pollutant_state_weakest") else "")
+                   + f" · {t['carbon_state']}: {_state(labels, 'trend', p['carbon_state'], lang)} · "
+                     f"{t['synergy']}: {_state(labels, 'synergy', p['synergy'], lang)}")
+        out += table([t["pollutant"], t["change"], t["elasticity"], t["tapio"], t["state"]],
+                     [[name, _pct(s["change"]), "–" if s["elasticity"] is None else f"{s['elasticity']:.3f}",
+                       _state(labels, "tapio", s["tapio"], lang), _state(labels, "trend", s["state"], lang)]
+                      for name, s in p["substances"].items()], right={1, 2}, indent="    ")
+        for w in p.get("warnings_zh" if lang == "zh" else "warnings", []):
+            out.append(f"    ! {w}")
+    for code, block in (d.get("by_industry") or {}).items():
+        for p in block["periods"][:1]:
+            out.append(f"  {code} {p['from']}–{p['to']}: {t['pollutant_state']} "
+                       f"{_state(labels, 'trend', p['pollutant_state'], lang)} · {t['carbon_state']} "
+                       f"{_state(labels, 'trend', p['carbon_state'], lang)} · {t['synergy']} "
+                       f"{_state(labels, 'synergy', p['synergy'], lang)}")
+    out.append("")
+
+    m = result.get("materials") or {}
+    if m.get("present"):
+        out.append(f"{t['materials']}: {m['streams']} · {t['links']} {m['symbiosis_link_count']} · "
+                   f"{t['utilised']} {_pct(m['utilised_in_park_share'])}")
+        out.append("")
+
+    gaps = result.get("gaps") or []
+    out.append(t["gaps"])
+    for g in gaps:
+        out.append(f"  - {g['text_zh'] if lang == 'zh' else g['text_en']} [{g['missing']}]")
+    if not gaps:
+        out.append(f"  {t['none']}")
+    warnings = result.get("warnings_zh" if lang == "zh" else "warnings") or []
+    if warnings:
+        out += ["", t["warnings"]] + [f"  ! {w}" for w in warnings]
+    return "\n".join(out)
+
+
+def _short(text: str, width: int = 48) -> str:
+    return text if _width(text) <= width else text[: width - 1] + "…"

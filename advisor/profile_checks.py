@@ -1,0 +1,121 @@
+"""Checks of a schema-valid profile against the knowledge base: codes, carriers, units, names."""
+
+from __future__ import annotations
+
+from advisor.errors import Issue, did_you_mean
+from advisor.schemas.profile import Profile
+
+_RECEIVERS = {"outside", "landfill", "incineration", "recycling"}
+
+
+def _unknown(file: str, path: str, what: str, value: str, choices, fix_all: str) -> Issue:
+    hint = did_you_mean(value, choices)
+    return Issue(file, path, f"unknown {what} '{value}'", hint or fix_all)
+
+
+def _unit_issue(file: str, path: str, unit: str, dimension: str, kb) -> Issue | None:
+    from advisor.units import find_unit
+
+    found = find_unit(unit, kb)
+    accepted = sorted({u.unit for u in kb.units.values() if u.dimension == dimension})
+    if found is None:
+        hint = did_you_mean(unit, kb.units)
+        return Issue(file, path, f"unknown unit '{unit}'",
+                     (hint + " " if hint else "") + f"units accepted here: {', '.join(accepted)}")
+    if found.dimension != dimension and not (dimension == "energy" and found.dimension == "steam"):
+        return Issue(file, path, f"unit '{unit}' measures {found.dimension}, this field needs {dimension}",
+                     f"use one of: {', '.join(accepted)}")
+    return None
+
+
+def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
+    """Every problem a knowledge-aware reading of the profile finds."""
+    issues: list[Issue] = []
+    park = profile.park
+    for i, ind in enumerate(park.industries):
+        if ind.code not in kb.industries:
+            issues.append(_unknown(file, f"park.industries[{i}].code", "industry division", ind.code,
+                                   kb.industries, "use a GB/T 4754-2017 division code such as C26 (see knowledge/industries.csv)"))
+    substances = kb.substances
+    enterprise_ids = {e.id for e in profile.enterprises or []}
+    owners = {"infrastructure"} | enterprise_ids
+
+    for i, row in enumerate(profile.energy or []):
+        carrier = kb.carriers.get(row.carrier)
+        if carrier is None:
+            issues.append(_unknown(file, f"energy[{i}].carrier", "energy carrier", row.carrier, kb.carriers,
+                                   f"carriers: {', '.join(kb.carriers)}"))
+        else:
+            problem = _unit_issue(file, f"energy[{i}].unit", row.unit, carrier.dimension, kb)
+            if problem:
+                issues.append(problem)
+        if row.owner and enterprise_ids and row.owner not in owners:
+            issues.append(_unknown(file, f"energy[{i}].owner", "owner", row.owner, owners,
+                                   "use 'infrastructure' or an id from enterprises"))
+    for i, row in enumerate(profile.exports or []):
+        carrier = kb.carriers.get(row.carrier)
+        if carrier is None:
+            issues.append(_unknown(file, f"exports[{i}].carrier", "energy carrier", row.carrier, kb.carriers,
+                                   f"carriers: {', '.join(kb.carriers)}"))
+        else:
+            problem = _unit_issue(file, f"exports[{i}].unit", row.unit, carrier.dimension, kb)
+            if problem:
+                issues.append(problem)
+
+    for i, proc in enumerate(profile.processes or []):
+        if proc.category not in kb.process_categories:
+            issues.append(_unknown(file, f"processes[{i}].category", "process category", proc.category,
+                                   kb.process_categories, "see `park-advisor kb processes`"))
+        for name in proc.emissions:
+            if name not in substances:
+                issues.append(_unknown(file, f"processes[{i}].emissions.{name}", "substance", name, substances,
+                                       "see knowledge/pollutants.yaml and knowledge/factors/gwp.csv"))
+        if enterprise_ids and proc.owner not in owners:
+            issues.append(_unknown(file, f"processes[{i}].owner", "owner", proc.owner, owners,
+                                   "use 'infrastructure' or an id from enterprises"))
+
+    history = profile.emissions_history
+    if history is not None:
+        problem = _unit_issue(file, "emissions_history.unit", history.unit, "mass", kb)
+        if problem:
+            issues.append(problem)
+        for name in history.series:
+            if name not in substances:
+                issues.append(_unknown(file, f"emissions_history.{name}", "substance", name, substances,
+                                       "see knowledge/pollutants.yaml; carbon is CO2e"))
+        for code, series in (history.by_industry or {}).items():
+            if code not in kb.industries:
+                issues.append(_unknown(file, f"emissions_history.by_industry.{code}", "industry division", code,
+                                       kb.industries, "use a division code such as C26"))
+            for name in series:
+                if name not in substances:
+                    issues.append(_unknown(file, f"emissions_history.by_industry.{code}.{name}", "substance",
+                                           name, substances, "see knowledge/pollutants.yaml"))
+    for i, name in enumerate(profile.characteristic_pollutants or []):
+        if name not in kb.pollutants:
+            issues.append(_unknown(file, f"characteristic_pollutants[{i}]", "pollutant", name, kb.pollutants,
+                                   "see knowledge/pollutants.yaml"))
+    if profile.economy is not None:
+        problem = _unit_issue(file, "economy.unit", profile.economy.unit, "money", kb)
+        if problem:
+            issues.append(problem)
+        for code in profile.economy.by_industry or {}:
+            if code not in kb.industries:
+                issues.append(_unknown(file, f"economy.by_industry.{code}", "industry division", code,
+                                       kb.industries, "use a division code such as C26"))
+    for i, ent in enumerate(profile.enterprises or []):
+        if ent.industry and ent.industry not in kb.industries:
+            issues.append(_unknown(file, f"enterprises[{i}].industry", "industry division", ent.industry,
+                                   kb.industries, "use a division code such as C26"))
+    for i, flow in enumerate(profile.materials or []):
+        if enterprise_ids and flow.enterprise not in enterprise_ids:
+            issues.append(_unknown(file, f"materials[{i}].enterprise", "enterprise", flow.enterprise,
+                                   enterprise_ids, "use an id from enterprises"))
+        if flow.receiver and enterprise_ids and flow.receiver not in enterprise_ids | _RECEIVERS:
+            issues.append(_unknown(file, f"materials[{i}].receiver", "receiver", flow.receiver,
+                                   enterprise_ids | _RECEIVERS,
+                                   "use an enterprise id or outside, landfill, incineration, recycling"))
+        problem = _unit_issue(file, f"materials[{i}].unit", flow.unit, "mass", kb)
+        if problem:
+            issues.append(problem)
+    return issues

@@ -1,0 +1,90 @@
+"""Score, order and prioritise the recommended measures – every part of the score returned.
+
+Order: score (high first), then implementation object, then the guideline's order; a
+recommended prerequisite is moved before its dependants (7.1.1 before 7.1.2 …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from advisor.errors import Issue, KnowledgeError
+from advisor.paths import knowledge_dir
+from advisor.safe_load import load_data_file
+from advisor.schemas.common import Strict
+from advisor.schemas.knowledge import Quantity
+
+OBJECT_ORDER = ["management", "infrastructure", "enterprise", "third_party", "surrounding"]
+
+
+class RankingSettings(Strict):
+    verify_factor: Quantity
+    severity_weight: Quantity
+    co2e_weight: Quantity
+    pollutant_weight: Quantity
+    priority_high: Quantity
+    priority_medium: Quantity
+
+
+@cache
+def ranking_settings(root: Path | None = None) -> RankingSettings:
+    path = (root or knowledge_dir()) / "ranking.yaml"
+    data = load_data_file(path, KnowledgeError)
+    try:
+        return RankingSettings.model_validate(data)
+    except ValidationError as exc:
+        raise KnowledgeError([Issue(str(path), ".".join(map(str, e["loc"])), e["msg"], "match advisor/ranking.py")
+                              for e in exc.errors()]) from None
+
+
+@dataclass
+class Scored:
+    measure: str
+    score: float
+    parts: dict[str, float] = field(default_factory=dict)
+    priority: str = "low"
+
+
+def score_measure(measure, rule_weights: list[tuple[float, bool]], severities: list[int],
+                  category_shares: dict[str, tuple[float, float]], settings: RankingSettings) -> Scored:
+    """rule_weights: (weight, rests_on_unknown) per supporting rule; category_shares: category → (CO2e share, max pollutant share)."""
+    rules = sum(w * (settings.verify_factor.value if unsure else 1.0) for w, unsure in rule_weights)
+    findings = settings.severity_weight.value * sum(severities)
+    co2e = sum(category_shares.get(c, (0.0, 0.0))[0] for c in measure.target_processes)
+    pollutant = max((category_shares.get(c, (0.0, 0.0))[1] for c in measure.target_processes), default=0.0)
+    parts = {
+        "rules": round(rules, 4),
+        "findings": round(findings, 4),
+        "co2e_share": round(settings.co2e_weight.value * min(co2e, 1.0), 4),
+        "pollutant_share": round(settings.pollutant_weight.value * min(pollutant, 1.0), 4),
+    }
+    score = round(sum(parts.values()), 4)
+    priority = ("high" if score >= settings.priority_high.value
+                else "medium" if score >= settings.priority_medium.value else "low")
+    return Scored(measure.id, score, parts, priority)
+
+
+def order(scored: list[Scored], measures: dict) -> list[Scored]:
+    """Rank by score, object, guideline order; then pull each recommended prerequisite ahead."""
+    def key(s: Scored):
+        m = measures[s.measure]
+        return (-s.score, OBJECT_ORDER.index(m.object), tuple(int(p) for p in m.id.split(".")))
+
+    ranked = sorted(scored, key=key)
+    ids = [s.measure for s in ranked]
+    for _ in range(len(ids)):  # a few passes settle any chain of prerequisites
+        moved = False
+        for s in list(ranked):
+            for pre in measures[s.measure].prerequisites:
+                if pre in ids and ids.index(pre) > ids.index(s.measure):
+                    ranked.remove(s)
+                    ranked.insert([x.measure for x in ranked].index(pre) + 1, s)
+                    ids = [x.measure for x in ranked]
+                    moved = True
+        if not moved:
+            break
+    return ranked

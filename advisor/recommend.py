@@ -1,0 +1,211 @@
+"""The pipeline: profile → status analysis → facts → rules → explained, ordered advice (CONTRACT §4)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from advisor.conditions import Atom, FindingAtom, blocking, facts_of, findings_of, unknown_facts
+from advisor.errors import Issue, RuleEngineError
+from advisor.evaluator import evaluate_rules
+from advisor.facts import build_facts
+from advisor.ranking import OBJECT_ORDER, order, ranking_settings, score_measure
+from advisor.rulebook import RuleBase, load_rulebase
+from advisor.schemas.profile import Profile
+
+_engine = None
+_engine_lock = threading.Lock()
+
+
+def get_engine(base: RuleBase | None = None):
+    """One engine per process (the durable ruleset is compiled once)."""
+    global _engine
+    from advisor.engine import Engine
+
+    with _engine_lock:
+        if base is not None and (_engine is None or _engine.base is not base):
+            return Engine(base)
+        if _engine is None:
+            _engine = Engine(load_rulebase())
+        return _engine
+
+
+def _category_shares(profile: Profile, analysis: dict) -> dict[str, tuple[float, float]]:
+    """process category → (share of park CO2e, largest share of any pollutant)."""
+    category_of = {p.id: p.category for p in profile.processes or []}
+    co2e: dict[str, float] = {}
+    pollutant: dict[str, dict[str, float]] = {}
+    for row in (analysis.get("carbon") or {}).get("by_process", []):
+        cat = row.get("category") or category_of.get(row.get("process"))
+        if cat:
+            co2e[cat] = co2e.get(cat, 0.0) + (row.get("share") or 0.0)
+    for pid, block in (analysis.get("pollutants") or {}).items():
+        for row in block.get("by_process", []):
+            cat = row.get("category") or category_of.get(row.get("process"))
+            if cat:
+                pollutant.setdefault(cat, {})
+                pollutant[cat][pid] = pollutant[cat].get(pid, 0.0) + (row.get("share") or 0.0)
+    cats = set(co2e) | set(pollutant)
+    return {c: (co2e.get(c, 0.0), max(pollutant.get(c, {}).values(), default=0.0)) for c in cats}
+
+
+def _fact_text(base: RuleBase, fact: str, lang: str) -> str:
+    d = base.facts.get(fact)
+    return d.text.in_lang(lang) if d else fact
+
+
+def _explain_atom(atom, facts: dict, findings: dict, base: RuleBase, lang: str, depth: int = 0) -> dict:
+    if isinstance(atom, FindingAtom):
+        status = findings.get(atom.finding, False)
+        out = {"condition": atom.text(), "fact": f"finding:{atom.finding}",
+               "value": "found" if status is True else "possible" if status is None else "not found",
+               "needed": ("no " if atom.negated else "") + f"finding {atom.finding}"}
+        if depth == 0 and not atom.negated:
+            via = []
+            for r in base.rules_for_finding(atom.finding):
+                for a in blocking(r.condition, facts, findings)[:1]:
+                    via.append({"rule": r.rule.id, **_explain_atom(a, facts, findings, base, lang, depth + 1)})
+            out["via"] = via
+        return out
+    value = facts.get(atom.fact)
+    return {"condition": atom.text(), "fact": atom.fact, "value": value,
+            "needed": atom.text() if value is not None else f"find out {_fact_text(base, atom.fact, lang)} ({atom.text()})"}
+
+
+def _unknowns_behind(fid: str, base: RuleBase, facts: dict, outcomes: dict, seen: set[str]) -> list[str]:
+    """Unknown facts behind a finding that is only possible (transitively)."""
+    if fid in seen:
+        return []
+    seen.add(fid)
+    out = []
+    for r in base.rules_for_finding(fid):
+        if outcomes.get(r.rule.id) == "U":
+            out += unknown_facts(r.condition, facts)
+            for g in findings_of(r.condition):
+                out += _unknowns_behind(g, base, facts, outcomes, seen)
+    return list(dict.fromkeys(out))
+
+
+def _rule_unknowns(r, base, facts, findings, outcomes) -> list[str]:
+    out = unknown_facts(r.condition, facts)
+    for g in findings_of(r.condition):
+        if findings.get(g, False) is None:
+            out += _unknowns_behind(g, base, facts, outcomes, set())
+    return list(dict.fromkeys(out))
+
+
+def _actions(measure, park_type: str | None, lang: str) -> list[str]:
+    chosen = measure.actions.get(park_type or "", []) or measure.actions["default"]
+    return [a.in_lang(lang) for a in chosen]
+
+
+def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = None,
+           base: RuleBase | None = None, engine=None, check_engine: bool = True) -> dict[str, Any]:
+    """The CONTRACT §4 result for one park."""
+    from advisor.accounting import analyze_profile
+
+    base = base or load_rulebase()
+    engine = engine or get_engine()
+    if analysis is None:
+        analysis = analyze_profile(profile, kb)
+    facts = build_facts(profile, analysis, kb)
+    outcomes, findings = engine.evaluate(facts)
+    if check_engine:
+        expected = evaluate_rules(base, facts)
+        if (outcomes, findings) != expected:
+            diff = sorted(r for r in outcomes if outcomes[r] != expected[0].get(r))
+            raise RuleEngineError([Issue("rules/", ", ".join(diff) or "findings",
+                                         "the rule engine and the Python evaluator disagree",
+                                         "report this with the profile; run `park-advisor kb check`")])
+    settings = ranking_settings()
+    shares = _category_shares(profile, analysis)
+    park_type = facts.get("park.type")
+
+    finding_rows = []
+    for fid, status in findings.items():
+        d = base.findings[fid]
+        evidence: dict[str, Any] = {}
+        rules = []
+        for r in base.rules_for_finding(fid):
+            if outcomes.get(r.rule.id) in ("T", "U"):
+                rules.append(r.rule.id)
+                for fact in facts_of(r.condition):
+                    evidence[fact] = facts.get(fact)
+        finding_rows.append({"id": fid, "text": d.text.in_lang(lang), "severity": d.severity,
+                             "status": "found" if status is True else "possible",
+                             "evidence": evidence, "rules": rules})
+    finding_rows.sort(key=lambda f: (-f["severity"], f["id"]))
+
+    scored, supporting, not_recommended = [], {}, []
+    for measure in kb.measures_in_order():
+        support = []
+        for r in base.rules_for_measure(measure.id):
+            outcome = outcomes.get(r.rule.id, "F")
+            if outcome == "T" or (outcome == "U" and r.rule.on_unknown == "verify"):
+                support.append((r, outcome))
+        if support:
+            supporting[measure.id] = support
+            weights = [(r.rule.then.weight, outcome == "U") for r, outcome in support]
+            severities = [base.findings[g].severity for r, _ in support for g in findings_of(r.condition)
+                          if findings.get(g, False) is not False and g in base.findings]
+            scored.append(score_measure(measure, weights, severities, shares, settings))
+        else:
+            why = []
+            for r in base.rules_for_measure(measure.id):
+                for atom in blocking(r.condition, facts, findings):
+                    why.append({"rule": r.rule.id, "because": r.rule.because.in_lang(lang),
+                                **_explain_atom(atom, facts, findings, base, lang)})
+            not_recommended.append({"measure": measure.id, "object": measure.object,
+                                    "title": measure.title.in_lang(lang), "why_not": why})
+
+    recommendations = []
+    for rank, s in enumerate(order(scored, kb.measures), start=1):
+        m = kb.measures[s.measure]
+        because, verify = [], []
+        for r, outcome in supporting[m.id]:
+            because.append({"rule": r.rule.id, "text": r.rule.because.in_lang(lang), "clause": r.rule.clause,
+                            "facts": {f: facts.get(f) for f in facts_of(r.condition)},
+                            "findings": [g for g in findings_of(r.condition) if findings.get(g, False) is not False]})
+            if outcome == "U":
+                for fact in _rule_unknowns(r, base, facts, findings, outcomes):
+                    if fact not in [v["fact"] for v in verify]:
+                        verify.append({"fact": fact, "text": _fact_text(base, fact, lang)})
+        recommendations.append({
+            "rank": rank, "measure": m.id, "object": m.object, "title": m.title.in_lang(lang),
+            "priority": s.priority, "score": s.score, "score_parts": s.parts, "because": because,
+            "actions": _actions(m, park_type, lang), "co_benefits": list(m.co_benefits), "verify": verify,
+            "effect": m.effect, "horizon": m.horizon, "effort": m.effort, "lead": m.lead.in_lang(lang),
+            "needs_higher_level": m.needs_higher_level, "clause": m.id,
+            "prerequisites": [p for p in m.prerequisites],
+        })
+
+    plan = {obj: {"near": [], "medium": [], "long": []} for obj in OBJECT_ORDER}
+    for rec in recommendations:
+        plan[rec["object"]][rec["horizon"]].append(rec["measure"])
+
+    affects: dict[str, set[str]] = {}
+    for rid, outcome in outcomes.items():
+        if outcome != "U":
+            continue
+        r = base.rules[rid]
+        targets = {r.rule.then.measure} if r.rule.then.measure else {
+            x.rule.then.measure for x in base.rules.values()
+            if x.rule.then.measure and r.rule.then.finding in findings_of(x.condition)}
+        for fact in _rule_unknowns(r, base, facts, findings, outcomes):
+            affects.setdefault(fact, set()).update(t for t in targets if t)
+    unknowns = [{"fact": f, "text": _fact_text(base, f, lang), "affects": sorted(ms)}
+                for f, ms in sorted(affects.items()) if ms]
+
+    return {
+        "schema_version": 1,
+        "park": {"id": profile.park.id, "name": profile.park.name},
+        "lang": lang,
+        "park_type": park_type,
+        "findings": finding_rows,
+        "recommendations": recommendations,
+        "plan": plan,
+        "not_recommended": not_recommended,
+        "unknowns": unknowns,
+        "gaps": analysis.get("gaps", []),
+        "facts": facts,
+    }

@@ -1,0 +1,152 @@
+"""Load rules/*.yaml, the fact catalogue and the findings catalogue; parse conditions; stratify.
+
+Rules conclude findings or measures; findings feed further rules. Strata order the
+chain: a rule runs in the round after every finding it reads has been concluded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from advisor.conditions import ConditionSyntaxError, Node, findings_of, parse
+from advisor.errors import Issue, KnowledgeError
+from advisor.paths import knowledge_dir, rules_dir
+from advisor.safe_load import load_data_file
+from advisor.schemas.rules import FactDef, FindingDef, Rule, RuleBook
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    condition: Node
+    file: str
+    stratum: int = 1
+
+
+@dataclass
+class RuleBase:
+    rules: dict[str, CompiledRule] = field(default_factory=dict)
+    facts: dict[str, FactDef] = field(default_factory=dict)
+    findings: dict[str, FindingDef] = field(default_factory=dict)
+    finding_stratum: dict[str, int] = field(default_factory=dict)
+    themes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rounds(self) -> int:
+        return max((r.stratum for r in self.rules.values()), default=1)
+
+    def rules_for_measure(self, measure: str) -> list[CompiledRule]:
+        return [r for r in self.rules.values() if r.rule.then.measure == measure]
+
+    def rules_for_finding(self, finding: str) -> list[CompiledRule]:
+        return [r for r in self.rules.values() if r.rule.then.finding == finding]
+
+
+def _catalogue(path: Path, model, issues: list[Issue]) -> dict:
+    try:
+        data = load_data_file(path, KnowledgeError)
+    except KnowledgeError as exc:
+        issues.extend(exc.issues)
+        return {}
+    if not isinstance(data, list):
+        issues.append(Issue(str(path), "", "expected a list of entries", "start each entry with '- '"))
+        return {}
+    out = {}
+    for i, row in enumerate(data):
+        try:
+            item = model.model_validate(row)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                issues.append(Issue(str(path), f"[{i}].{loc}", err["msg"], "match the schema in advisor/schemas/rules.py"))
+            continue
+        if item.id in out:
+            issues.append(Issue(str(path), f"[{i}]", f"'{item.id}' is defined twice", "keep one entry"))
+        out[item.id] = item
+    return out
+
+
+def _stratify(base: RuleBase, issues: list[Issue]) -> None:
+    """Give each rule the round after the findings it reads; report cycles."""
+    concluding: dict[str, list[CompiledRule]] = {}
+    for r in base.rules.values():
+        if r.rule.then.finding:
+            concluding.setdefault(r.rule.then.finding, []).append(r)
+    state: dict[str, int] = {}
+    visiting: set[str] = set()
+
+    def rule_stratum(r: CompiledRule) -> int:
+        reads = findings_of(r.condition)
+        return 1 + max((finding_stratum(f) for f in reads), default=0)
+
+    def finding_stratum(fid: str) -> int:
+        if fid in state:
+            return state[fid]
+        if fid in visiting:
+            issues.append(Issue("rules/", fid, f"finding '{fid}' depends on itself through a chain of rules",
+                                "break the cycle: a finding cannot be a condition of the rules that conclude it"))
+            return 0
+        visiting.add(fid)
+        value = max((rule_stratum(r) for r in concluding.get(fid, [])), default=0)
+        visiting.discard(fid)
+        state[fid] = value
+        return value
+
+    for r in base.rules.values():
+        r.stratum = rule_stratum(r)
+    base.finding_stratum = {f: finding_stratum(f) for f in concluding}
+
+
+def load_rulebase_uncached(rules_root: Path, knowledge_root: Path) -> tuple[RuleBase, list[Issue]]:
+    issues: list[Issue] = []
+    base = RuleBase()
+    base.facts = _catalogue(knowledge_root / "facts.yaml", FactDef, issues)
+    base.findings = _catalogue(knowledge_root / "findings.yaml", FindingDef, issues)
+    files = sorted(rules_root.glob("*.yaml"))
+    if not files:
+        issues.append(Issue(str(rules_root), "", "no rule books (*.yaml) found", "restore rules/ from the repository"))
+    for path in files:
+        try:
+            data = load_data_file(path, KnowledgeError)
+        except KnowledgeError as exc:
+            issues.extend(exc.issues)
+            continue
+        try:
+            book = RuleBook.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                issues.append(Issue(str(path), loc, err["msg"].removeprefix("Value error, "),
+                                    "match the rule schema in advisor/schemas/rules.py"))
+            continue
+        base.themes[path.stem] = book.theme.en
+        for rule in book.rules:
+            if rule.id in base.rules:
+                issues.append(Issue(str(path), rule.id, f"rule id '{rule.id}' is also used in {base.rules[rule.id].file}",
+                                    "rule ids are unique and never reused"))
+                continue
+            try:
+                node = parse(rule.when)
+            except ConditionSyntaxError as exc:
+                issues.append(Issue(str(path), f"{rule.id} {exc.path}", exc.message, "see the condition language in rules/README.md"))
+                continue
+            base.rules[rule.id] = CompiledRule(rule, node, path.name)
+    _stratify(base, issues)
+    return base, issues
+
+
+@cache
+def _cached(rules_root: Path, knowledge_root: Path):
+    base, issues = load_rulebase_uncached(rules_root, knowledge_root)
+    return base, tuple(issues)
+
+
+def load_rulebase(rules_root: Path | None = None, knowledge_root: Path | None = None) -> RuleBase:
+    base, issues = _cached((rules_root or rules_dir()).resolve(), (knowledge_root or knowledge_dir()).resolve())
+    if issues:
+        raise KnowledgeError(list(issues))
+    return base

@@ -1,0 +1,42 @@
+"""Fixtures: the real knowledge base and rule base, and each bundled example park."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("demo-*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def kb():
+    from advisor.knowledge import load_knowledge
+
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def rulebase():
+    from advisor.rulebook import load_rulebase
+
+    return load_rulebase()
+
+
+@pytest.fixture(scope="session")
+def example_paths():
+    return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def demo_path():
+    return ROOT / "examples" / "demo-chemical.yaml"
+
+
+def minimal_profile(**extra) -> dict:
+    """The smallest valid profile, plus any top-level sections given."""
+    data = {"schema_version": 1,
+            "park": {"id": "tiny", "name": "小园区", "base_year": 2022, "industries": [{"code": "C26", "share": 0.6}]}}
+    data.update(extra)
+    return data

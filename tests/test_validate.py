@@ -1,0 +1,141 @@
+"""Profile validation: every problem located, with a fix; hostile files refused quickly."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import yaml
+
+from advisor.errors import ProfileError
+from advisor.profile_io import load_profile, validate_data
+from conftest import minimal_profile
+
+
+def problems(data, kb) -> list:
+    with pytest.raises(ProfileError) as info:
+        validate_data(data, "park.yaml", kb)
+    return info.value.issues
+
+
+def test_every_example_park_validates(kb, example_paths):
+    assert len(example_paths) >= 4
+    for path in example_paths:
+        assert load_profile(path, kb).park.id
+
+
+def test_the_smallest_profile_is_valid_and_everything_else_is_unknown(kb):
+    profile = validate_data(minimal_profile(), "park.yaml", kb)
+    assert profile.management.synergy_plan is None
+    assert profile.infrastructure.energy_env_links is None
+
+
+def test_a_share_above_one_is_located_and_explained(kb):
+    data = minimal_profile()
+    data["park"]["industries"][0]["share"] = 55
+    [issue] = problems(data, kb)
+    assert issue.path == "park.industries[0].share"
+    assert "0.55 = 55 %" in issue.fix
+
+
+def test_industry_shares_may_not_add_up_to_more_than_one(kb):
+    data = minimal_profile()
+    data["park"]["industries"] = [{"code": "C26", "share": 0.7}, {"code": "C29", "share": 0.5}]
+    [issue] = problems(data, kb)
+    assert "add up to 1.200" in issue.problem
+
+
+def test_a_misspelt_key_gets_a_did_you_mean(kb):
+    data = minimal_profile(management={"synergy_plna": False})
+    [issue] = problems(data, kb)
+    assert issue.path == "management.synergy_plna"
+    assert "did you mean 'synergy_plan'" in issue.fix
+
+
+def test_an_unknown_unit_is_an_error_with_a_suggestion(kb):
+    data = minimal_profile(energy=[{"carrier": "natural_gas", "amount": 1e6, "unit": "Nmm3"}])
+    [issue] = problems(data, kb)
+    assert issue.path == "energy[0].unit"
+    assert "unknown unit" in issue.problem and "Nm3" in issue.fix
+
+
+def test_a_unit_of_the_wrong_kind_is_an_error(kb):
+    data = minimal_profile(energy=[{"carrier": "electricity", "amount": 1e6, "unit": "t"}])
+    [issue] = problems(data, kb)
+    assert "measures mass" in issue.problem
+
+
+def test_negative_amounts_are_rejected(kb):
+    data = minimal_profile(energy=[{"carrier": "raw_coal", "amount": -5, "unit": "t"}])
+    [issue] = problems(data, kb)
+    assert issue.path == "energy[0].amount" and "negative" in issue.fix
+
+
+def test_an_unknown_carrier_and_industry_are_both_reported(kb):
+    data = minimal_profile(energy=[{"carrier": "raw_cole", "amount": 5, "unit": "t"}])
+    data["park"]["industries"][0]["code"] = "C99"
+    paths = {i.path for i in problems(data, kb)}
+    assert paths == {"energy[0].carrier", "park.industries[0].code"}
+
+
+def test_yaml_exponents_written_as_text_are_numbers(kb):
+    data = minimal_profile(emissions_history={"unit": "t", "CO2e": {2018: "5.21e6"}})
+    profile = validate_data(data, "park.yaml", kb)
+    assert profile.emissions_history.series["CO2e"][2018] == 5.21e6
+
+
+def test_text_that_is_not_a_number_is_located(kb):
+    data = minimal_profile(emissions_history={"unit": "t", "SO2": {2018: "about 1200"}})
+    [issue] = problems(data, kb)
+    assert issue.path == "emissions_history.SO2.2018" and "not a number" in issue.problem
+
+
+def test_unknown_substances_in_the_history_get_a_suggestion(kb):
+    data = minimal_profile(emissions_history={"unit": "t", "S02": {2018: 1.0}})
+    [issue] = problems(data, kb)
+    assert "did you mean 'SO2'" in issue.fix
+
+
+def test_a_yaml_syntax_error_names_the_line(tmp_path, kb):
+    path = tmp_path / "bad.yaml"
+    path.write_text("schema_version: 1\npark:\n  id: x\n  name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, kb)
+    assert "line" in info.value.issues[0].path and "YAML syntax error" in info.value.issues[0].problem
+
+
+def test_json_profiles_are_read_like_yaml(tmp_path, kb, demo_path):
+    path = tmp_path / "park.json"
+    path.write_text(json.dumps(yaml.safe_load(demo_path.read_text(encoding="utf-8")), default=str), encoding="utf-8")
+    assert load_profile(path, kb).park.id == "demo-chemical"
+
+
+def test_a_billion_laughs_file_is_refused_fast(tmp_path, kb):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    path = tmp_path / "laughs.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, kb)
+    assert time.perf_counter() - start < 2.0
+    assert "aliases expand" in info.value.issues[0].problem
+
+
+def test_binary_and_huge_files_get_a_clear_error(tmp_path, kb):
+    binary = tmp_path / "park.yaml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    with pytest.raises(ProfileError, match="binary"):
+        load_profile(binary, kb)
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"# " + b"x" * (6 * 1024 * 1024))
+    with pytest.raises(ProfileError, match="larger than"):
+        load_profile(huge, kb)
+
+
+def test_unknown_file_types_are_refused(tmp_path, kb):
+    path = tmp_path / "park.txt"
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(ProfileError, match="unknown file type"):
+        load_profile(path, kb)
