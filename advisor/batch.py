@@ -217,8 +217,11 @@ def setup_worker(plan: list[Column | None], label: str, lang: str, json_dir: str
     from advisor.recommend import get_engine
     from advisor.rulebook import load_rulebase
 
+    names = [c.name if c else None for c in plan]
     _W.update(plan=plan, label=label, lang=lang, json_dir=json_dir, kb=load_knowledge(),
-              base=load_rulebase(), engine=get_engine())
+              base=load_rulebase(), engine=get_engine(),
+              id_at=names.index("park.id") if "park.id" in names else -1,
+              name_at=names.index("park.name") if "park.name" in names else -1)
 
 
 def _cell_text(v: Any) -> str:
@@ -231,18 +234,14 @@ def _cell_text(v: Any) -> str:
 
 def _error_row(park_id: str, name: str, issues: list[Issue], number: int) -> list:
     text = " | ".join(str(i) for i in issues)
-    return [park_id, "error", text, "", "", "", "", "", "", "", "", name, number]
+    return [park_id, "error", text, None, None, None, None, None, None, None, None, name or None, number]
 
 
 def process_row(number: int, cells: list, pre_issue: Issue | None = None) -> list:
     """The output row of one input row; never raises for a bad park."""
     plan = _W["plan"]
     file = f"{_W['label']} row {number}"
-    id_at, name_at = _W.get("id_at"), _W.get("name_at")
-    if id_at is None:
-        names = [c.name if c else None for c in plan]
-        id_at = _W["id_at"] = names.index("park.id") if "park.id" in names else -1
-        name_at = _W["name_at"] = names.index("park.name") if "park.name" in names else -1
+    id_at, name_at = _W["id_at"], _W["name_at"]
     park_id = _cell_text(cells[id_at]) if 0 <= id_at < len(cells) else ""
     name = _cell_text(cells[name_at]) if 0 <= name_at < len(cells) else ""
     try:
@@ -285,12 +284,17 @@ def _advise_row(profile, number: int) -> list:
     period = periods[0] if periods else {}
     recs = advice["recommendations"]
     if _W["json_dir"]:
-        target = Path(_W["json_dir"]) / f"{profile.park.id}.json"
-        target.write_text(json.dumps(advice, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return [profile.park.id, "ok", "", period.get("synergy") or "", period.get("carbon_state") or "",
-            period.get("pollutant_state") or "", " ".join(r["measure"] for r in recs), len(recs),
+        target = os.path.join(_W["json_dir"], f"{profile.park.id}.json")
+        # compact JSON: with indent, json falls back to its pure-Python encoder (about 5x slower);
+        # written to a temporary name and renamed, so a stopped batch leaves no half file
+        with open(target + ".tmp", "w", encoding="utf-8") as f:
+            f.write(json.dumps(advice, ensure_ascii=False) + "\n")
+        os.replace(target + ".tmp", target)
+    # None is an empty cell in CSV/XLSX and null in JSONL
+    return [profile.park.id, "ok", "", period.get("synergy"), period.get("carbon_state"),
+            period.get("pollutant_state"), " ".join(r["measure"] for r in recs), len(recs),
             sum(1 for r in recs if r["priority"] == "high"), len(advice["unknowns"]),
-            advice.get("park_type") or "", profile.park.name, number]
+            advice.get("park_type"), profile.park.name, number]
 
 
 def process_chunk(chunk: list[tuple[int, list, Issue | None]]) -> list[list]:
@@ -302,9 +306,11 @@ def process_chunk(chunk: list[tuple[int, list, Issue | None]]) -> list[list]:
 class Progress:
     """A one-line progress bar with rate and ETA on a terminal; silent otherwise."""
 
-    def __init__(self, stream, fraction: Callable[[], float | None], enabled: bool | None = None):
+    def __init__(self, stream, fraction: Callable[[], float | None], enabled: bool | None = None,
+                 read: Callable[[], int] | None = None):
         self.stream = stream
-        self.fraction = fraction
+        self.fraction = fraction          # share of the input read (bytes or rows)
+        self.read = read                  # rows read so far (ahead of those done)
         self.enabled = stream.isatty() if enabled is None else enabled
         self.start = time.monotonic()
         self.last = 0.0
@@ -319,6 +325,11 @@ class Progress:
         elapsed = max(now - self.start, 1e-9)
         rate = done / elapsed
         frac = self.fraction() or 0.0
+        read = self.read() if self.read else 0
+        if final:
+            frac = 1.0
+        elif read and frac > 0:           # rows done out of the rows the input will hold
+            frac = done / (read / frac)
         frac = min(max(frac, 0.0), 1.0)
         width = 24
         bar = "█" * int(frac * width) + "·" * (width - int(frac * width))
@@ -342,7 +353,8 @@ class Summary:
     ok: int = 0
     errors: int = 0
     seconds: float = 0.0
-    interrupted: bool = False
+    interrupted: bool = False       # stopped by Ctrl-C
+    failed: bool = False            # stopped because a worker process died
     output: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -367,12 +379,13 @@ def _header_problems(path: Path, header: list, plan: list) -> list[Issue]:
     return issues
 
 
-def _tasks(table: Table, plan: list, label: str) -> Iterator[tuple[int, list, Issue | None]]:
+def _tasks(table: Table, plan: list, label: str, counter: list[int]) -> Iterator[tuple[int, list, Issue | None]]:
     """Input rows with a duplicate-id issue attached where a park.id repeats."""
     names = [c.name if c else None for c in plan]
     id_at = names.index("park.id")
     first_row: dict[str, int] = {}
     for number, cells in table.rows:
+        counter[0] += 1
         pid = _cell_text(cells[id_at]) if id_at < len(cells) else ""
         issue = None
         if pid:
@@ -393,6 +406,86 @@ def _chunks(tasks: Iterator, size: int) -> Iterator[list]:
             chunk = []
     if chunk:
         yield chunk
+
+
+MAX_CRASHES_IN_A_ROW = 10   # parks in a row that kill their worker: a systemic problem, stop
+
+
+class _Workers:
+    """Worker processes running chunks of rows; results come back in input order.
+
+    A park that kills its worker process (a crash inside the rule engine's C core) costs the
+    chunks in flight: they are redone one park at a time in a single fresh worker, the park that
+    crashes it gets an error row, and the batch goes on with a new pool.
+    """
+
+    def __init__(self, jobs: int, init_args: tuple, plan: list, label: str):
+        self.jobs, self.init_args, self.label = jobs, init_args, label
+        names = [c.name if c else None for c in plan]
+        self.id_at = names.index("park.id") if "park.id" in names else -1
+        self.name_at = names.index("park.name") if "park.name" in names else -1
+        self.executor = _pool(jobs, init_args)
+        self.solo = None
+        self.pending: deque = deque()          # (future, chunk)
+        self.crashes_in_a_row = 0
+
+    def submit(self, chunk: list) -> None:
+        self.pending.append((self.executor.submit(process_chunk, chunk), chunk))
+
+    def next_rows(self) -> Iterator[list]:
+        """The rows of the oldest chunk in flight (after a crash: of every chunk that was in flight)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        future, chunk = self.pending.popleft()
+        try:
+            rows = future.result()
+        except BrokenProcessPool:
+            lost = [chunk] + [c for _, c in self.pending]
+            self.pending.clear()
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            for c in lost:
+                for task in c:
+                    yield self._isolated(task)      # each row is written before the next is tried
+            if self.solo is not None:
+                self.solo.shutdown(wait=True)
+                self.solo = None
+            self.executor = _pool(self.jobs, self.init_args)
+            return
+        yield from rows
+
+    def _isolated(self, task: tuple) -> list:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.solo is None:
+            self.solo = _pool(1, self.init_args)
+        try:
+            [row] = self.solo.submit(process_chunk, [task]).result()
+            self.crashes_in_a_row = 0
+            return row
+        except BrokenProcessPool:
+            self.solo.shutdown(wait=False, cancel_futures=True)
+            self.solo = None
+            self.crashes_in_a_row += 1
+            if self.crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
+                raise
+            number, cells = task[0], task[1]
+            park_id = _cell_text(cells[self.id_at]) if 0 <= self.id_at < len(cells) else ""
+            name = _cell_text(cells[self.name_at]) if 0 <= self.name_at < len(cells) else ""
+            return _error_row(park_id, name, [Issue(f"{self.label} row {number}", "",
+                                                    "the rule engine crashed on this park (its worker process died)",
+                                                    "report this row with its profile; the other parks are not affected")],
+                              number)
+
+    def terminate(self) -> None:
+        for pool in (self.executor, self.solo):
+            if pool is not None:
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
+
+    def shutdown(self, wait: bool) -> None:
+        for pool in (self.executor, self.solo):
+            if pool is not None:
+                pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def _pool(jobs: int, init_args: tuple):
@@ -438,7 +531,8 @@ def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1,
         load_rulebase()
         writer = open_writer(output_path)
         summary = Summary(output=str(output_path))
-        bar = Progress(progress_stream or sys.stderr, table.fraction, progress)
+        rows_read = [0]
+        bar = Progress(progress_stream or sys.stderr, table.fraction, progress, lambda: rows_read[0])
         start = time.monotonic()
 
         def emit(row: list) -> None:
@@ -450,41 +544,39 @@ def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1,
                 summary.errors += 1
             bar.update(summary.total)
 
-        executor = None
+        workers = None
         try:
-            chunks = _chunks(_tasks(table, plan, label), CHUNK)
+            chunks = _chunks(_tasks(table, plan, label, rows_read), CHUNK)
             if jobs == 1:
                 setup_worker(*init_args)
                 for chunk in chunks:
                     for row in process_chunk(chunk):
                         emit(row)
             else:
-                executor = _pool(jobs, init_args)
-                pending: deque = deque()
+                workers = _Workers(jobs, init_args, plan, label)
                 window = jobs * WINDOW_PER_JOB
                 for chunk in chunks:
-                    pending.append(executor.submit(process_chunk, chunk))
-                    while len(pending) >= window:
-                        for row in pending.popleft().result():
+                    workers.submit(chunk)
+                    while len(workers.pending) >= window:
+                        for row in workers.next_rows():
                             emit(row)
-                while pending:
-                    for row in pending.popleft().result():
+                while workers.pending:
+                    for row in workers.next_rows():
                         emit(row)
         except KeyboardInterrupt:
             summary.interrupted = True
-            if executor is not None:
-                for proc in list(getattr(executor, "_processes", {}).values()):
-                    proc.terminate()
-        except Exception as exc:  # a broken worker pool: keep what was written and say so
+            if workers is not None:
+                workers.terminate()
+        except Exception as exc:  # the pool keeps breaking: keep what was written and say so
             from concurrent.futures.process import BrokenProcessPool
 
             if not isinstance(exc, BrokenProcessPool):
                 raise
-            summary.interrupted = True
-            summary.notes.append(f"a worker process died ({exc}); rows after {summary.total} were not screened")
+            summary.failed = True
+            summary.notes.append(f"worker processes keep dying ({exc}); rows after {summary.total} were not screened")
         finally:
-            if executor is not None:
-                executor.shutdown(wait=not summary.interrupted, cancel_futures=True)
+            if workers is not None:
+                workers.shutdown(wait=not (summary.interrupted or summary.failed))
             summary.seconds = time.monotonic() - start
             bar.update(summary.total, final=True)
             writer.close()

@@ -1,7 +1,7 @@
 """`park-advisor batch INPUT -o OUTPUT [--jobs N] [--json-dir DIR] [--lang zh|en]` (CONTRACT §1, §5).
 
-Exit codes: 0 every park screened; 1 some rows were invalid (each has its error row in OUTPUT) or
-the table itself is unreadable; 2 usage error (e.g. an unknown output suffix); 130 interrupted
+Exit codes: 0 every park screened; 1 some rows were invalid (each has its error row in OUTPUT),
+the table itself is unreadable, or a worker process died; 2 usage error (e.g. an unknown output suffix); 130 interrupted
 (everything written so far is kept).
 """
 
@@ -28,10 +28,11 @@ def cmd_batch(args) -> int:
     summary = run_batch(args.input, output, jobs=args.jobs, json_dir=args.json_dir, lang=args.lang)
     for note in summary.notes:
         sys.stderr.write(f"✗ {note}\n")
-    if summary.interrupted:
+    if summary.interrupted or summary.failed:
         kept = sidecar_path(output) if output.suffix.lower() == ".xlsx" and sidecar_path(output).exists() else output
-        sys.stderr.write(f"interrupted: {summary.line()}; the {summary.total} rows done are in {kept}\n")
-        return 130
+        what = "interrupted" if summary.interrupted else "stopped"
+        sys.stderr.write(f"{what}: {summary.line()}; the {summary.total} rows done are in {kept}\n")
+        return 130 if summary.interrupted else 1
     sys.stdout.write(f"{summary.line()} → {output}\n")
     return 1 if summary.errors else 0
 

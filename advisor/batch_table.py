@@ -352,7 +352,7 @@ def _parse_list(column: str, value: Any) -> list:
 
 # --- the column plan ----------------------------------------------------------------------
 
-Kind = Literal["bool", "number", "int", "text", "list", "json", "any"]
+Kind = str   # bool | number | int | text | list | any, and dict | model while resolving a path
 
 
 def _strip(annotation: Any) -> Any:
@@ -479,39 +479,89 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "bool": to_bool, "number": to_number, "int": to_int, "text": _text, "any": lambda v: v}
 
 
+_BOOL_WORDS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
+_BOOL_WORDS.update({w.upper(): v for w, v in list(_BOOL_WORDS.items())})
+_BOOL_WORDS.update({w.capitalize(): v for w, v in list(_BOOL_WORDS.items())})
+_KIND_CODES = {"number": 0, "bool": 1, "text": 2, "int": 3, "list": 4, "any": 5}
+_compiled: dict[int, tuple[list, list]] = {}
+
+
+def _compile(plan: list[Column | None]) -> list[tuple]:
+    """(cell index, kind code, parent keys, last key, column) for every read column."""
+    hit = _compiled.get(id(plan))
+    if hit is not None and hit[0] is plan:
+        return hit[1]
+    entries = [(i, _KIND_CODES[c.kind], c.keys[:-1], c.keys[-1], c) for i, c in enumerate(plan) if c is not None]
+    if len(_compiled) > 64:
+        _compiled.clear()
+    _compiled[id(plan)] = (plan, entries)
+    return entries
+
+
 def row_to_data(plan: list[Column | None], cells: list[Any], file: str) -> tuple[dict, list[Issue]]:
-    """Profile data (a nested dict) from one row's cells, and the cells' problems."""
+    """Profile data (a nested dict) from one row's cells, and the cells' problems.
+
+    The hot loop of a batch: the common cells (plain numbers, yes/no words) are converted inline.
+    """
     data: dict[str, Any] = {}
     issues: list[Issue] = []
-    converters = _CONVERTERS
-    for column, value in zip(plan, cells):
-        if column is None or value is None or value == "" or (type(value) is str and value.isspace()):
+    parents: dict[tuple, dict] = {(): data}
+    n = len(cells)
+    bool_words = _BOOL_WORDS
+    for i, code, parent_keys, last, column in _compile(plan):
+        if i >= n:
+            continue
+        value = cells[i]
+        if value is None or value == "":
             continue
         try:
-            kind = column.kind
-            converted = _parse_list(column.name, value) if kind == "list" else converters[kind](value)
+            if code == 0 and type(value) is str:
+                try:
+                    converted = float(value)
+                    if converted - converted != 0.0:
+                        raise ValueError
+                except ValueError:
+                    if value.isspace():
+                        continue
+                    converted = to_number(value)
+            elif code == 1 and type(value) is str:
+                converted = bool_words.get(value)
+                if converted is None:
+                    if value.isspace():
+                        continue
+                    converted = to_bool(value)
+            elif type(value) is str and value.isspace():
+                continue
+            elif code == 4:
+                converted = _parse_list(column.name, value)
+            else:
+                converted = _CONVERTERS[column.kind](value)
         except CellError as exc:
             shown = _text(value)
             problem = exc.problem if shown[:40] in exc.problem else f"'{shown[:80]}': {exc.problem}"
             issues.append(Issue(file, column.name, problem, exc.fix))
             continue
-        node = data
-        keys = column.keys
-        for key in keys[:-1]:
-            nxt = node.get(key)
-            if nxt is None:
-                nxt = node[key] = {}
-            elif type(nxt) is not dict:
+        node = parents.get(parent_keys)
+        if node is None:
+            node = data
+            for key in parent_keys:
+                nxt = node.get(key)
+                if nxt is None:
+                    nxt = node[key] = {}
+                elif type(nxt) is not dict:
+                    node = None
+                    break
+                node = nxt
+            if node is None:
                 issues.append(Issue(file, column.name, "this column goes inside another column's value",
                                     "keep either the whole field or its dotted parts"))
-                break
-            node = nxt
-        else:
-            if type(node.get(keys[-1])) is dict:
-                issues.append(Issue(file, column.name, "other columns fill parts of this field",
-                                    "keep either the whole field or its dotted parts"))
                 continue
-            node[keys[-1]] = converted
+            parents[parent_keys] = node
+        if type(node.get(last)) is dict:
+            issues.append(Issue(file, column.name, "other columns fill parts of this field",
+                                "keep either the whole field or its dotted parts"))
+            continue
+        node[last] = converted
     if "schema_version" not in data:
         data["schema_version"] = 1
     return data, issues

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import warnings
-from functools import cache
+from functools import cache, lru_cache
 
 CJK_FAMILIES = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
                 "Source Han Sans SC", "Source Han Sans CN", "Source Han Sans", "Noto Sans CJK JP",
@@ -72,7 +73,20 @@ def _rc() -> dict:
 
 
 def render(spec: dict, fmt: str) -> str | bytes:
-    """Draw one chart spec as 'svg' (text) or 'png' (bytes)."""
+    """Draw one chart spec as 'svg' (text) or 'png' (bytes); the same spec is drawn once per process."""
+    import json
+
+    return _render_cached(json.dumps(spec, sort_keys=True, ensure_ascii=False), fmt)
+
+
+@lru_cache(maxsize=64)
+def _render_cached(spec_json: str, fmt: str) -> str | bytes:
+    import json
+
+    return _draw(json.loads(spec_json), fmt)
+
+
+def _draw(spec: dict, fmt: str) -> str | bytes:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -87,12 +101,12 @@ def render(spec: dict, fmt: str) -> str | bytes:
             _empty(ax, spec)
         else:
             draw(fig, ax, spec)
-        fig.suptitle(spec["title"], fontsize=11, fontweight="bold")
         buf = io.BytesIO()
         if fmt == "svg":
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
             text = buf.getvalue().decode("utf-8")
-            return text[text.index("<svg"):]           # drop the XML prolog and DOCTYPE for inline use
+            text = text[text.index("<svg"):]           # drop the XML prolog and DOCTYPE for inline use
+            return re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
         fig.savefig(buf, format="png", metadata={"Software": None})
         return buf.getvalue()
 
@@ -115,17 +129,17 @@ def _sankey(fig, ax, spec: dict) -> None:
         if k == 0:
             columns.append(_node_totals(links, 0))
         columns.append(_node_totals(links, 1))
-    total = max(sum(c.values()) for c in columns) or 1.0
-    gap, width = 0.02, 0.035
+    gap, width, min_h = 0.025, 0.035, 0.022
     height = 1.0 - gap * (max(len(c) for c in columns) - 1)
-    scale = height / total
+    scale = _fit_scale(columns, height, min_h)
     xs = [i / (len(columns) - 1) * (1 - width) for i in range(len(columns))]
     pos: list[dict[str, list[float]]] = []        # node → [y_top, out_cursor, in_cursor]
     colours: dict[str, str] = {}
+    lowest = 0.0
     for ci, col in enumerate(columns):
         y, placed = 1.0, {}
         for name, value in col.items():
-            h = value * scale
+            h = max(value * scale, min_h)
             placed[name] = [y, y, y]
             ax.add_patch(Rectangle((xs[ci], y - h), width, h, facecolor="#3b4650", edgecolor="none", zorder=3))
             if ci == 0:
@@ -133,6 +147,7 @@ def _sankey(fig, ax, spec: dict) -> None:
             ha, tx = ("left", xs[ci] + width + 0.008) if ci < len(columns) - 1 else ("right", xs[ci] - 0.008)
             ax.text(tx, y - h / 2, f"{name}  {_short(value)}", ha=ha, va="center", fontsize=8, zorder=4)
             y -= h + gap
+            lowest = min(lowest, y + gap)
         pos.append(placed)
     for k, links in enumerate(stages):
         for src, dst, value in links:
@@ -150,12 +165,23 @@ def _sankey(fig, ax, spec: dict) -> None:
             colour = colours.get(src) or spec.get("stage_colour", {}).get(src) or _colour_of(src, k, colours)
             ax.add_patch(PathPatch(Path(verts, codes), facecolor=colour, edgecolor="none", alpha=0.45, zorder=2))
     for ci, title in enumerate(spec.get("column_titles", [])):
-        ax.text(xs[ci] + width / 2, 1.04, title, ha="center", va="bottom", fontsize=9, fontweight="bold")
+        ax.text(xs[ci] + width / 2, 1.04, title, ha="center", va="bottom", fontsize=9)
     ax.set_xlim(-0.02, 1.02)
-    ax.set_ylim(min(0.0, 1.0 - height - gap * 12), 1.1)
+    ax.set_ylim(lowest - 0.02, 1.1)
     ax.set_axis_off()
     if spec.get("note"):
         ax.text(0.0, -0.02, spec["note"], fontsize=7, color="#555", transform=ax.transAxes, va="top")
+
+
+def _fit_scale(columns: list[dict[str, float]], height: float, min_h: float) -> float:
+    """Units per flow so that every column, small nodes drawn at least min_h high, fits the height."""
+    scale = height / (max(sum(c.values()) for c in columns) or 1.0)
+    for _ in range(5):
+        worst = max(sum(max(v * scale, min_h) for v in c.values()) for c in columns)
+        if worst <= height:
+            break
+        scale *= height / worst * 0.98
+    return scale
 
 
 def _colour_of(name: str, stage: int, colours: dict[str, str]) -> str:
@@ -215,6 +241,22 @@ def _lines(fig, ax, spec: dict) -> None:
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
 
 
+def _cluster(x: float, y: float, n: int, dx: float = 0.15, dy: float = 0.11) -> list[tuple[float, float]]:
+    """n positions around (x, y) that never leave its quadrant: along the axis for points on an axis,
+    else a grid centred on (x, y) and kept inside the quadrant."""
+    if x == 0:
+        return [(0.0, max(-1.15, y - dy * k)) for k in range(n)]
+    if y == 0:
+        return [(max(-1.15, x - dx * k), 0.0) for k in range(n)]
+    cols = max(1, math.ceil(math.sqrt(n * 1.6)))
+    rows = math.ceil(n / cols)
+    w, h = (cols - 1) * dx, (rows - 1) * dy
+    sx, sy = (1 if x > 0 else -1), (1 if y > 0 else -1)
+    cx = sx * min(max(abs(x), 0.06 + w / 2), 1.12 - w / 2)
+    cy = sy * min(max(abs(y), 0.06 + h / 2), 1.12 - h / 2)
+    return [(cx - w / 2 + (k % cols) * dx, cy + h / 2 - (k // cols) * dy) for k in range(n)]
+
+
 def _quadrant(fig, ax, spec: dict) -> None:
     ax.axhline(0, color="#444", linewidth=0.8)
     ax.axvline(0, color="#444", linewidth=0.8)
@@ -225,12 +267,14 @@ def _quadrant(fig, ax, spec: dict) -> None:
     ax.text(-1.15, 1.15, spec["q_trade"], fontsize=9, color="#9a5a1b", va="top")
     ax.text(1.15, -1.15, spec["q_trade"], fontsize=9, color="#9a5a1b", va="bottom", ha="right")
     styles = {"co_reduction": ("o", PALETTE[0]), "enabling": ("s", GREY), "trade_off": ("^", PALETTE[3])}
-    for n, (label, x, y, kind) in enumerate(spec["points"]):
-        angle = 2.399963 * n                       # golden-angle spread so equal placements do not overlap
-        dx, dy = 0.07 * math.sqrt(n % 7) * math.cos(angle), 0.07 * math.sqrt(n % 7) * math.sin(angle)
-        marker, colour = styles.get(kind, styles["enabling"])
-        ax.scatter([x + dx], [y + dy], marker=marker, s=36, color=colour, zorder=3)
-        ax.annotate(label, (x + dx, y + dy), xytext=(3, 3), textcoords="offset points", fontsize=7)
+    groups: dict[tuple[float, float], list] = {}
+    for point in spec["points"]:
+        groups.setdefault((point[1], point[2]), []).append(point)
+    for (x, y), members in groups.items():
+        for (label, _, _, kind), (px, py) in zip(members, _cluster(x, y, len(members))):
+            marker, colour = styles.get(kind, styles["enabling"])
+            ax.scatter([px], [py], marker=marker, s=30, color=colour, zorder=3)
+            ax.annotate(label, (px, py), xytext=(2.5, 2.5), textcoords="offset points", fontsize=6.5)
     for kind, (marker, colour) in styles.items():
         ax.scatter([], [], marker=marker, color=colour, label=spec["kinds"][kind])
     ax.legend(loc="upper right", fontsize=8, frameon=False)

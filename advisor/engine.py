@@ -14,6 +14,7 @@ lock; facts are flat with `sid` and `id` fields; a fact no rule matches is not a
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import threading
 from typing import Any
@@ -24,6 +25,7 @@ from advisor.rulebook import RuleBase
 
 MAX_EXPRESSIONS = 32       # durable's MAX_SEQUENCE_EXPRESSIONS per rule condition
 MAX_PROPERTIES = 255       # durable's MAX_OBJECT_PROPERTIES per fact
+RULES_PER_RULESET = 10     # keeps durable's 64-slot matching stack far from full
 FOUND, POSSIBLE, ABSENT = 2, 1, 0
 
 _ruleset_names = itertools.count(1)
@@ -38,6 +40,14 @@ def _get_host():
 
         _host = Host()
     return _host
+
+
+def engine_value(value: Any) -> Any:
+    """durable's JSON reader refuses an exponent without a decimal point ('1e-05', '1e+16'):
+    move such a float by one ulp, whose repr has a point – order against any other number is kept."""
+    while isinstance(value, float) and "e" in repr(value) and "." not in repr(value):
+        value = math.nextafter(value, math.copysign(math.inf, value))  # away from 0: signs stay
+    return value
 
 
 def fact_key(name: str) -> str:
@@ -136,13 +146,25 @@ class Engine:
         self._fired: dict[str, set[str]] = {}
         self._errors: dict[str, list[str]] = {}
         self._sids = itertools.count(1)
-        definition: dict[str, dict] = {}
-        for rid, r in base.rules.items():
-            for mode, expr in (("T", compile_certain(r.condition)), ("P", compile_possible(r.condition))):
-                guarded = {"$and": [{"round": r.stratum}, expr]}
-                definition[f"{rid}#{mode}"] = {"all": [{"m": guarded}], "run": self._action(f"{rid}#{mode}")}
+        # durable's matcher has a fixed 64-slot stack per asserted fact: many rules matching one
+        # fact overflow it (error 303, then a crash in delete_state). So each round's rules are
+        # split into small rulesets and the round's fact is asserted into each of them.
+        self._chunks: list[tuple[int, str]] = []
+        definitions: dict[str, dict] = {}
+        for rnd in range(1, base.rounds + 1):
+            ids = [rid for rid, r in base.rules.items() if r.stratum == rnd]
+            for start in range(0, len(ids), RULES_PER_RULESET):
+                name = f"{self.name}_{rnd}_{start // RULES_PER_RULESET}"
+                definition: dict[str, dict] = {}
+                for rid in ids[start:start + RULES_PER_RULESET]:
+                    r = base.rules[rid]
+                    for mode, expr in (("T", compile_certain(r.condition)), ("P", compile_possible(r.condition))):
+                        guarded = {"$and": [{"round": rnd}, expr]}
+                        definition[f"{rid}#{mode}"] = {"all": [{"m": guarded}], "run": self._action(f"{rid}#{mode}")}
+                definitions[name] = definition
+                self._chunks.append((rnd, name))
         with _lock:
-            _get_host().set_rulesets({self.name: definition})
+            _get_host().set_rulesets(definitions)
 
     def _action(self, name: str):
         def run(c):
@@ -156,13 +178,14 @@ class Engine:
         """Rule outcomes ('T' true, 'U' possible, 'F' false) and finding statuses (True / None)."""
         from durable.engine import MessageNotHandledException
 
-        known = {fact_key(k): v for k, v in facts.items() if v is not None and k in self.base.facts}
+        known = {fact_key(k): engine_value(v) for k, v in facts.items() if v is not None and k in self.base.facts}
         outcomes: dict[str, str] = {}
         findings: dict[str, bool | None] = {}
         host = _get_host()
         with _lock:
             sid = f"s{next(self._sids)}"
             self._fired[sid] = set()
+            used: list[str] = []
             try:
                 for rnd in range(1, self.base.rounds + 1):
                     fact = dict(known)
@@ -171,14 +194,18 @@ class Engine:
                             status = findings.get(fid, False)
                             fact[finding_key(fid)] = FOUND if status is True else POSSIBLE if status is None else ABSENT
                     fact.update({"sid": sid, "id": f"round-{rnd}", "round": rnd})
-                    try:
-                        host.assert_fact(self.name, fact)
-                    except MessageNotHandledException:
-                        pass  # no rule of this round matched: a legitimate outcome
-                    except Exception as exc:
-                        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-                        raise RuleEngineError([Issue("rules/", f"round {rnd}", f"rule engine failed: {message}",
-                                                     "run `park-advisor kb check`; report the park profile if it passes")]) from None
+                    for chunk_round, name in self._chunks:
+                        if chunk_round != rnd:
+                            continue
+                        try:
+                            host.assert_fact(name, fact)
+                            used.append(name)
+                        except MessageNotHandledException:
+                            used.append(name)  # no rule of this chunk matched: a legitimate outcome
+                        except Exception as exc:
+                            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+                            raise RuleEngineError([Issue("rules/", f"round {rnd}", f"rule engine failed: {message}",
+                                                         "run `park-advisor kb check`; report the park profile if it passes")]) from None
                     if self._errors.get(sid):
                         raise RuleEngineError([Issue("rules/", "action", e, "report this as a bug")
                                                for e in self._errors.pop(sid)])
@@ -195,8 +222,9 @@ class Engine:
             finally:
                 self._fired.pop(sid, None)
                 self._errors.pop(sid, None)
-                try:
-                    host.delete_state(self.name, sid)
-                except Exception:  # nothing was stored for a park no rule matched
-                    pass
+                for name in used:
+                    try:
+                        host.delete_state(name, sid)
+                    except Exception:  # nothing was stored for a park no rule matched
+                        pass
         return outcomes, findings

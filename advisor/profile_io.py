@@ -35,8 +35,10 @@ def format_loc(loc: tuple) -> str:
     """('park', 'industries', 0, 'share') → 'park.industries[0].share'."""
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and part < 1900:  # a list index; years are mapping keys
             out += f"[{part}]"
+        elif isinstance(part, int):
+            out += f".{part}"
         else:
             out += f".{part}" if out else str(part)
     return out.replace(".series.", ".") if out.startswith("emissions_history.series") else out

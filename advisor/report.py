@@ -44,9 +44,11 @@ def _label_table() -> dict[str, dict[str, str]]:
 
     path = templates_dir() / "labels.yaml"
     data = load_data_file(path, ReportError)
-    bad = [k for k, v in data.items() if not (isinstance(v, dict) and all(isinstance(v.get(x), str) for x in LANGS))]
+    bad = [k for k, v in data.items()
+           if not (isinstance(v, dict) and set(v) == set(LANGS) and all(isinstance(v[x], str) for x in LANGS))]
     if bad:
-        raise ReportError([Issue(str(path), k, "a label needs text for zh and en", "write {zh: …, en: …}")
+        raise ReportError([Issue(str(path), k, "a label needs text for zh and en, nothing else",
+                                 "write {zh: …, en: …} and quote text that contains a comma")
                            for k in bad])
     return data
 
@@ -93,12 +95,21 @@ def _text(x: Any, lang: str) -> str:
         if lang in x and isinstance(x[lang], str):
             return x[lang]
         for key in ("text", "message", "note", "warning", "problem"):
-            if key in x:
-                return _text(x[key], lang)
+            picked = _pick(x, key, lang)
+            if picked is not None:
+                return _text(picked, lang)
         return "; ".join(f"{k}: {_value(v)}" for k, v in x.items())
     if isinstance(x, (list, tuple)):
         return "; ".join(_text(i, lang) for i in x)
     return str(x)
+
+
+def _pick(d: dict, key: str, lang: str) -> Any:
+    """d['key_zh'] / d['key_en'] / d['text_en'] style fields: the one in `lang`, else d['key']."""
+    for k in (f"{key}_{lang}", f"{key}_en" if lang == "en" else None):
+        if k and d.get(k) is not None:
+            return d[k]
+    return d.get(key)
 
 
 def _value(v: Any) -> str:
@@ -143,7 +154,9 @@ class _Report:
     # names ---------------------------------------------------------------------------------
     def carrier(self, cid: str, lang: str | None = None) -> str:
         c = self.kb.carriers.get(cid)
-        return c.name.in_lang(lang or self.lang) if c else cid
+        if c:
+            return c.name.in_lang(lang or self.lang)
+        return (self.L if (lang or self.lang) == self.lang else self.CL).get(f"carrier_{cid}", cid)
 
     def process(self, pid: str | None, lang: str | None = None) -> str:
         lang = lang or self.lang
@@ -155,10 +168,20 @@ class _Report:
         return pid if re.search(r"[\u3000-\u9fff]", name) else name
 
     def pollutant(self, pid: str) -> str:
+        name = self.substance(pid)
         pol = self.kb.pollutants.get(pid)
-        if pol and self.lang == "zh" and pol.name.zh != pid:
+        if name == pid and pol and self.lang == "zh" and pol.name.zh != pid:
             return f"{pid}（{pol.name.zh}）"
-        return pid
+        return name
+
+    def substance(self, sid: str, lang: str | None = None) -> str:
+        """CO2, SO2, VOCs stay as written; word-like ids (heavy_metals, acid_mist) get their name."""
+        lang = lang or self.lang
+        if not re.search(r"[a-z]_|^[a-z]+$", sid):
+            return sid
+        pol = self.kb.pollutants.get(sid)
+        table = self.L if lang == self.lang else self.CL
+        return pol.name.in_lang(lang) if pol else table.get(f"sub_{sid}", sid.replace("_", " "))
 
     def measure_title(self, mid: str, fallback: str = "") -> str:
         m = self.kb.measures.get(mid)
@@ -181,13 +204,26 @@ class _Report:
         if not tid:
             return DASH
         t = self.kb.data_tiers.get(tid)
-        return t.name.in_lang(self.lang) if t else tid
+        return t.name.in_lang(self.lang) if t else self.L.get(f"tier_{tid}", tid)
 
     def fact(self, fid: str) -> str:
         return _text(self.facts_text.get(fid), self.lang) or fid
 
+    def shown(self, v: Any) -> str:
+        """A fact value for the reader: yes/no/unknown in the report language, numbers formatted."""
+        if v is None or isinstance(v, bool):
+            return self.yes_no(v)
+        return _value(v)
+
+    def evidence(self, key: str, v: Any) -> str:
+        """share-like facts as percentages, the rest as shown()."""
+        if isinstance(v, float) and not isinstance(v, bool) and ("share" in key or "ratio" in key or "rate" in key
+                                                                 or "coverage" in key) and abs(v) <= 1.5:
+            return fmt_pct(v)
+        return self.shown(v)
+
     def yes_no(self, v: Any) -> str:
-        return self.L["unknown"] if v is None else self.L["yes"] if v else self.L["no"]
+        return self.L["unknown"] if v is None else self.L["bool_yes"] if v else self.L["bool_no"]
 
     def enum(self, prefix: str, v: Any) -> str:
         return self.L.get(f"{prefix}_{v}", DASH if v is None else str(v))
@@ -201,7 +237,7 @@ class _Report:
         return {
             "lang": self.lang,
             "labels": self.L,
-            "title": f"{name} {self.L['report_title']}",
+            "title": f"{name}{self.L['title_sep']}{self.L['report_title']}",
             "park_name": park.name,
             "park_name_en": park.name_en or "",
             "subtitle": self.L["report_subtitle"],
@@ -240,7 +276,7 @@ class _Report:
                 [L["f_key_air_region"], self.yes_no(park.key_air_region)],
                 [L["f_water_scarce"], self.yes_no(park.water_scarce)],
                 [L["f_gwp"], acc.gwp],
-                [L["f_grid_factor"], acc.grid_factor]]
+                [L["f_grid_factor"], self.grid_text()]]
         blocks = [_table(L["t_park"], [L["c_item"], L["c_value"]], rows)]
         if btype:
             blocks.append(_para(f"{btype.name.in_lang(self.lang)}: {btype.description.in_lang(self.lang)}"))
@@ -252,12 +288,20 @@ class _Report:
         blocks.append(_table(L["t_industries"], [L["c_code"], L["c_industry"], L["c_share"]], ind_rows))
         return {"title": L["s1_park"], "blocks": blocks}
 
+    def grid_text(self) -> str:
+        g = (self.a.get("carbon") or {}).get("grid") or {}
+        if g.get("value") is None:
+            return self.p.accounting.grid_factor
+        what = ", ".join(str(g[k]) for k in ("series", "region", "year") if g.get(k) is not None)
+        return f"{fmt_num(g['value'], 4)} {g.get('unit', '')} ({what})"
+
     def data_part(self) -> dict:
         L = self.L
         rows = []
         for e in self.p.energy or []:
             src = e.factor.source if e.factor else ""
-            rows.append([self.carrier(e.carrier), self.process(e.process) if e.process else DASH, e.owner or DASH,
+            where = self.process(e.process) if e.process else L.get(f"origin_{e.origin}", DASH)
+            rows.append([self.carrier(e.carrier), where, e.owner or DASH,
                          fmt_num(e.amount), e.unit, self.tier(e.data_tier), src or DASH])
         blocks = [_table(L["t_data_sources"], [L["c_carrier"], L["c_process"], L["c_owner"], L["c_amount"],
                                                L["c_unit"], L["c_tier"], L["c_source"]], rows)
@@ -265,7 +309,8 @@ class _Report:
         tiers = sorted(self.kb.data_tiers.values(), key=lambda t: (t.kind, t.rank))
         if tiers:
             blocks.append(_table(L["t_data_tiers"], [L["c_kind"], L["c_rank"], L["c_name"], L["c_examples"]],
-                                 [[t.kind, str(t.rank), t.name.in_lang(self.lang), t.examples.in_lang(self.lang)]
+                                 [[L.get(f"kind_{t.kind}", t.kind), str(t.rank), t.name.in_lang(self.lang),
+                                   t.examples.in_lang(self.lang)]
                                   for t in tiers]))
         return {"title": L["s1_data"], "blocks": blocks}
 
@@ -379,7 +424,8 @@ class _Report:
             rows.append([self.pollutant(pid), fmt_num(block.get("total_t")), main or DASH])
             for r in procs:
                 name = self.process(r.get("process"), self.clang)
-                shares.setdefault(name, {})[pid] = shares[name].get(pid, 0.0) + (r.get("share") or 0.0) * 100
+                cell = shares.setdefault(name, {})
+                cell[pid] = cell.get(pid, 0.0) + (r.get("share") or 0.0) * 100
                 totals[name] = totals.get(name, 0.0) + (r.get("share") or 0.0)
         cats = [pid for pid in pol if pol[pid].get("by_process")]
         if cats:
@@ -389,7 +435,8 @@ class _Report:
             rest = [sum(shares[n].get(c, 0.0) for n in shares if n not in keep) for c in cats]
             if any(v > 0.05 for v in rest):
                 series.append((other, rest))
-            spec = {"kind": "stacked", "categories": cats, "series": series, "other": other,
+            spec = {"kind": "stacked", "categories": [self.substance(c, self.clang) for c in cats],
+                    "series": series, "other": other,
                     "ylabel": self.CL["chart_share_pct"]}
         else:
             spec = {"kind": "stacked", "empty": self.CL["chart_no_data"]}
@@ -407,17 +454,23 @@ class _Report:
                                                       L["c_reason"]],
                                  [[self.process(s.get("process")), fmt_pct(s.get("co2e_share")),
                                    "; ".join(f"{k} {fmt_pct(v)}" for k, v in (s.get("pollutant_shares") or {}).items()),
-                                   _text(s.get("reason"), self.lang)] for s in same]))
+                                   _text(_pick(s, "reason", self.lang), self.lang)] for s in same]))
         else:
-            blocks.append(_para(L["p_no_data"]))
-        trade = self.a.get("trade_offs") or []
+            blocks.append(_para(L["p_no_same_source"]))
+        notes = [_text(n, self.lang) for n in (self.a.get("fused") or {}).get("notes") or []]
+        if notes:
+            blocks.append({"type": "list", "items": notes})
+        trade = [t for t in self.a.get("trade_offs") or [] if isinstance(t, dict)]
         if trade:
             blocks.append(_para(L["p_trade_offs"]))
-            cols = sorted({k for t in trade if isinstance(t, dict) for k in t})
-            blocks.append(_table(L["t_trade_offs"], cols,
-                                 [[_text(t.get(k), self.lang) if not isinstance(t.get(k), (int, float)) or
-                                   isinstance(t.get(k), bool) else fmt_num(t.get(k)) for k in cols]
-                                  for t in trade if isinstance(t, dict)]))
+            blocks.append(_table(L["t_trade_offs"], [L["c_process"], L["c_control"], L["c_pollutant"],
+                                                     L["c_removed_t"], L["c_co2_added_t"], L["c_factor"],
+                                                     L["c_reason"]],
+                                 [[self.process(t.get("process")),
+                                   L.get(f"control_{t.get('control')}", _text(t.get("control"), self.lang)),
+                                   _text(t.get("pollutant_removed"), self.lang) or DASH, fmt_num(t.get("removed_t")),
+                                   fmt_num(t.get("t_co2_added")), _text(t.get("factor"), self.lang) or DASH,
+                                   _text(_pick(t, "note", self.lang), self.lang) or DASH] for t in trade]))
         return {"title": L["s1_fused"], "blocks": blocks}
 
     def decoupling_part(self) -> dict:
@@ -433,7 +486,8 @@ class _Report:
                                    self.state("trend", p.get("pollutant_state")) + self._which(p),
                                    self.state("synergy", p.get("synergy"))] for p in periods]))
             rows = []
-            for p in periods:
+            spans = [p for p in periods if p.get("kind") == "span"] or periods
+            for p in spans:
                 for sub, s in (p.get("substances") or {}).items():
                     rows.append([f"{p.get('from')}–{p.get('to')}", sub, fmt_pct(s.get("change"), True),
                                  fmt_num(s.get("elasticity"), 2), self.state("tapio", s.get("tapio")),
@@ -445,7 +499,7 @@ class _Report:
         return {"title": L["s1_decoupling"], "blocks": blocks}
 
     def _which(self, period: dict) -> str:
-        which = period.get("pollutant_state_from") or period.get("pollutant_state_by") or period.get("weakest")
+        which = period.get("pollutant_state_weakest")
         if isinstance(which, list):
             which = ", ".join(which)
         return f" ({which})" if which else ""
@@ -470,13 +524,13 @@ class _Report:
         order = ["CO2e"] + [s for s in hist if s != "CO2e"]
         for s in order:
             if s in hist:
-                series.append((s, index(hist[s]), s == "CO2e"))
+                series.append((self.substance(s, self.clang), index(hist[s]), s == "CO2e"))
         return {"kind": "lines", "years": years, "series": series, "ylabel": self.CL["chart_index"]}
 
     def warnings_part(self) -> dict:
-        items = [_text(w, self.lang) for w in self.a.get("warnings") or []]
+        items = [_text(w, self.lang) for w in _pick(self.a, "warnings", self.lang) or []]
         for p in (self.a.get("decoupling") or {}).get("periods") or []:
-            for w in p.get("warnings") or []:
+            for w in _pick(p, "warnings", self.lang) or []:
                 items.append(f"{p.get('from')}–{p.get('to')}: {_text(w, self.lang)}")
         items = list(dict.fromkeys(i for i in items if i))
         blocks: list[dict] = [{"type": "list", "items": items}] if items else [_para(self.L["none"])]
@@ -486,7 +540,13 @@ class _Report:
         return {"title": self.L["s1_warnings"], "blocks": blocks}
 
     def findings_part(self) -> dict:
-        items = [f"{_text(f.get('text'), self.lang)} [{f['id']}]" for f in self.adv.get("findings", [])]
+        items = []
+        for f in self.adv.get("findings", []):
+            evidence = "; ".join(f"{self.fact(k)} = {self.evidence(k, v)}"
+                                 for k, v in (f.get("evidence") or {}).items())
+            possible = f"{self.L['finding_possible']} " if f.get("status") == "possible" else ""
+            items.append(f"{possible}{_text(f.get('text'), self.lang)}" + (f" ({evidence})" if evidence else "")
+                         + f" [{f['id']}]")
         return {"title": self.L["s1_findings"],
                 "blocks": [{"type": "list", "items": items}] if items else [_para(self.L["none"])]}
 
@@ -499,9 +559,14 @@ class _Report:
         if p.economy:
             eco = {int(k): v for k, v in p.economy.values.items()}.get(p.park.base_year)
         total = carbon.get("total_t_co2e")
+        intensity = carbon.get("intensity") or {}
+        if intensity.get("value") is not None:
+            ci_unit, ci = intensity.get("unit", ""), fmt_num(intensity["value"])
+        else:
+            ci_unit = f"t CO2e/{eco_unit}" if eco_unit else DASH
+            ci = fmt_num(total / eco) if total and eco else DASH
         rows = [[L["i_co2e"], "t CO2e", fmt_num(total)],
-                [L["i_carbon_intensity"], f"t CO2e/{eco_unit}" if eco_unit else DASH,
-                 fmt_num(total / eco) if total and eco else DASH],
+                [L["i_carbon_intensity"], ci_unit, ci],
                 [L["i_energy"], "tce", fmt_num(energy.get("total_tce"))],
                 [L["i_energy_intensity"], f"tce/{eco_unit}" if eco_unit else DASH,
                  fmt_num(energy["total_tce"] / eco) if energy.get("total_tce") and eco else DASH]]
@@ -551,8 +616,9 @@ class _Report:
         because = []
         for b in rec.get("because") or []:
             text = _text(b.get("text"), self.lang)
-            facts = "; ".join(f"{self.fact(k)} = {_value(v)}" for k, v in (b.get("facts") or {}).items())
-            finds = "; ".join(_text(self.findings_text.get(f), self.lang) or f for f in b.get("findings") or [])
+            facts = "; ".join(f"{self.fact(k)} = {self.evidence(k, v)}" for k, v in (b.get("facts") or {}).items())
+            finds = self.L["list_sep"].join((_text(self.findings_text.get(f), self.lang) or f).rstrip("。.")
+                                            for f in b.get("findings") or [])
             parts = [text]
             if facts:
                 parts.append(f"{L['m_facts']}: {facts}")
@@ -563,23 +629,32 @@ class _Report:
         fields = [[L["m_priority"], self.enum("priority", rec.get("priority"))],
                   [L["m_rank"], str(rec.get("rank", DASH))],
                   [L["m_effect"], self.enum("effect", rec.get("effect"))],
-                  [L["m_co_benefits"], ", ".join(rec.get("co_benefits") or []) or DASH],
+                  [L["m_co_benefits"], ", ".join(self.substance(x) for x in rec.get("co_benefits") or []) or DASH],
                   [L["m_lead"], self.lead(rec)],
-                  [L["m_clause"], f"{L['clause_prefix']}{mid}{L['clause_suffix']}"]]
+                  [L["m_clause"], f"{L['clause_prefix']}{rec.get('clause') or mid}{L['clause_suffix']}"]]
         if trade:
             fields.append([L["m_trade_offs"], trade])
         lists = [[L["m_because"], because or [DASH]],
-                 [L["m_actions"], [_text(a, self.lang) for a in rec.get("actions") or []] or [DASH]]]
+                 [L["m_actions"],
+                  [_text(a, self.lang) for a in rec.get("actions") or self.typical_actions(m)] or [DASH]]]
         if rec.get("verify"):
             lists.append([L["m_verify"], [self._verify_text(v) for v in rec["verify"]]])
         return {"type": "card", "id": mid, "title": rec.get("title") or self.measure_title(mid),
                 "heading": f"{mid} {rec.get('title') or self.measure_title(mid)}", "fields": fields, "lists": lists}
 
+    def typical_actions(self, m) -> list:
+        """The card's actions for this park's type (its largest division), else the default list."""
+        if m is None:
+            return []
+        top = max(self.p.park.industries, key=lambda i: i.share, default=None)
+        ptype = self.kb.park_type_of(top.code) if top else None
+        return m.actions.get(ptype) or m.actions.get("default") or []
+
     def _verify_text(self, v: Any) -> str:
         if isinstance(v, str):
             return self.fact(v)
         if isinstance(v, dict) and "fact" in v:
-            return self.fact(v["fact"])
+            return _text(v.get("text"), self.lang) or self.fact(v["fact"])
         return _text(v, self.lang)
 
     def lead(self, rec: dict) -> str:
@@ -596,12 +671,13 @@ class _Report:
             carbon = bool(subs & CARBON_SUBSTANCES)
             effect = r.get("effect")
             if effect == "trade_off":
-                x, y = -0.7, 0.6
+                x, y = -0.6, 0.6
+            elif effect == "co_reduction" and carbon and n_pol:
+                x, y = -0.72, -0.66
             elif effect == "co_reduction":
-                x = -min(1.0, 0.35 + 0.15 * n_pol) if n_pol else 0.1
-                y = -0.8 if carbon else 0.1
+                x, y = (0.0, -0.55) if carbon else (-0.55, 0.0) if n_pol else (-0.2, -0.2)
             else:
-                x, y = -0.25, -0.25
+                x, y = -0.3, -0.22
             points.append((r["measure"], x, y, effect or "enabling"))
         if not points:
             return {"kind": "quadrant", "empty": self.CL["chart_no_data"]}
@@ -637,14 +713,18 @@ class _Report:
         blocks = [_para(L["p_verify"])]
         if unknowns:
             blocks.append(_table(L["t_unknowns"], [L["c_fact"], L["c_affects"]],
-                                 [[f"{self.fact(u.get('fact'))} ({u.get('fact')})", ", ".join(u.get("affects") or [])]
+                                 [[f"{_text(u.get('text'), self.lang) or self.fact(u.get('fact'))} ({u.get('fact')})",
+                                   ", ".join(u.get("affects") or [])]
                                   for u in unknowns]))
         rows = [[r["measure"], r.get("title") or self.measure_title(r["measure"]),
                  "; ".join(self._verify_text(v) for v in r.get("verify"))]
                 for r in self.adv.get("recommendations", []) if r.get("verify")]
         if rows:
             blocks.append(_table(L["t_verify"], [L["c_measure"], L["c_title"], L["c_fact"]], rows))
-        if not unknowns and not rows:
+        gaps = self.adv.get("gaps") or []
+        if gaps:
+            blocks.append(_table(L["t_gaps"], [L["c_gap"]], [[_text(g, self.lang)] for g in gaps]))
+        if not unknowns and not rows and not gaps:
             blocks.append(_para(L["none"]))
         return {"id": "verify", "title": L["s5"], "subsections": [{"title": "", "blocks": blocks}]}
 
@@ -654,8 +734,10 @@ class _Report:
             reasons = []
             for w in n.get("why_not") or []:
                 if isinstance(w, dict):
-                    reasons.append(f"[{w.get('rule', '')}] {w.get('condition', '')} "
-                                   f"({L['c_value']}: {_value(w.get('value'))}; {w.get('needed', '')})".strip())
+                    because = _text(w.get("because"), self.lang)
+                    reasons.append(f"[{w.get('rule', '')}] " + (f"{because} — " if because else "")
+                                   + f"{L['m_condition']}: {w.get('condition', '')} "
+                                   f"({L['m_current']}: {self.shown(w.get('value'))})")
                 else:
                     reasons.append(_text(w, self.lang))
             rows.append([n["measure"], n.get("title") or self.measure_title(n["measure"]), " / ".join(reasons) or DASH])
@@ -668,14 +750,15 @@ class _Report:
     def annex(self) -> dict:
         L = self.L
         factors = (self.a.get("carbon") or {}).get("factors_used") or []
-        frows = [[self.carrier(f.get("carrier")) if f.get("carrier") else _text(f.get("item"), self.lang),
+        frows = [[(self.carrier(f.get("carrier")) if f.get("carrier") else _text(f.get("item"), self.lang))
+                  + (f" ({L.get('origin_' + f['origin'], f['origin'])})" if f.get("origin") else ""),
                   fmt_num(f.get("factor", f.get("value"))), f.get("unit") or "", self.tier(f.get("tier")),
                   _text(f.get("source"), self.lang) or DASH, _value(f.get("year")) if f.get("year") else DASH]
                  for f in factors]
         rrows = [[str(r.get("rank")), r["measure"], r.get("title") or self.measure_title(r["measure"]),
                   self.object_name(r.get("object", "")), self.enum("priority", r.get("priority")),
                   fmt_num(r.get("score"), 3),
-                  "; ".join(f"{k} {fmt_num(v, 3)}" for k, v in (r.get("score_parts") or {}).items())]
+                  "; ".join(f"{L.get('sp_' + k, k)} {fmt_num(v, 3)}" for k, v in (r.get("score_parts") or {}).items())]
                  for r in self.adv.get("recommendations", [])]
         return {"id": "annex", "title": L["annex"], "subsections": [
             {"title": L["annex_factors"], "blocks": [
@@ -831,11 +914,19 @@ def _docx_table(doc, block: dict, Pt) -> None:
     table.style = "Table Grid"
     offset = 0
     if cols:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
         for i, c in enumerate(cols):
             cell = table.rows[0].cells[i]
             cell.text = c
             for run in cell.paragraphs[0].runs:
                 run.bold = True
+            shade = OxmlElement("w:shd")
+            shade.set(qn("w:val"), "clear")
+            shade.set(qn("w:color"), "auto")
+            shade.set(qn("w:fill"), "EEF2F5")
+            cell._tc.get_or_add_tcPr().append(shade)
         offset = 1
     for r, row in enumerate(block["rows"]):
         for i, value in enumerate(row[:ncols]):
@@ -845,6 +936,7 @@ def _docx_table(doc, block: dict, Pt) -> None:
             for para in cell.paragraphs:
                 for run in para.runs:
                     run.font.size = Pt(9)
+    doc.add_paragraph()
 
 
 # --- the verb's work ------------------------------------------------------------------------------
@@ -859,6 +951,10 @@ def write_report(profile, kb, out: Path, fmt: str, lang: str = "zh", analysis: d
     """Analyse, advise, render and write; raises ReportError when the file cannot be written."""
     if fmt not in FORMATS:
         raise ReportError([Issue("--format", str(fmt), "unknown report format", "use html, md or docx")])
+    parent = out.parent
+    if not parent.is_dir():
+        raise ReportError([Issue(str(out), "", f"the directory {parent} does not exist",
+                                 "create it first or choose another path with -o")])
     if analysis is None:
         from advisor.accounting import analyze_profile
 
@@ -867,10 +963,6 @@ def write_report(profile, kb, out: Path, fmt: str, lang: str = "zh", analysis: d
         from advisor.recommend import advise
 
         advice = advise(profile, kb, lang=lang, analysis=analysis)
-    parent = out.parent
-    if not parent.is_dir():
-        raise ReportError([Issue(str(out), "", f"the directory {parent} does not exist",
-                                 "create it first or choose another path with -o")])
     context = build_context(profile, kb, analysis, advice, lang)
     try:
         if fmt == "html":

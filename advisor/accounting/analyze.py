@@ -35,7 +35,7 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None) -> dict:
     energy["balance"] = calc_energy_balance(lines)
     carbon = calc_carbon(profile, kb, ix, lines, exports, notes)
     pollutants = calc_pollutants(profile, kb, notes)
-    fused = calc_fused(profile, kb, carbon, pollutants, energy, notes)
+    fused = calc_fused(profile, kb, carbon, pollutants, energy)
     same_source = calc_same_source(fused["groups"], kb)
     trade_offs, other_controls = calc_trade_offs(carbon)
     fused["other_controls"] = other_controls
@@ -43,7 +43,7 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None) -> dict:
     decoupling = calc_decoupling(profile, kb, period)
     materials = calc_materials(profile, kb)
     gaps = find_gaps(profile, kb, energy, carbon, decoupling, trade_offs, {n.id for n in notes})
-    warnings_en, warnings_zh = texts(notes)
+    warnings_en, warnings_zh, warning_ids = texts(notes)
     labels = _labels(kb, profile, pollutants)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -60,6 +60,7 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None) -> dict:
         "gaps": gaps,
         "warnings": warnings_en,
         "warnings_zh": warnings_zh,
+        "warning_ids": warning_ids,
         "labels": labels,
         "settings": {
             "gwp": profile.accounting.gwp,
@@ -79,13 +80,17 @@ def _text(t) -> dict:
 
 def _labels(kb, profile, pollutants: dict) -> dict:
     """Chinese and English names of the ids that appear in the result, for views and reports."""
-    d = kb.decoupling
-    states = {name: {s.id: _text(s.name) for s in group}
-              for name, group in (("tapio", d.tapio), ("trend", d.trend), ("synergy", d.synergy))}
+    ix = kb_index(kb)
+    states = ix.memo.get("state_labels")
+    if states is None:   # the same for every park: built once per knowledge base
+        d = kb.decoupling
+        states = ix.memo["state_labels"] = {
+            name: {s.id: _text(s.name) for s in group}
+            for name, group in (("tapio", d.tapio), ("trend", d.trend), ("synergy", d.synergy))}
     cats = {p.category for p in profile.processes or []}
     carriers = {e.carrier for e in profile.energy or []} | {e.carrier for e in profile.exports or []}
     return {
-        "states": states,
+        "states": {name: {sid: dict(text) for sid, text in group.items()} for name, group in states.items()},  # a copy
         "categories": {c: _text(kb.process_categories[c].name) for c in sorted(cats) if c in kb.process_categories},
         "carriers": {c: _text(kb.carriers[c].name) for c in sorted(carriers) if c in kb.carriers},
         "pollutants": {p: _text(kb.pollutants[p].name) for p in pollutants if p in kb.pollutants},

@@ -312,41 +312,39 @@ def _aggregate(items: list[Contribution], key) -> dict:
     return out
 
 
-def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list[dict], notes: list[Note]) -> dict:
-    """The carbon inventory: Σ activity × factor × GWP by scope, carrier, process, owner; see the module doc."""
-    gwp_set = profile.accounting.gwp
-    grid = select_grid_factor(profile, ix)
-    notes.extend(grid.notes)
+def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridChoice,
+                    notes: list[Note]) -> tuple[list[Contribution], list[tuple], list[dict]]:
+    """Per energy row: t CO2 = activity × factor (scope by origin); feedstock rows give a CO2 potential instead.
+
+    Returns (contributions, factor uses (factor, line, t) for factors_used, feedstock rows).
+    """
     processes = {p.id: p for p in profile.processes or []}
     contributions: list[Contribution] = []
-    feedstock: list[dict] = []
     uses: list[tuple[FactorUse, EnergyLine, float]] = []
-    missing_factor: list[str] = []
+    feedstock: list[dict] = []
+    missing_factor: set[str] = set()
     unknown_process: set[str] = set()
-
     for ln in lines:
         if ln.process and ln.process not in processes and profile.processes is not None:
             unknown_process.add(ln.process)
-        category = processes[ln.process].category if ln.process in processes else None
         factor = choose_factor(ln, profile, ix, grid, notes)
         if factor is None:
-            missing_factor.append(ln.carrier)
+            missing_factor.add(ln.carrier)
             continue
         activity = ln.gj if factor.basis == "gj" else ln.t_steam if factor.basis == "t_steam" else ln.base_amount
         t = calc_emission(activity, factor.per_base)
         if ln.kind == "fuel" and ln.use == "feedstock":
-            feedstock.append({"carrier": ln.carrier, "process": ln.process or UNASSIGNED, "amount": r(ln.amount),
+            feedstock.append({"carrier": ln.carrier, "process": ln.process or UNASSIGNED, "amount": ln.amount,
                               "unit": ln.unit, "t_co2_potential": r(t), "factor": factor.factor,
                               "factor_unit": factor.unit, "tier": factor.tier})
             continue
         uses.append((factor, ln, t))
-        if t == 0.0:
-            continue
-        contributions.append(Contribution(factor.scope, ln.carrier, ln.process, ln.owner, category, factor.gas, t, t,
-                                          "computed", True, factor, ln.index))
-
+        if t:
+            category = processes[ln.process].category if ln.process in processes else None
+            contributions.append(Contribution(factor.scope, ln.carrier, ln.process, ln.owner, category, factor.gas,
+                                              t, t, "computed", True, factor, ln.index))
     if missing_factor:
-        names = ", ".join(sorted(set(missing_factor)))
+        names = ", ".join(sorted(missing_factor))
         notes.append(Note("no-emission-factor", f"no CO2 factor in knowledge for {names}: not estimated "
                           "(give a measured factor in energy[].factor)",
                           f"知识库无 {names} 的排放因子，未估算（可在 energy[].factor 给出实测因子）"))
@@ -356,14 +354,24 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
                           f"能源数据引用了未在 processes 中定义的工序：{names}"))
     reporting = {p.id for p in profile.processes or [] if "CO2" in p.emissions or "CO2e" in p.emissions}
     for f in feedstock:
-        f["process_reports_co2"] = f["process"] in reporting
+        f["process_reports_co2"] = f["process"] in reporting   # its CO2 then comes from a balance already
     if any(not f["process_reports_co2"] for f in feedstock):
         notes.append(Note("feedstock-carbon",
                           "feedstock carbon is not combustion CO2: a carbon balance (products, by-products, process "
                           "CO2) is needed; its CO2 potential is reported apart under carbon.feedstock",
                           "原料用能的碳不是燃烧排放，需做碳平衡（产品、副产品、过程排放）；其CO2潜力单列于 carbon.feedstock"))
+    return contributions, uses, feedstock
 
-    process_rows: dict[str, dict] = {}
+
+def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution],
+                     notes: list[Note]) -> tuple[dict[str, dict], list[dict]]:
+    """Reported gases × GWP per process, reported CO2 superseding the computed CO2 of the process's own scope, and
+    the CO2 added by end-of-pipe controls. Appends to (and marks superseded lines in) `contributions`.
+
+    Returns (per-process info: reported, computed, control CO2 and basis; control records).
+    """
+    gwp_set = profile.accounting.gwp
+    info_by_process: dict[str, dict] = {}
     controls: list[dict] = []
     missing_gwp: set[str] = set()
     for p in profile.processes or []:
@@ -371,16 +379,16 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
         scope = cat.scope if cat is not None else "1"
         info = {"reported_t_co2e": None, "computed_t_co2": None, "control_t_co2": 0.0, "basis": "computed"}
         reported: list[tuple[str, float, float]] = []   # gas, t, t CO2e
-        co2e_given = p.emissions.get("CO2e")
         for gas, t in p.emissions.items():
             if gas == "CO2e" or gas not in kb.gwp:
                 continue
             g = _gwp(kb, gas, gwp_set)
             if g is None:
                 missing_gwp.add(gas)
-                continue
-            reported.append((gas, t, t * g))
-        reports_co2 = co2e_given is not None or any(gas == "CO2" for gas, _, _ in reported)
+            else:
+                reported.append((gas, t, t * g))
+        co2e_given = p.emissions.get("CO2e")
+        reports_co2 = co2e_given is not None or "CO2" in p.emissions
         own = [c for c in contributions if c.process == p.id and c.scope == scope and c.basis == "computed"]
         if reports_co2:
             computed = sum(c.t_co2e for c in own)
@@ -388,14 +396,11 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
                 c.counted = False
             info["computed_t_co2"] = computed if own else None
             info["basis"] = "reported"
-            if co2e_given is not None:
-                items = [("CO2e", co2e_given, co2e_given)]
-            else:
-                items = reported
+            items = [("CO2e", co2e_given, co2e_given)] if co2e_given is not None else reported
+            by_carrier = _aggregate(own, lambda c: c.carrier)
             for gas, t, t_co2e in items:
-                allocate = gas in ("CO2", "CO2e") and computed > 0
-                if allocate:   # split the reported value over the carriers in proportion to the computed CO2
-                    by_carrier = _aggregate(own, lambda c: c.carrier)
+                if gas in ("CO2", "CO2e") and computed > 0:
+                    # split the reported value over the carriers in proportion to the computed CO2
                     for carrier, part in sorted(by_carrier.items()):
                         share = part / computed
                         contributions.append(Contribution(scope, carrier, p.id, p.owner, p.category, gas, t * share,
@@ -404,73 +409,56 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
                     contributions.append(Contribution(scope, NON_ENERGY, p.id, p.owner, p.category, gas, t, t_co2e,
                                                       "reported"))
             info["reported_t_co2e"] = sum(t_co2e for _, _, t_co2e in items)
-        else:
+        elif reported:
             for gas, t, t_co2e in reported:
                 contributions.append(Contribution(scope, NON_ENERGY, p.id, p.owner, p.category, gas, t, t_co2e,
                                                   "reported"))
-            if reported:
-                info["basis"] = "mixed" if own else "reported"
-                info["reported_t_co2e"] = sum(t_co2e for _, _, t_co2e in reported)
+            info["basis"] = "mixed" if own else "reported"
+            info["reported_t_co2e"] = sum(t_co2e for _, _, t_co2e in reported)
         for control in p.controls or []:
             rec = calc_control_co2(control, p.removed_t, ix, kb)
-            rec["process"] = p.id
-            rec["owner"] = p.owner
-            rec["counted"] = False
-            if rec["t_co2_added"] is not None:
-                if reports_co2:
-                    rec["note"] = ("assumed included in the process's reported CO2" +
-                                   (f"; {rec['note']}" if rec["note"] else ""))
-                else:
-                    rec["counted"] = True
-                    info["control_t_co2"] += rec["t_co2_added"]
-                    contributions.append(Contribution("1", END_OF_PIPE, p.id, p.owner, p.category, "CO2",
-                                                      rec["t_co2_added"], rec["t_co2_added"], "control"))
+            rec.update(process=p.id, owner=p.owner, counted=False)
+            if rec["t_co2_added"] is not None and reports_co2:
+                rec["note"] = "assumed included in the process's reported CO2" + (
+                    f"; {rec['note']}" if rec["note"] else "")
+            elif rec["t_co2_added"] is not None:
+                rec["counted"] = True
+                info["control_t_co2"] += rec["t_co2_added"]
+                contributions.append(Contribution("1", END_OF_PIPE, p.id, p.owner, p.category, "CO2",
+                                                  rec["t_co2_added"], rec["t_co2_added"], "control"))
             controls.append(rec)
-        process_rows[p.id] = info
+        info_by_process[p.id] = info
     if missing_gwp:
         names = ", ".join(sorted(missing_gwp))
         notes.append(Note("gwp-missing", f"no {gwp_set} GWP for {names} in knowledge: left out of CO2e",
                           f"知识库无 {names} 的 {gwp_set} GWP 值，未计入CO2当量"))
+    return info_by_process, controls
 
-    counted = [c for c in contributions if c.counted]
-    sinks = [c for c in counted if c.scope == "sink"]
-    emitted = [c for c in counted if c.scope != "sink"]
-    total = sum(c.t_co2e for c in emitted)
-    sinks_t = sum(c.t_co2e for c in sinks)
 
-    by_scope = {"1": 0.0, "2": 0.0}
-    if profile.accounting.include_scope3:
-        by_scope["3"] = 0.0
-        notes.append(Note("scope3-not-estimated", "scope 3 was asked for, but profile format 1 carries no scope-3 "
-                          "activity data: scope 3 is not estimated (0 shown)",
-                          "已要求范围三，但档案格式1不含范围三活动数据：未估算（显示为0）"))
-    for k, v in _aggregate(emitted, lambda c: c.scope).items():
-        by_scope[k] = by_scope.get(k, 0.0) + v
+def _ranked(agg: dict, name: str, total: float, extra=None) -> list[dict]:
+    """Rows {name, t_co2e, share}, largest first (ties by name)."""
+    out = []
+    for k, v in sorted(agg.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+        row = {name: k, "t_co2e": r(v), "share": rs(calc_share(v, total))}
+        if extra:
+            row.update(extra(k))
+        out.append(row)
+    return out
 
-    def rows(agg: dict, name: str, extra=None) -> list[dict]:
-        out = []
-        for k, v in sorted(agg.items(), key=lambda kv: (-kv[1], str(kv[0]))):
-            row = {name: k, "t_co2e": r(v), "share": rs(calc_share(v, total))}
-            if extra:
-                row.update(extra(k))
-            out.append(row)
-        return out
 
-    by_carrier = rows(_aggregate(emitted, lambda c: c.carrier), "carrier")
-    by_owner = rows(_aggregate(emitted, lambda c: c.owner), "owner", lambda k: {"kind": _owner_kind(k)})
-    by_category = rows(_aggregate(emitted, lambda c: c.category or UNASSIGNED), "category")
-    by_gas = {k: r(v) for k, v in sorted(_aggregate(emitted, lambda c: c.gas).items())}
-
+def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict, lines: list[EnergyLine],
+                    total: float) -> list[dict]:
+    """One row per process (and per energy-row process not in processes, and '(unassigned)'), largest first."""
+    processes = {p.id: p for p in profile.processes or []}
     proc_total = _aggregate(emitted, lambda c: c.process or UNASSIGNED)
     proc_scope1 = _aggregate([c for c in emitted if c.scope == "1"], lambda c: c.process or UNASSIGNED)
     proc_scope2 = _aggregate([c for c in emitted if c.scope == "2"], lambda c: c.process or UNASSIGNED)
-    by_process = []
-    ids = list(processes) + sorted(k for k in proc_total if k not in processes)
-    for pid in ids:
+    rows = []
+    for pid in list(processes) + sorted(k for k in proc_total if k not in processes):
         p = processes.get(pid)
-        info = process_rows.get(pid, {})
+        info = info_by_process.get(pid, {})
         t = proc_total.get(pid, 0.0)
-        by_process.append({
+        rows.append({
             "process": pid,
             "name": p.name if p else "",
             "category": p.category if p else None,
@@ -482,13 +470,34 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
             "basis": _basis(info, t),
             "reported_t_co2e": r(info.get("reported_t_co2e")),
             "computed_t_co2": r(info.get("computed_t_co2")),
-            "control_t_co2": r(info.get("control_t_co2")) if info.get("control_t_co2") else 0.0,
+            "control_t_co2": r(info.get("control_t_co2") or 0.0),
         })
-    by_process.sort(key=lambda row: (-row["t_co2e"], row["process"]))
+    rows.sort(key=lambda row: (-row["t_co2e"], row["process"]))
+    return rows
 
-    factors_used = _factors_used(uses)
+
+def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list[dict], notes: list[Note]) -> dict:
+    """The carbon inventory: Σ activity × factor × GWP by scope, carrier, process, owner; see the module doc."""
+    gwp_set = profile.accounting.gwp
+    grid = select_grid_factor(profile, ix)
+    notes.extend(grid.notes)
+    contributions, uses, feedstock = calc_energy_co2(profile, ix, lines, grid, notes)
+    info_by_process, controls = calc_process_co2(profile, kb, ix, contributions, notes)
+
+    counted = [c for c in contributions if c.counted]
+    emitted = [c for c in counted if c.scope != "sink"]
+    total = sum(c.t_co2e for c in emitted)
+    sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
+    by_scope = {"1": 0.0, "2": 0.0}
+    if profile.accounting.include_scope3:
+        by_scope["3"] = 0.0
+        notes.append(Note("scope3-not-estimated", "scope 3 was asked for, but profile format 1 carries no scope-3 "
+                          "activity data: scope 3 is not estimated (0 shown)",
+                          "已要求范围三，但档案格式1不含范围三活动数据：未估算（显示为0）"))
+    for k, v in _aggregate(emitted, lambda c: c.scope).items():
+        by_scope[k] = by_scope.get(k, 0.0) + v
+
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix)
-    intensity = _intensity(profile, kb, total)
     history = _history_coverage(profile, kb, total)
     if history and history.get("coverage") is not None and not (
             COVERAGE_MIN <= history["coverage"] <= 1 / COVERAGE_MIN):
@@ -500,12 +509,13 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     return {
         "total_t_co2e": r(total),
         "by_scope": {k: r(v) for k, v in by_scope.items()},
-        "by_process": by_process,
-        "by_carrier": by_carrier,
-        "by_owner": by_owner,
-        "by_category": by_category,
-        "by_gas": by_gas,
-        "factors_used": factors_used,
+        "by_process": calc_by_process(emitted, profile, info_by_process, lines, total),
+        "by_carrier": _ranked(_aggregate(emitted, lambda c: c.carrier), "carrier", total),
+        "by_owner": _ranked(_aggregate(emitted, lambda c: c.owner), "owner", total,
+                            lambda k: {"kind": _owner_kind(k)}),
+        "by_category": _ranked(_aggregate(emitted, lambda c: c.category or UNASSIGNED), "category", total),
+        "by_gas": {k: r(v) for k, v in sorted(_aggregate(emitted, lambda c: c.gas).items())},
+        "factors_used": _factors_used(uses),
         "gwp": gwp_set,
         "gwp_values": {g: _gwp(kb, g, gwp_set) for g in sorted({c.gas for c in contributions} - {"CO2e"})},
         "grid": {"choice": grid.choice, "series": grid.series, "region": grid.region, "year": grid.year,
@@ -516,7 +526,7 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
         "exports": exports_block,
         "sinks_t_co2e": r(sinks_t),
         "net_t_co2e": r(total - sinks_t),
-        "intensity": intensity,
+        "intensity": _intensity(profile, kb, total),
         "history": history,
         "controls": controls,
     }

@@ -26,7 +26,7 @@ from advisor.errors import UsageError, one_issue
 
 WEAKNESS = {"none": 0, "indeterminate": 1, "relative": 2, "absolute": 3}
 DECOUPLED = ("absolute", "relative")
-ELASTICITY_DIGITS = 9
+ELASTICITY_SCALE = 1e9   # e is rounded to 9 decimals before it is classified
 
 
 def calc_change(x0: float | None, x1: float | None) -> float | None:
@@ -40,7 +40,7 @@ def calc_elasticity(dx: float | None, de: float | None) -> float | None:
     """e = (ΔX/X0) / (ΔE/E0), rounded to 9 decimals; None when ΔE = 0 or a change is unknown (never divides by 0)."""
     if dx is None or de is None or de == 0:
         return None
-    return round(dx / de, ELASTICITY_DIGITS) + 0.0
+    return round(dx / de * ELASTICITY_SCALE) / ELASTICITY_SCALE
 
 
 def calc_tapio_state(de: float | None, dx: float | None, e: float | None, lower: float, upper: float) -> str | None:
@@ -288,6 +288,9 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None) -> dict:
         return out
     st = _Settings(profile, kb)
     out["periods"] = _periods(eco.values, hist.series, st, period)
-    for code in sorted(set(eco.by_industry or {}) & set(hist.by_industry or {})):
-        out["by_industry"][code] = {"periods": _periods(eco.by_industry[code], hist.by_industry[code], st, period)}
+    for code in sorted(set(eco.by_industry or {}) & set(hist.by_industry or {})):   # the whole span per industry
+        plan = plan_periods(eco.by_industry[code], hist.by_industry[code])[:1] if period is None else [
+            (period[0], period[1], "requested")]
+        out["by_industry"][code] = {"periods": [calc_period(a, b, kind, eco.by_industry[code],
+                                                            hist.by_industry[code], st) for a, b, kind in plan]}
     return out

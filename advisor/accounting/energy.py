@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from advisor.accounting._common import (UNASSIGNED, KbIndex, Note, calc_share, r, rs)
+from advisor.accounting._common import UNASSIGNED, KbIndex, Note, calc_share, r, rs
+from advisor.errors import ProfileError, did_you_mean, one_issue
 from advisor.units import UnitError, unit_of
 
 GAS_CARRIER_PREFIX = "natural_gas"   # natural_gas, natural_gas_gasfield
 RENEWABLE_ORIGINS = ("onsite_renewable", "green_purchase")
+GJ_PER_MWH = 3.6                     # physical: 1 MWh = 3.6 GJ
 
 
 @dataclass(slots=True)
@@ -74,32 +76,28 @@ def steam_conversion(profile, kb) -> SteamConversion:
     return SteamConversion(default.value, f"knowledge analysis.steam_gj_per_t ({default.source})")
 
 
-def _fuel_tce_rate(ix: KbIndex, fuel: str | None, dimension: str) -> tuple[float | None, str]:
-    """(tce per base unit, 'tce_factor tce_unit') for a fuel; cn_default first, any set with a tce factor next."""
-    if fuel is None:
-        return None, ""
-    rows = [ix.fuel.get((fuel, "cn_default"))] + [f for (name, _), f in ix.fuel.items() if name == fuel]
-    for row in rows:
-        if row is None or row.tce_factor is None or not row.tce_unit:
-            continue
-        rate = ix.rate(row.tce_unit)
-        if rate.dimension == dimension:
-            return row.tce_factor * rate.per_base, f"{row.tce_factor} {row.tce_unit}"
-    return None, ""
+def _fuel_tce_rate(ix: KbIndex, fuel: str | None, dimension: str) -> float | None:
+    """tce per base unit of a fuel (cn_default row first, then any set with a tce factor); None when unknown."""
+    for row in ix.fuel_rows(fuel):
+        if row.tce_factor is not None and row.tce_unit:
+            rate = ix.rate(row.tce_unit)
+            if rate.dimension == dimension:
+                return row.tce_factor * rate.per_base
+    return None
 
 
 def _fuel_gj(ix: KbIndex, fuel: str | None, base_amount: float, dimension: str) -> float | None:
-    """Energy content of a fuel amount from its net calorific value (cn_default row first)."""
-    if fuel is None:
-        return None
-    rows = [ix.fuel.get((fuel, "cn_default"))] + [f for (name, _), f in ix.fuel.items() if name == fuel]
-    for row in rows:
-        if row is None:
-            continue
+    """GJ = amount × net calorific value (cn_default row first); None when no NCV fits the amount's dimension."""
+    for row in ix.fuel_rows(fuel):
         rate = ix.rate(row.ncv_unit)
         if rate.dimension == dimension and rate.numerator == "GJ":
             return base_amount * row.ncv * rate.per_base
     return None
+
+
+def _unknown_carrier(section: str, i: int, name: str, kb) -> ProfileError:
+    return one_issue(ProfileError, "profile", f"{section}[{i}].carrier", f"unknown energy carrier '{name}'",
+                     did_you_mean(name, kb.carriers) or f"carriers: {', '.join(kb.carriers)}")
 
 
 def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: list[Note]) -> list[EnergyLine]:
@@ -114,8 +112,7 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
     for i, row in enumerate(profile.energy or []):
         carrier = kb.carriers.get(row.carrier)
         if carrier is None:
-            raise UnitError(f"energy[{i}].carrier: unknown energy carrier '{row.carrier}' "
-                            f"(carriers: {', '.join(kb.carriers)})")
+            raise _unknown_carrier("energy", i, row.carrier, kb)
         dims = ("energy", "steam") if carrier.kind == "heat" and carrier.id == "steam" else (carrier.dimension,)
         try:
             unit = unit_of(row.unit, kb, dims)
@@ -130,7 +127,7 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
         counted = True
         origin_used = row.origin
         if carrier.kind == "fuel":
-            tce_rate, _ = _fuel_tce_rate(ix, carrier.fuel, unit.dimension)
+            tce_rate = _fuel_tce_rate(ix, carrier.fuel, unit.dimension)
             gj = _fuel_gj(ix, carrier.fuel, base_amount, unit.dimension)
             if tce_rate is not None:
                 tce = calc_standard_coal(base_amount, tce_rate)
@@ -142,7 +139,7 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
         elif carrier.kind == "electricity":
             origin_used = row.origin or "grid"
             tce = calc_standard_coal(base_amount, elec_tce.value)
-            gj = base_amount * 3.6
+            gj = base_amount * GJ_PER_MWH
         else:  # heat
             origin_used = row.origin or "purchased"
             if unit.dimension == "steam":
@@ -157,8 +154,9 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
         lines.append(EnergyLine(
             index=i, carrier=row.carrier, kind=carrier.kind, use=row.use, origin=row.origin,
             origin_used=origin_used, process=row.process, owner=owner, amount=row.amount, unit=row.unit,
-            base_amount=base_amount, base_unit=base_unit, gj=gj, t_steam=t_steam, tce=tce, counted=counted and tce is not None,
-            coal=carrier.coal, fossil=carrier.fossil, fuel=carrier.fuel, row=row))
+            base_amount=base_amount, base_unit=base_unit, gj=gj, t_steam=t_steam, tce=tce,
+            counted=counted and tce is not None, coal=carrier.coal, fossil=carrier.fossil, fuel=carrier.fuel,
+            row=row))
     return lines
 
 
@@ -170,7 +168,7 @@ def calc_exports(profile, kb, ix: KbIndex, steam: SteamConversion) -> list[dict]
     for i, row in enumerate(profile.exports or []):
         carrier = kb.carriers.get(row.carrier)
         if carrier is None:
-            raise UnitError(f"exports[{i}].carrier: unknown energy carrier '{row.carrier}'")
+            raise _unknown_carrier("exports", i, row.carrier, kb)
         dims = ("energy", "steam") if carrier.id == "steam" else (carrier.dimension,)
         try:
             unit = unit_of(row.unit, kb, dims)
@@ -186,7 +184,7 @@ def calc_exports(profile, kb, ix: KbIndex, steam: SteamConversion) -> list[dict]
         elif carrier.kind == "heat":
             tce = base * heat_tce
         else:
-            tce_rate, _ = _fuel_tce_rate(ix, carrier.fuel, unit.dimension)
+            tce_rate = _fuel_tce_rate(ix, carrier.fuel, unit.dimension)
             tce = base * tce_rate if tce_rate is not None else None
         out.append({"carrier": row.carrier, "kind": carrier.kind, "amount": row.amount, "unit": row.unit,
                     "base_amount": base, "base_unit": base_unit, "tce": tce})
@@ -203,7 +201,7 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
     by_carrier: dict[str, dict] = {}
     unassigned = 0
     for ln in lines:
-        if ln.process is None:
+        if ln.process is None and ln.origin_used not in RENEWABLE_ORIGINS:   # zero-CO2 rows need no process
             unassigned += 1
         if ln.kind == "electricity":
             elec_mwh += ln.base_amount

@@ -5,12 +5,12 @@ thresholds are applied – otherwise twenty small boilers each under the thresho
 A group is same-source when its category emits GHG and pollutants from the same activity or fuel
 (knowledge analysis.same_source.categories) and it carries at least co2e_share_min of the park's
 CO2e (its direct, scope-1 part) and at least pollutant_share_min of some pollutant. The thresholds
-are knowledge data, never code.
+are knowledge data, never code; shares are rounded to 6 decimals before they are compared (so 0.1 is 0.1).
 """
 
 from __future__ import annotations
 
-from advisor.accounting._common import UNASSIGNED, Note, calc_share, r, rs
+from advisor.accounting._common import UNASSIGNED, calc_share, r, rs
 
 
 def calc_group_shares(co2e_direct: float, park_co2e: float, pollutants: dict[str, float],
@@ -117,8 +117,7 @@ def calc_trade_offs(carbon: dict) -> tuple[list[dict], list[dict]]:
     return trade, other
 
 
-def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict | None,
-               notes: list[Note]) -> dict:
+def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict | None) -> dict:
     """The fused inventory block: processes, category × owner groups, and its notes."""
     fused = calc_fused_processes(carbon, pollutants, profile)
     groups = calc_groups(fused)

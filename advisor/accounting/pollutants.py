@@ -46,7 +46,7 @@ def calc_pollutants(profile, kb, notes: list[Note]) -> dict:
     for name in names:
         rows = totals.get(name, [])
         total = sum(t for *_, t in rows)
-        by_process = [{"process": pid, "owner": owner, "category": cat, "t": r(t), "share": rs(calc_share(t, total))}
+        by_process = [{"process": pid, "owner": owner, "category": cat, "t": t, "share": rs(calc_share(t, total))}
                       for pid, owner, cat, t in sorted(rows, key=lambda row: (-row[3], row[0]))]
         block = {"total_t": r(total), "by_process": by_process}
         if hist is not None and base in hist.series.get(name, {}):

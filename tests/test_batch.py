@@ -1,0 +1,293 @@
+"""Batch screening: compact table cells, error rows, output formats, workers, the CLI verb."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor.batch_table import profile_to_row, row_dict_to_data
+from advisor.errors import ProfileError
+from conftest import ROOT
+
+CONTRACT_COLUMNS = ["park.id", "status", "error", "synergy", "carbon_state", "pollutant_state", "recommended"]
+MINIMAL = {"park.id": "tiny", "park.name": "小园区", "park.base_year": "2022", "park.industries": "C26:0.6"}
+
+
+def read(row: dict) -> dict:
+    data, issues = row_dict_to_data(row, "parks.csv row 2")
+    assert not issues, issues
+    return data
+
+
+def problems(row: dict) -> list:
+    return row_dict_to_data(row, "parks.csv row 2")[1]
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(columns))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def example_rows(example_paths) -> list[dict]:
+    return [profile_to_row(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in example_paths]
+
+
+# --- compact cells --------------------------------------------------------------------------
+
+def test_industries_are_code_share_pairs():
+    data = read({**MINIMAL, "park.industries": "C26:0.55; C29:0.12"})
+    assert data["park"]["industries"] == [{"code": "C26", "share": 0.55}, {"code": "C29", "share": 0.12}]
+
+
+def test_energy_items_carry_amount_unit_use_origin_and_tags():
+    cell = ("raw_coal:1.62e6 t:fuel;natural_gas:8.5e7 Nm3;electricity:2.9e6 MWh:grid:metered;"
+            "raw_coal:1.5e5 t:process=boilers:owner=e-chlor:factor=1.85 t CO2/t@2022 fuel assay@2022")
+    energy = read({**MINIMAL, "energy": cell})["energy"]
+    assert energy[0] == {"carrier": "raw_coal", "amount": 1.62e6, "unit": "t", "use": "fuel"}
+    assert energy[1] == {"carrier": "natural_gas", "amount": 8.5e7, "unit": "Nm3"}
+    assert energy[2] == {"carrier": "electricity", "amount": 2.9e6, "unit": "MWh", "origin": "grid", "data_tier": "metered"}
+    assert energy[3]["factor"] == {"value": 1.85, "unit": "t CO2/t", "source": "2022 fuel assay", "year": 2022}
+    assert energy[3]["process"] == "boilers" and energy[3]["owner"] == "e-chlor"
+
+
+def test_processes_are_pipe_separated_with_emission_pairs():
+    cell = "chp-1|fuel_combustion|infrastructure|CO2=3.1e6,SO2=410|燃煤锅炉|limestone_fgd,scr_urea|SO2=8660;tanks|chemical_process||VOCs=780"
+    procs = read({**MINIMAL, "processes": cell})["processes"]
+    assert procs[0] == {"id": "chp-1", "category": "fuel_combustion", "owner": "infrastructure",
+                        "emissions": {"CO2": 3.1e6, "SO2": 410.0}, "name": "燃煤锅炉",
+                        "controls": ["limestone_fgd", "scr_urea"], "removed_t": {"SO2": 8660.0}}
+    assert procs[1] == {"id": "tanks", "category": "chemical_process", "emissions": {"VOCs": 780.0}}
+
+
+def test_word_lists_programmes_and_boilers_have_their_own_short_forms():
+    data = read({**MINIMAL, "characteristic_pollutants": "VOCs;Ni", "third_party.services": "green_finance",
+                 "management.programmes": "circular_transformation:2021;green_park",
+                 "enterprises_summary.boilers": "coal:35:3;natural_gas:10"})
+    assert data["characteristic_pollutants"] == ["VOCs", "Ni"]
+    assert data["third_party"]["services"] == ["green_finance"]
+    assert data["management"]["programmes"] == [{"kind": "circular_transformation", "year": 2021}, {"kind": "green_park"}]
+    assert data["enterprises_summary"]["boilers"] == [{"fuel": "coal", "t_h": 35.0, "count": 3},
+                                                      {"fuel": "natural_gas", "t_h": 10.0}]
+
+
+def test_an_empty_cell_is_unknown_and_brackets_mean_none():
+    data = read({**MINIMAL, "infrastructure.energy_env_links": "[]", "infrastructure.utility_corridor": ""})
+    assert data["infrastructure"] == {"energy_env_links": []}
+
+
+def test_year_columns_become_series_keyed_by_year():
+    data = read({**MINIMAL, "economy.indicator": "gdp", "economy.values.2018": "410", "economy.values.2022": "5.123e2",
+                 "emissions_history.CO2e.2022": "5.48e6", "emissions_history.NH3-N.2018": "95"})
+    assert data["economy"]["values"] == {2018: 410.0, 2022: 512.3}
+    assert data["emissions_history"] == {"CO2e": {2022: 5.48e6}, "NH3-N": {2018: 95.0}}
+
+
+@pytest.mark.parametrize("cell,value", [("true", True), ("FALSE", False), ("是", True), ("否", False),
+                                        ("yes", True), ("no", False), ("1", True), ("0", False)])
+def test_yes_no_cells_accept_the_usual_spellings(cell, value):
+    assert read({**MINIMAL, "management.synergy_plan": cell})["management"]["synergy_plan"] is value
+
+
+def test_a_bad_cell_names_its_column_its_value_and_a_fix():
+    [bool_issue, energy_issue] = problems({**MINIMAL, "management.synergy_plan": "maybe",
+                                           "energy": "raw_coal:1e6 t:fule"})
+    assert bool_issue.path == "management.synergy_plan" and "'maybe'" in bool_issue.problem and "true or false" in bool_issue.fix
+    assert energy_issue.path == "energy" and "fule" in energy_issue.problem and "fuel" in energy_issue.fix
+
+
+def test_every_example_park_reads_back_from_its_row_unchanged(kb, example_paths):
+    from advisor.profile_io import validate_data
+
+    for path in example_paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        row = profile_to_row(data)
+        assert all(isinstance(v, str) for v in row.values())
+        again = validate_data(read(row), "row", kb)
+        assert again.model_dump() == validate_data(data, str(path), kb).model_dump()
+
+
+# --- the batch --------------------------------------------------------------------------------
+
+def test_an_unknown_column_stops_the_batch_before_any_row_with_a_suggestion(tmp_path):
+    from advisor.batch import run_batch
+
+    src = write_csv(tmp_path / "parks.csv", [{**MINIMAL, "management.synergy_plna": "true"}])
+    with pytest.raises(ProfileError) as info:
+        run_batch(src, tmp_path / "out.csv")
+    assert "management.synergy_plan" in str(info.value)
+
+
+def test_bad_rows_get_their_own_error_rows_and_the_batch_goes_on(tmp_path):
+    from advisor.batch import run_batch
+
+    rows = [{**MINIMAL, "park.id": "bad-share", "park.industries": "C26:55"},
+            {**MINIMAL, "park.id": "bad-flag", "management.synergy_plan": "maybe", "park.base_year": "later"},
+            {**MINIMAL, "park.id": "bad-share"}]
+    summary = run_batch(write_csv(tmp_path / "parks.csv", rows), tmp_path / "out.csv")
+    out = read_csv(tmp_path / "out.csv")
+    assert [r["park.id"] for r in out] == ["bad-share", "bad-flag", "bad-share"]
+    assert [r["status"] for r in out] == ["error"] * 3
+    assert "0.55 = 55 %" in out[0]["error"]
+    assert "management.synergy_plan" in out[1]["error"] and " | " in out[1]["error"]   # every issue of the row
+    assert "already used in row 2" in out[2]["error"]
+    assert summary.total == 3 and summary.errors == 3
+
+
+def test_the_demo_batch_screens_the_examples_and_reports_the_bad_row(tmp_path, example_paths):
+    from advisor.batch import OUTPUT_COLUMNS, run_batch
+
+    summary = run_batch(ROOT / "examples" / "batch-demo.csv", tmp_path / "out.csv")
+    out = read_csv(tmp_path / "out.csv")
+    assert list(out[0]) == OUTPUT_COLUMNS and OUTPUT_COLUMNS[:7] == CONTRACT_COLUMNS
+    assert [r["status"] for r in out] == ["ok"] * len(example_paths) + ["error"]
+    assert all(r["recommended"] and r["synergy"] and not r["error"] for r in out[:-1])
+    assert summary.ok == len(example_paths) and summary.errors == 1
+
+
+def test_results_are_the_same_with_two_workers_and_equal_to_advise(tmp_path, kb, example_paths):
+    from advisor.accounting import analyze_profile
+    from advisor.batch import run_batch
+    from advisor.profile_io import load_profile
+
+    rows = example_rows(example_paths) * 3
+    for i, row in enumerate(rows):
+        row["park.id"] = f"{row['park.id']}-{i}"
+    src = write_csv(tmp_path / "parks.csv", rows)
+    run_batch(src, tmp_path / "one.csv", jobs=1, json_dir=tmp_path / "one")
+    run_batch(src, tmp_path / "two.csv", jobs=2, json_dir=tmp_path / "two")
+    one, two = read_csv(tmp_path / "one.csv"), read_csv(tmp_path / "two.csv")
+    assert one == two
+    for path, row in zip(example_paths, one):
+        from advisor.recommend import advise
+
+        profile = load_profile(path, kb)
+        advice = advise(profile, kb)
+        period = analyze_profile(profile, kb)["decoupling"]["periods"][0]
+        assert row["recommended"] == " ".join(r["measure"] for r in advice["recommendations"])
+        assert (row["synergy"], row["carbon_state"], row["pollutant_state"]) == (
+            period["synergy"], period["carbon_state"], period["pollutant_state"])
+        saved = json.loads((tmp_path / "one" / f"{row['park.id']}.json").read_text(encoding="utf-8"))
+        assert saved["recommendations"] == advice["recommendations"]
+        assert (tmp_path / "one" / f"{row['park.id']}.json").read_text() == (tmp_path / "two" / f"{row['park.id']}.json").read_text()
+
+
+def test_jsonl_and_xlsx_outputs_and_xlsx_input_are_readable(tmp_path):
+    import openpyxl
+
+    from advisor.batch import OUTPUT_COLUMNS, run_batch
+
+    demo = read_csv(ROOT / "examples" / "batch-demo.csv")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(demo[0]))
+    for row in demo:
+        ws.append([v or None for v in row.values()])
+    wb.save(tmp_path / "parks.xlsx")
+    run_batch(tmp_path / "parks.xlsx", tmp_path / "out.jsonl")
+    run_batch(tmp_path / "parks.xlsx", tmp_path / "out.xlsx")
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    sheet = list(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=True))
+    assert list(sheet[0]) == OUTPUT_COLUMNS and list(lines[0]) == OUTPUT_COLUMNS
+    assert [line["status"] for line in lines] == [r[1] for r in sheet[1:]] == ["ok"] * (len(demo) - 1) + ["error"]
+    assert [line["row"] for line in lines] == list(range(2, len(demo) + 2))
+    assert not (tmp_path / "out.partial.csv").exists()
+
+
+def test_the_cli_refuses_an_unknown_output_suffix_with_exit_2(tmp_path, capsys):
+    from advisor.cli import main
+
+    assert main(["batch", str(ROOT / "examples" / "batch-demo.csv"), "-o", str(tmp_path / "out.txt")]) == 2
+    assert ".csv, .xlsx or .jsonl" in capsys.readouterr().err
+
+
+def test_the_cli_prints_a_summary_and_exits_1_when_a_row_is_bad(tmp_path, capsys):
+    from advisor.cli import main
+
+    assert main(["batch", str(ROOT / "examples" / "batch-demo.csv"), "-o", str(tmp_path / "out.csv")]) == 1
+    out = capsys.readouterr()
+    assert "5 parks, 4 ok, 1 error" in out.out and out.err == ""   # no progress bar when not a terminal
+
+
+def test_stopping_a_batch_keeps_every_row_already_written(tmp_path, monkeypatch):
+    import advisor.batch as batch
+
+    rows = [{**MINIMAL, "park.id": f"bad-{i}", "park.industries": "C26:55"} for i in range(60)]
+    src = write_csv(tmp_path / "parks.csv", rows)
+    real, calls = batch.process_chunk, []
+
+    def stop_on_second_chunk(chunk):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(chunk)
+
+    monkeypatch.setattr(batch, "process_chunk", stop_on_second_chunk)
+    summary = batch.run_batch(src, tmp_path / "out.xlsx")
+    assert summary.interrupted and summary.total == batch.CHUNK
+    import openpyxl
+
+    sheet = list(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=True))
+    assert [r[0] for r in sheet[1:]] == [f"bad-{i}" for i in range(batch.CHUNK)]
+
+
+def test_the_progress_line_shows_rate_and_eta_on_a_terminal():
+    import io
+
+    from advisor.batch import Progress
+
+    stream = io.StringIO()
+    bar = Progress(stream, lambda: 0.25, enabled=True, read=lambda: 100)
+    bar.update(50, final=False)
+    assert "parks/s" in stream.getvalue() and "ETA" in stream.getvalue()
+    quiet = io.StringIO()
+    Progress(quiet, lambda: 0.5).update(10, final=True)       # StringIO is not a terminal
+    assert quiet.getvalue() == ""
+
+
+def test_text_holding_a_separator_is_written_as_json_and_reads_back():
+    data = {"schema_version": 1, "park": {"id": "p", "name": "园区;一", "base_year": 2022,
+                                          "industries": [{"code": "C26", "share": 0.5}],
+                                          "boundary_changes": [{"year": 2020, "note": "南区并入; 北区划出"}]},
+            "processes": [{"id": "a", "category": "chemical_process", "name": "反应|精馏", "emissions": {"VOCs": 10.0}}]}
+    row = profile_to_row(data)
+    assert row["park.boundary_changes"].startswith("[") and row["processes"].startswith("[")
+    assert read(row) == data
+
+
+def test_a_park_that_kills_its_worker_gets_an_error_row_and_the_others_go_on(tmp_path, monkeypatch):
+    import os
+
+    import advisor.batch as batch
+    import advisor.engine
+
+    monkeypatch.setattr(advisor.engine, "_host", None)       # fork, so that the workers see the patch below
+    real = batch.process_row
+
+    def crash_on_one_park(number, cells, pre_issue=None):
+        if "crash-me" in cells:
+            os._exit(3)                                       # what a crash in the engine's C core looks like
+        return real(number, cells, pre_issue)
+
+    monkeypatch.setattr(batch, "process_row", crash_on_one_park)
+    rows = [{**MINIMAL, "park.id": f"bad-{i}", "park.industries": "C26:55"} for i in range(6)]
+    rows.insert(3, {**MINIMAL, "park.id": "crash-me", "park.industries": "C26:55"})
+    summary = batch.run_batch(write_csv(tmp_path / "parks.csv", rows), tmp_path / "out.csv", jobs=2)
+    out = read_csv(tmp_path / "out.csv")
+    assert [r["park.id"] for r in out] == [r["park.id"] for r in rows]
+    assert "crashed" in out[3]["error"] and all("0.55 = 55 %" in r["error"] for r in out if r["park.id"] != "crash-me")
+    assert summary.total == 7 and not summary.failed
