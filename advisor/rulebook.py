@@ -39,11 +39,22 @@ class RuleBase:
     def rounds(self) -> int:
         return max((r.stratum for r in self.rules.values()), default=1)
 
+    def _index(self) -> dict[tuple[str, str], list[CompiledRule]]:
+        # built once, on first use after loading: called many times per park
+        if getattr(self, "_by_conclusion", None) is None or self._indexed_rules != len(self.rules):
+            index: dict[tuple[str, str], list[CompiledRule]] = {}
+            for r in self.rules.values():
+                then = r.rule.then
+                key = ("measure", then.measure) if then.measure else ("finding", then.finding)
+                index.setdefault(key, []).append(r)
+            self._by_conclusion, self._indexed_rules = index, len(self.rules)
+        return self._by_conclusion
+
     def rules_for_measure(self, measure: str) -> list[CompiledRule]:
-        return [r for r in self.rules.values() if r.rule.then.measure == measure]
+        return self._index().get(("measure", measure), [])
 
     def rules_for_finding(self, finding: str) -> list[CompiledRule]:
-        return [r for r in self.rules.values() if r.rule.then.finding == finding]
+        return self._index().get(("finding", finding), [])
 
 
 def _catalogue(path: Path, model, issues: list[Issue]) -> dict:
