@@ -28,6 +28,16 @@ def _unit_issue(file: str, path: str, unit: str, dimension: str, kb) -> Issue | 
     return None
 
 
+def _carrier_issues(file: str, path: str, row, kb) -> list[Issue]:
+    """A known carrier, given in a unit of the right kind."""
+    carrier = kb.carriers.get(row.carrier)
+    if carrier is None:
+        return [_unknown(file, f"{path}.carrier", "energy carrier", row.carrier, kb.carriers,
+                         f"carriers: {', '.join(kb.carriers)}")]
+    problem = _unit_issue(file, f"{path}.unit", row.unit, carrier.dimension, kb)
+    return [problem] if problem else []
+
+
 def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
     """Every problem a knowledge-aware reading of the profile finds."""
     issues: list[Issue] = []
@@ -40,27 +50,13 @@ def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
     enterprise_ids = {e.id for e in profile.enterprises or []}
     owners = {"infrastructure"} | enterprise_ids
 
-    for i, row in enumerate(profile.energy or []):
-        carrier = kb.carriers.get(row.carrier)
-        if carrier is None:
-            issues.append(_unknown(file, f"energy[{i}].carrier", "energy carrier", row.carrier, kb.carriers,
-                                   f"carriers: {', '.join(kb.carriers)}"))
-        else:
-            problem = _unit_issue(file, f"energy[{i}].unit", row.unit, carrier.dimension, kb)
-            if problem:
-                issues.append(problem)
-        if row.owner and enterprise_ids and row.owner not in owners:
-            issues.append(_unknown(file, f"energy[{i}].owner", "owner", row.owner, owners,
-                                   "use 'infrastructure' or an id from enterprises"))
-    for i, row in enumerate(profile.exports or []):
-        carrier = kb.carriers.get(row.carrier)
-        if carrier is None:
-            issues.append(_unknown(file, f"exports[{i}].carrier", "energy carrier", row.carrier, kb.carriers,
-                                   f"carriers: {', '.join(kb.carriers)}"))
-        else:
-            problem = _unit_issue(file, f"exports[{i}].unit", row.unit, carrier.dimension, kb)
-            if problem:
-                issues.append(problem)
+    for section, rows in (("energy", profile.energy or []), ("exports", profile.exports or [])):
+        for i, row in enumerate(rows):
+            issues.extend(_carrier_issues(file, f"{section}[{i}]", row, kb))
+            owner = getattr(row, "owner", None)
+            if owner and enterprise_ids and owner not in owners:
+                issues.append(_unknown(file, f"{section}[{i}].owner", "owner", owner, owners,
+                                       "use 'infrastructure' or an id from enterprises"))
 
     for i, proc in enumerate(profile.processes or []):
         if proc.category not in kb.process_categories:
