@@ -11,9 +11,6 @@ from typing import Any
 
 from advisor.schemas.profile import Profile
 
-MODEL_PROGRAMMES = {"eco_industrial", "green_park", "co_control", "zero_carbon", "low_carbon",
-                    "circular_transformation"}
-CO_CONTROL_PROGRAMMES = {"co_control", "zero_carbon"}
 ALL_SERVICES = 5
 HEAVY_METAL_FALLBACK = {"heavy_metals"}
 
@@ -31,11 +28,12 @@ def _park_type(profile: Profile, kb, analysis: dict) -> str | None:
     return kind or "comprehensive"
 
 
-def _programme_flag(profile: Profile, kinds: set[str]) -> bool | None:
+def _programme_flag(profile: Profile, kb, flag: str) -> bool | None:
+    """Whether any programme the park takes part in has `flag` (knowledge/programmes.yaml)."""
     programmes = profile.management.programmes
     if programmes is None:
         return None
-    return any(p.kind in kinds for p in programmes)
+    return any(getattr(kb.programmes.get(p.kind), flag, False) for p in programmes)
 
 
 def _enterprise_share(analysis: dict, pollutant_ids: set[str]) -> float | None:
@@ -65,8 +63,8 @@ def build_facts(profile: Profile, analysis: dict, kb) -> dict[str, Any]:
     f["park.water_scarce"] = p.park.water_scarce
     f["park.vacant_land_share"] = p.park.vacant_land_share
     f["park.enterprise_count"] = p.park.enterprise_count
-    f["park.is_model_park"] = _programme_flag(p, MODEL_PROGRAMMES)
-    f["park.has_co_control_pilot"] = _programme_flag(p, CO_CONTROL_PROGRAMMES)
+    f["park.is_model_park"] = _programme_flag(p, kb, "model_park")
+    f["park.has_co_control_pilot"] = _programme_flag(p, kb, "co_control")
 
     m = p.management
     f["management.synergy_plan"] = m.synergy_plan

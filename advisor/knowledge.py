@@ -32,6 +32,7 @@ class KnowledgeBase:
     process_categories: dict[str, k.ProcessCategory] = field(default_factory=dict)
     decoupling: k.DecouplingVocabulary | None = None
     park_types: dict[str, k.ParkType] = field(default_factory=dict)
+    programmes: dict[str, k.ProgrammeKind] = field(default_factory=dict)
     pollutants: dict[str, k.Pollutant] = field(default_factory=dict)
     carriers: dict[str, k.Carrier] = field(default_factory=dict)
     units: dict[str, k.Unit] = field(default_factory=dict)        # every spelling, aliases included
@@ -172,6 +173,7 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
     kb.process_categories = _list_file(root, "process_categories.yaml", k.ProcessCategory, "id", issues)
     kb.park_types = _list_file(root, "park_types.yaml", k.ParkType, "id", issues)
     kb.pollutants = _list_file(root, "pollutants.yaml", k.Pollutant, "id", issues)
+    kb.programmes = _list_file(root, "programmes.yaml", k.ProgrammeKind, "id", issues)
     kb.carriers = _list_file(root, "carriers.yaml", k.Carrier, "id", issues)
     decoupling = _read_yaml(root / "decoupling.yaml", issues)
     if decoupling is not None:

@@ -16,7 +16,6 @@ UNASSIGNED = "(unassigned)"   # process or owner of an energy row that names non
 INFRASTRUCTURE = "infrastructure"
 # An inventory that covers less than this share of the reported park total (or more than its inverse) is flagged.
 # Our default from the design brief; move it to knowledge/analysis.yaml when that schema gains the field.
-COVERAGE_MIN = 0.8
 
 
 def r(x: float | None, digits: int = 4) -> float | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.accounting._common import (COVERAGE_MIN, INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, calc_share, r,
+from advisor.accounting._common import (INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, calc_share, r,
                                         rs)
 from advisor.accounting.energy import EnergyLine
 from advisor.units import UnitError, convert
@@ -499,8 +499,9 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
 
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix)
     history = _history_coverage(profile, kb, total)
+    coverage_min = kb.analysis.inventory_coverage_min.value
     if history and history.get("coverage") is not None and not (
-            COVERAGE_MIN <= history["coverage"] <= 1 / COVERAGE_MIN):
+            coverage_min <= history["coverage"] <= 1 / coverage_min):
         notes.append(Note("carbon-history-mismatch",
                           f"the computed inventory ({total:,.0f} t CO2e) is {history['coverage']:.0%} of the CO2e "
                           f"reported in emissions_history for {profile.park.base_year}: check coverage and boundary",

@@ -1,13 +1,13 @@
 """Pollutant inventory (guideline 6.1): totals and shares by pollutant and process from processes[].emissions.
 
 When emissions_history reports the same pollutant for the base year, the process inventory is
-compared with it (coverage = inventory / reported); coverage below COVERAGE_MIN is flagged, since
+compared with it (coverage = inventory / reported); coverage below the knowledge threshold (analysis.yaml inventory_coverage_min) is flagged, since
 the processes then miss part of the park's emissions.
 """
 
 from __future__ import annotations
 
-from advisor.accounting._common import COVERAGE_MIN, Note, calc_share, r, rs
+from advisor.accounting._common import Note, calc_share, r, rs
 from advisor.units import UnitError, convert
 
 
@@ -38,6 +38,7 @@ def calc_pollutants(profile, kb, notes: list[Note]) -> dict:
             to_t = convert(1.0, hist.unit, kb, "mass")
         except UnitError as exc:
             raise UnitError(f"emissions_history.unit: {exc}") from None
+    coverage_min = kb.analysis.inventory_coverage_min.value
     names = [p for p in kb.pollutants if p in totals]
     if hist is not None and profile.processes is not None:
         names += [p for p in kb.pollutants if p not in totals and base in hist.series.get(p, {})]
@@ -54,14 +55,14 @@ def calc_pollutants(profile, kb, notes: list[Note]) -> dict:
             cov = calc_coverage(total, reported)
             block["history_t"] = r(reported)
             block["coverage"] = rs(cov)
-            if cov is not None and cov < COVERAGE_MIN:
+            if cov is not None and cov < coverage_min:
                 low.append(f"{name} {cov:.0%}")
         out[name] = block
     if low:
         notes.append(Note("pollutant-coverage-low",
-                          f"the process inventory covers less than {COVERAGE_MIN:.0%} of the park total reported "
+                          f"the process inventory covers less than {coverage_min:.0%} of the park total reported "
                           f"for {base}: {', '.join(low)} – add the missing processes",
-                          f"工序清单覆盖不足 {base} 年园区报告总量的 {COVERAGE_MIN:.0%}：{', '.join(low)}，请补充遗漏工序"))
+                          f"工序清单覆盖不足 {base} 年园区报告总量的 {coverage_min:.0%}：{', '.join(low)}，请补充遗漏工序"))
     unknown = sorted({name for p in profile.processes or [] for name in p.emissions
                       if name not in kb.pollutants and name not in kb.gwp and name != "CO2e"})
     if unknown:

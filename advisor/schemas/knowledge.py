@@ -128,6 +128,16 @@ class ParkType(Strict):
     typical: Text
 
 
+class ProgrammeKind(Strict):
+    """A park programme and what taking part in it says about the park."""
+
+    id: Literal["eco_industrial", "circular_transformation", "low_carbon", "green_park",
+                "co_control", "zero_carbon", "no_waste_city"]
+    name: Text
+    model_park: bool
+    co_control: bool
+
+
 class Pollutant(Strict):
     id: str
     name: Text
@@ -238,6 +248,7 @@ class AnalysisSettings(Strict):
     steam_gj_per_t: Quantity
     rto_support_gas_nm3_per_t_voc: Quantity
     voc_carbon_fraction: Quantity
+    inventory_coverage_min: Quantity
 
 
 class Province(Strict):
