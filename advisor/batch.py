@@ -278,8 +278,12 @@ def _advise_row(profile, number: int) -> list:
     from advisor.recommend import advise
 
     kb = _W["kb"]
-    analysis = analyze_profile(profile, kb)
-    advice = advise(profile, kb, lang=_W["lang"], analysis=analysis, base=_W["base"], engine=_W["engine"])
+    # the table shows the whole span's decoupling and no reasons: year pairs and reasons are
+    # worked out only when the full advice is written (--json-dir)
+    full = bool(_W["json_dir"])
+    analysis = analyze_profile(profile, kb, year_pairs=full)
+    advice = advise(profile, kb, lang=_W["lang"], analysis=analysis, base=_W["base"], engine=_W["engine"],
+                    explain=full)
     periods = (analysis.get("decoupling") or {}).get("periods") or []
     period = periods[0] if periods else {}
     recs = advice["recommendations"]

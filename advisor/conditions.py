@@ -160,6 +160,42 @@ def evaluate(node: Node, facts: dict[str, Any], findings: dict[str, bool | None]
     return None if any(r is None for r in results) else False
 
 
+def compile_check(node: Node):
+    """`evaluate` as a tree of closures, built once per rule: the same three-valued result,
+    without re-dispatching on node types for every park."""
+    if isinstance(node, Atom):
+        fact, op, value = node.fact, node.op, node.value
+        if op == "exists":
+            return lambda facts, findings: facts.get(fact) is not None
+        if op == "unknown":
+            return lambda facts, findings: facts.get(fact) is None
+
+        def compare(facts, findings):
+            left = facts.get(fact)
+            return None if left is None else _compare(op, left, value)
+        return compare
+    if isinstance(node, FindingAtom):
+        finding, negated = node.finding, node.negated
+
+        def found(facts, findings):
+            status = findings.get(finding, False)
+            return None if status is None else (not status) if negated else status
+        return found
+    children = tuple(compile_check(c) for c in node.items)
+    decisive = False if isinstance(node, All) else True   # all: one False decides; any: one True
+
+    def combine(facts, findings):
+        result = not decisive
+        for child in children:
+            r = child(facts, findings)
+            if r is decisive:
+                return decisive
+            if r is None:
+                result = None
+        return result
+    return combine
+
+
 def atoms(node: Node) -> list[Atom | FindingAtom]:
     if isinstance(node, (Atom, FindingAtom)):
         return [node]

@@ -5,28 +5,39 @@ certainly true, `<id>#P` when it is possibly true (true, or blocked only by unkn
 Findings are concluded round by round (strata): the fact asserted in round k carries every
 finding of earlier rounds as 2 (found), 1 (possible) or 0 (not found).
 
+The rules sit in small rulesets (two rules each). A ruleset sees only the facts its rules
+read, so its result depends only on which side of each threshold those facts fall (and on
+the exact value of yes/no and choice facts): the result for one such class of park is
+remembered and reused for the next park of the same class. Thousands of parks then need
+only a few hundred assertions; every park's result still comes from durable, and `advise`
+checks it against the Python evaluator.
+
 Traps handled here (see the engine notes): exceptions inside actions are swallowed by
-durable, so every action is wrapped and errors are collected and raised; sessions are
-deleted after each park (at most 1,024 live sessions); engine calls are serialised by a
-lock; facts are flat with `sid` and `id` fields; a fact no rule matches is not an error.
+durable, so every action is wrapped and errors are collected and raised; every ruleset has a
+rule that any fact of its round matches, since durable crashes when deleting a session that an
+unmatched fact never created, and sessions are deleted after each assertion (at most 1,024
+live sessions); engine calls are serialised by a lock; facts are flat with `sid` and `id`
+fields; a ruleset holding many rules that one fact matches overflows durable's 64-slot stack.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
 import threading
 from typing import Any
 
-from advisor.conditions import All, AnyOf, Atom, FindingAtom, Node
+from advisor.conditions import All, AnyOf, Atom, FindingAtom, Node, atoms
 from advisor.errors import Issue, RuleEngineError
 from advisor.rulebook import RuleBase
 
 MAX_EXPRESSIONS = 32       # durable's MAX_SEQUENCE_EXPRESSIONS per rule condition
 MAX_PROPERTIES = 255       # durable's MAX_OBJECT_PROPERTIES per fact
-RULES_PER_RULESET = 10     # keeps durable's 64-slot matching stack far from full
+RULES_PER_RULESET = 2     # small rulesets: a short memo key each, far from durable's 64-slot stack
 FOUND, POSSIBLE, ABSENT = 2, 1, 0
+SEEN = "seen"             # the rule each ruleset has that every fact of its round matches
 
 _ruleset_names = itertools.count(1)
 _lock = threading.Lock()
@@ -134,22 +145,84 @@ def limit_issues(base: RuleBase) -> list[Issue]:
     return issues
 
 
-class Engine:
-    """Evaluates every rule for one park at a time; results keyed by our rule ids."""
+class _Chunk:
+    """One small durable ruleset: the rules it holds and what of a park they can see."""
 
-    def __init__(self, base: RuleBase):
+    def __init__(self, rnd: int, name: str, rule_ids: list[str], base: RuleBase):
+        self.round, self.name, self.rule_ids = rnd, name, rule_ids
+        facts: list[str] = []
+        findings: list[str] = []
+        for rid in rule_ids:
+            for atom in atoms(base.rules[rid].condition):
+                if isinstance(atom, Atom):
+                    if fact_key(atom.fact) not in facts:
+                        facts.append(fact_key(atom.fact))
+                elif atom.finding not in findings:
+                    findings.append(atom.finding)
+        self.facts, self.findings = tuple(facts), tuple(findings)
+        self.finding_keys = tuple(finding_key(f) for f in findings)
+        self.memo: dict[tuple, frozenset[str]] = {}
+
+    def key(self, classes: dict[str, Any], codes: dict[str, int]) -> tuple:
+        """Parks with equal keys get equal results from this ruleset: every comparison its rules
+        make comes out the same for them (see `_value_class`)."""
+        return tuple(map(classes.get, self.facts)) + tuple(map(codes.__getitem__, self.findings))
+
+    def fact(self, known: dict[str, Any], codes: dict[str, int]) -> dict[str, Any]:
+        fact = {k: known[k] for k in self.facts if k in known}
+        fact.update(zip(self.finding_keys, map(codes.__getitem__, self.findings)))
+        return fact
+
+
+def _numeric_thresholds(values: list) -> tuple | None:
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+        return tuple(sorted(set(values)))
+    return None
+
+
+def _value_class(value: Any, cuts: tuple | None) -> Any:
+    """A value's class: numbers by their place among the thresholds (below, equal to or between
+    them), everything else by type and exact value."""
+    if value is None:
+        return None
+    if cuts is not None and type(value) in (int, float) and math.isfinite(value):
+        at = bisect.bisect_left(cuts, value)
+        return (type(value).__name__, at, at < len(cuts) and cuts[at] == value)
+    return (type(value).__name__, repr(value))
+
+
+class Engine:
+    """Evaluates every rule for one park at a time; results keyed by our rule ids.
+
+    Each small ruleset's result is remembered for the class of park it was computed for
+    (`_Chunk.key`): a later park of the same class is not asserted again. With `memo=False`
+    every park goes through durable (the tests compare both)."""
+
+    MEMO_LIMIT = 4_096      # remembered classes per ruleset; forgotten all at once beyond it (flat memory)
+
+    def __init__(self, base: RuleBase, memo: bool = True):
         issues = limit_issues(base)
         if issues:
             raise RuleEngineError(issues)
         self.base = base
+        self.memo = memo
         self.name = f"park_advisor_{next(_ruleset_names)}"
         self._fired: dict[str, set[str]] = {}
         self._errors: dict[str, list[str]] = {}
         self._sids = itertools.count(1)
+        self.asserted = 0       # durable assertions made (for the benchmark's figures)
+        constants: dict[str, list] = {}
+        for r in base.rules.values():
+            for atom in atoms(r.condition):
+                if isinstance(atom, Atom):
+                    values = atom.value if isinstance(atom.value, tuple) else (atom.value,)
+                    constants.setdefault(fact_key(atom.fact), []).extend(v for v in values if v is not None)
+        self._cuts = {k: _numeric_thresholds(v) for k, v in constants.items()}
+        self._fact_keys = {name: fact_key(name) for name in base.facts}
         # durable's matcher has a fixed 64-slot stack per asserted fact: many rules matching one
         # fact overflow it (error 303, then a crash in delete_state). So each round's rules are
         # split into small rulesets and the round's fact is asserted into each of them.
-        self._chunks: list[tuple[int, str]] = []
+        self._chunks: list[_Chunk] = []
         definitions: dict[str, dict] = {}
         for rnd in range(1, base.rounds + 1):
             ids = [rid for rid, r in base.rules.items() if r.stratum == rnd]
@@ -161,8 +234,15 @@ class Engine:
                     for mode, expr in (("T", compile_certain(r.condition)), ("P", compile_possible(r.condition))):
                         guarded = {"$and": [{"round": rnd}, expr]}
                         definition[f"{rid}#{mode}"] = {"all": [{"m": guarded}], "run": self._action(f"{rid}#{mode}")}
+                # a rule every fact of the round matches: each assertion leaves a session to delete
+                # (durable crashes deleting a session that an unmatched fact never created)
+                definition[SEEN] = {"all": [{"m": {"round": rnd}}], "run": self._action(SEEN)}
                 definitions[name] = definition
-                self._chunks.append((rnd, name))
+                self._chunks.append(_Chunk(rnd, name, ids[start:start + RULES_PER_RULESET], base))
+        # per round: its rulesets and the findings concluded in earlier rounds
+        self._rounds = [(rnd, [c for c in self._chunks if c.round == rnd],
+                         [fid for fid, stratum in base.finding_stratum.items() if stratum < rnd])
+                        for rnd in range(1, base.rounds + 1)]
         with _lock:
             _get_host().set_rulesets(definitions)
 
@@ -174,57 +254,67 @@ class Engine:
                 self._errors.setdefault(str(getattr(c.m, "sid", "?")), []).append(f"{name}: {exc!r}")
         return run
 
+    def _run_chunk(self, host, chunk: _Chunk, fact: dict[str, Any]) -> frozenset[str]:
+        """Assert one park's fact into one ruleset in a fresh session; the names of the rules that fired."""
+        sid = f"s{next(self._sids)}"
+        fact.update({"sid": sid, "id": f"round-{chunk.round}", "round": chunk.round})
+        self._fired[sid] = set()
+        self.asserted += 1
+        try:
+            try:
+                host.assert_fact(chunk.name, fact)
+            except Exception as exc:
+                message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+                raise RuleEngineError([Issue("rules/", f"round {chunk.round}", f"rule engine failed: {message}",
+                                             "run `park-advisor kb check`; report the park profile if it passes")]) from None
+            if self._errors.get(sid):
+                raise RuleEngineError([Issue("rules/", "action", e, "report this as a bug")
+                                       for e in self._errors.pop(sid)])
+            fired = self._fired[sid]
+            if SEEN not in fired:
+                raise RuleEngineError([Issue("rules/", f"round {chunk.round}", "the rule engine did not take the park's facts",
+                                             "report this as a bug")])
+            fired.discard(SEEN)
+            return frozenset(fired)
+        finally:
+            self._fired.pop(sid, None)
+            self._errors.pop(sid, None)
+            host.delete_state(chunk.name, sid)
+
+    def _results(self, chunk: _Chunk, fired: frozenset[str]) -> tuple:
+        """(rule id, outcome, finding it concludes) for each rule of the ruleset."""
+        out = []
+        for rid in chunk.rule_ids:
+            outcome = "T" if f"{rid}#T" in fired else "U" if f"{rid}#P" in fired else "F"
+            out.append((rid, outcome, self.base.rules[rid].rule.then.finding))
+        return tuple(out)
+
     def evaluate(self, facts: dict[str, Any]) -> tuple[dict[str, str], dict[str, bool | None]]:
         """Rule outcomes ('T' true, 'U' possible, 'F' false) and finding statuses (True / None)."""
-        from durable.engine import MessageNotHandledException
-
-        known = {fact_key(k): engine_value(v) for k, v in facts.items() if v is not None and k in self.base.facts}
+        keys = self._fact_keys
+        known = {keys[k]: engine_value(v) if type(v) is float else v
+                 for k, v in facts.items() if v is not None and k in keys}
         outcomes: dict[str, str] = {}
         findings: dict[str, bool | None] = {}
         host = _get_host()
+        cuts = self._cuts
+        memo = self.memo
+        classes = {k: _value_class(v, cuts[k]) for k, v in known.items() if k in cuts} if memo else {}
         with _lock:
-            sid = f"s{next(self._sids)}"
-            self._fired[sid] = set()
-            used: list[str] = []
-            try:
-                for rnd in range(1, self.base.rounds + 1):
-                    fact = dict(known)
-                    for fid, stratum in self.base.finding_stratum.items():
-                        if stratum < rnd:
-                            status = findings.get(fid, False)
-                            fact[finding_key(fid)] = FOUND if status is True else POSSIBLE if status is None else ABSENT
-                    fact.update({"sid": sid, "id": f"round-{rnd}", "round": rnd})
-                    for chunk_round, name in self._chunks:
-                        if chunk_round != rnd:
-                            continue
-                        try:
-                            host.assert_fact(name, fact)
-                            used.append(name)
-                        except MessageNotHandledException:
-                            used.append(name)  # no rule of this chunk matched: a legitimate outcome
-                        except Exception as exc:
-                            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-                            raise RuleEngineError([Issue("rules/", f"round {rnd}", f"rule engine failed: {message}",
-                                                         "run `park-advisor kb check`; report the park profile if it passes")]) from None
-                    if self._errors.get(sid):
-                        raise RuleEngineError([Issue("rules/", "action", e, "report this as a bug")
-                                               for e in self._errors.pop(sid)])
-                    fired = self._fired[sid]
-                    for rid, r in self.base.rules.items():
-                        if r.stratum != rnd:
-                            continue
-                        outcome = "T" if f"{rid}#T" in fired else "U" if f"{rid}#P" in fired else "F"
+            for rnd, chunks, earlier in self._rounds:
+                codes = {fid: FOUND if findings.get(fid, False) is True else
+                         POSSIBLE if findings.get(fid, False) is None else ABSENT for fid in earlier}
+                for chunk in chunks:
+                    key = chunk.key(classes, codes) if memo else None
+                    results = chunk.memo.get(key) if memo else None
+                    if results is None:
+                        results = self._results(chunk, self._run_chunk(host, chunk, chunk.fact(known, codes)))
+                        if memo:
+                            if len(chunk.memo) >= self.MEMO_LIMIT:
+                                chunk.memo.clear()
+                            chunk.memo[key] = results
+                    for rid, outcome, fid in results:
                         outcomes[rid] = outcome
-                        fid = r.rule.then.finding
                         if fid and outcome != "F":
-                            previous = findings.get(fid, False)
-                            findings[fid] = True if (outcome == "T" or previous is True) else None
-            finally:
-                self._fired.pop(sid, None)
-                self._errors.pop(sid, None)
-                for name in used:
-                    try:
-                        host.delete_state(name, sid)
-                    except Exception:  # nothing was stored for a park no rule matched
-                        pass
+                            findings[fid] = True if (outcome == "T" or findings.get(fid) is True) else None
         return outcomes, findings

@@ -51,7 +51,9 @@ class KnowledgeBase:
         return set(self.pollutants) | set(self.gwp) | {"CO2e"}
 
     def measures_in_order(self) -> list[k.Measure]:
-        return sorted(self.measures.values(), key=lambda m: tuple(int(p) for p in m.id.split(".")))
+        if getattr(self, "_in_order", None) is None or len(self._in_order) != len(self.measures):
+            self._in_order = sorted(self.measures.values(), key=lambda m: tuple(int(p) for p in m.id.split(".")))
+        return list(self._in_order)
 
     def fuel_factor(self, fuel: str, factor_set: str) -> k.FuelFactor | None:
         for row in self.fuel_factors:

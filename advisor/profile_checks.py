@@ -17,6 +17,8 @@ def _unit_issue(file: str, path: str, unit: str, dimension: str, kb) -> Issue | 
     from advisor.units import find_unit
 
     found = find_unit(unit, kb)
+    if found is not None and (found.dimension == dimension or (dimension == "energy" and found.dimension == "steam")):
+        return None
     accepted = sorted({u.unit for u in kb.units.values() if u.dimension == dimension})
     if found is None:
         hint = did_you_mean(unit, kb.units)

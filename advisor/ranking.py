@@ -52,10 +52,16 @@ class Scored:
 def score_measure(measure, rule_weights: list[tuple[float, bool]], severities: list[int],
                   category_shares: dict[str, tuple[float, float]], settings: RankingSettings) -> Scored:
     """rule_weights: (weight, rests_on_unknown) per supporting rule; category_shares: category → (CO2e share, max pollutant share)."""
-    rules = sum(w * (settings.verify_factor.value if unsure else 1.0) for w, unsure in rule_weights)
+    verify = settings.verify_factor.value
+    rules = sum(w * (verify if unsure else 1.0) for w, unsure in rule_weights)
     findings = settings.severity_weight.value * sum(severities)
-    co2e = sum(category_shares.get(c, (0.0, 0.0))[0] for c in measure.target_processes)
-    pollutant = max((category_shares.get(c, (0.0, 0.0))[1] for c in measure.target_processes), default=0.0)
+    co2e, pollutant = 0.0, None
+    for c in measure.target_processes:
+        share_co2e, share_pollutant = category_shares.get(c, (0.0, 0.0))
+        co2e += share_co2e
+        if pollutant is None or share_pollutant > pollutant:
+            pollutant = share_pollutant
+    pollutant = pollutant or 0.0
     parts = {
         "rules": round(rules, 4),
         "findings": round(findings, 4),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from advisor.conditions import Atom, FindingAtom, blocking, facts_of, findings_of, unknown_facts
+from advisor.conditions import Atom, FindingAtom, blocking
 from advisor.errors import Issue, RuleEngineError
 from advisor.evaluator import evaluate_rules
 from advisor.facts import build_facts
@@ -80,15 +80,15 @@ def _unknowns_behind(fid: str, base: RuleBase, facts: dict, outcomes: dict, seen
     out = []
     for r in base.rules_for_finding(fid):
         if outcomes.get(r.rule.id) == "U":
-            out += unknown_facts(r.condition, facts)
-            for g in findings_of(r.condition):
+            out += [f for f in r.facts if facts.get(f) is None]
+            for g in r.findings:
                 out += _unknowns_behind(g, base, facts, outcomes, seen)
     return list(dict.fromkeys(out))
 
 
 def _rule_unknowns(r, base, facts, findings, outcomes) -> list[str]:
-    out = unknown_facts(r.condition, facts)
-    for g in findings_of(r.condition):
+    out = [f for f in r.facts if facts.get(f) is None]
+    for g in r.findings:
         if findings.get(g, False) is None:
             out += _unknowns_behind(g, base, facts, outcomes, set())
     return list(dict.fromkeys(out))
@@ -100,8 +100,10 @@ def _actions(measure, park_type: str | None, lang: str) -> list[str]:
 
 
 def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = None,
-           base: RuleBase | None = None, engine=None, check_engine: bool = True) -> dict[str, Any]:
-    """The CONTRACT §4 result for one park."""
+           base: RuleBase | None = None, engine=None, check_engine: bool = True,
+           explain: bool = True) -> dict[str, Any]:
+    """The CONTRACT §4 result for one park. `explain=False` (the batch table, which shows no
+    reasons) leaves out the evidence, the reasons and the why-not; ranks and priorities are the same."""
     from advisor.accounting import analyze_profile
 
     base = base or load_rulebase()
@@ -126,10 +128,10 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         d = base.findings[fid]
         evidence: dict[str, Any] = {}
         rules = []
-        for r in base.rules_for_finding(fid):
+        for r in base.rules_for_finding(fid) if explain else ():
             if outcomes.get(r.rule.id) in ("T", "U"):
                 rules.append(r.rule.id)
-                for fact in facts_of(r.condition):
+                for fact in r.facts:
                     evidence[fact] = facts.get(fact)
         finding_rows.append({"id": fid, "text": d.text.in_lang(lang), "severity": d.severity,
                              "status": "found" if status is True else "possible",
@@ -146,12 +148,12 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         if support:
             supporting[measure.id] = support
             weights = [(r.rule.then.weight, outcome == "U") for r, outcome in support]
-            severities = [base.findings[g].severity for r, _ in support for g in findings_of(r.condition)
+            severities = [base.findings[g].severity for r, _ in support for g in r.findings
                           if findings.get(g, False) is not False and g in base.findings]
             scored.append(score_measure(measure, weights, severities, shares, settings))
         else:
             why = []
-            for r in base.rules_for_measure(measure.id):
+            for r in base.rules_for_measure(measure.id) if explain else ():
                 for atom in blocking(r.condition, facts, findings):
                     why.append({"rule": r.rule.id, "because": r.rule.because.in_lang(lang),
                                 **_explain_atom(atom, facts, findings, base, lang)})
@@ -162,10 +164,10 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
     for rank, s in enumerate(order(scored, kb.measures), start=1):
         m = kb.measures[s.measure]
         because, verify = [], []
-        for r, outcome in supporting[m.id]:
+        for r, outcome in supporting[m.id] if explain else ():
             because.append({"rule": r.rule.id, "text": r.rule.because.in_lang(lang), "clause": r.rule.clause,
-                            "facts": {f: facts.get(f) for f in facts_of(r.condition)},
-                            "findings": [g for g in findings_of(r.condition) if findings.get(g, False) is not False]})
+                            "facts": {f: facts.get(f) for f in r.facts},
+                            "findings": [g for g in r.findings if findings.get(g, False) is not False]})
             if outcome == "U":
                 for fact in _rule_unknowns(r, base, facts, findings, outcomes):
                     if fact not in [v["fact"] for v in verify]:
@@ -188,9 +190,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         if outcome != "U":
             continue
         r = base.rules[rid]
-        targets = {r.rule.then.measure} if r.rule.then.measure else {
-            x.rule.then.measure for x in base.rules.values()
-            if x.rule.then.measure and r.rule.then.finding in findings_of(x.condition)}
+        targets = {r.rule.then.measure} if r.rule.then.measure else base.measures_reading(r.rule.then.finding)
         for fact in _rule_unknowns(r, base, facts, findings, outcomes):
             affects.setdefault(fact, set()).update(t for t in targets if t)
     unknowns = [{"fact": f, "text": _fact_text(base, f, lang), "affects": sorted(ms)}

@@ -7,12 +7,12 @@ chain: a rule runs in the round after every finding it reads has been concluded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from advisor.conditions import ConditionSyntaxError, Node, findings_of, parse
+from advisor.conditions import ConditionSyntaxError, Node, compile_check, facts_of, findings_of, parse
 from advisor.errors import Issue, KnowledgeError
 from advisor.paths import knowledge_dir, rules_dir
 from advisor.safe_load import load_data_file
@@ -25,6 +25,21 @@ class CompiledRule:
     condition: Node
     file: str
     stratum: int = 1
+
+    @cached_property
+    def facts(self) -> tuple[str, ...]:
+        """The facts the condition reads, in order (asked for many times per park)."""
+        return tuple(facts_of(self.condition))
+
+    @cached_property
+    def check(self):
+        """The condition as a function (facts, findings) → True / False / None."""
+        return compile_check(self.condition)
+
+    @cached_property
+    def findings(self) -> tuple[str, ...]:
+        """The findings the condition reads, in order."""
+        return tuple(findings_of(self.condition))
 
 
 @dataclass
@@ -55,6 +70,17 @@ class RuleBase:
 
     def rules_for_finding(self, finding: str) -> list[CompiledRule]:
         return self._index().get(("finding", finding), [])
+
+    def measures_reading(self, finding: str) -> set[str]:
+        """Measures whose rules read this finding directly."""
+        if getattr(self, "_readers", None) is None or self._readers_of != len(self.rules):
+            readers: dict[str, set[str]] = {}
+            for r in self.rules.values():
+                if r.rule.then.measure:
+                    for g in r.findings:
+                        readers.setdefault(g, set()).add(r.rule.then.measure)
+            self._readers, self._readers_of = readers, len(self.rules)
+        return self._readers.get(finding, set())
 
 
 def _catalogue(path: Path, model, issues: list[Issue]) -> dict:

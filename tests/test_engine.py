@@ -84,8 +84,23 @@ def test_nothing_fires_on_a_clean_park(tiny):
 
 def test_sessions_are_deleted_so_thousands_of_parks_fit_in_one_ruleset(tiny):
     _, engine = tiny
+    engine = Engine(base := tiny[0], memo=False)   # every park asserted, none remembered
     for i in range(1500):  # durable refuses more than 1,024 live sessions
         engine.evaluate({"coal_share": (i % 10) / 10})
+    assert engine.asserted == 1500 * len(engine._chunks) and base.rounds == 2
+
+
+def test_a_park_like_one_seen_before_is_answered_without_asserting_again(tiny):
+    base, _ = tiny
+    engine = Engine(base)
+    first = engine.evaluate({"coal_share": 0.61, "plan": False})
+    asserted = engine.asserted
+    assert engine.evaluate({"coal_share": 0.93, "plan": False}) == first   # same side of 0.5
+    assert engine.asserted == asserted
+    assert engine.evaluate({"coal_share": 0.5, "plan": False}) == first    # ge 0.5: on the threshold
+    assert engine.asserted > asserted
+    outcomes, _ = engine.evaluate({"coal_share": 0.49999, "plan": False})
+    assert outcomes["R-T-01"] == "U"                                        # below it: heating unknown
 
 
 def test_conditions_compile_within_the_engine_limits(rulebase):
@@ -102,8 +117,29 @@ def _fact_strategy(fact):
         return st.integers(min_value=0, max_value=200)
     if fact.type == "number":
         return st.one_of(st.floats(min_value=0, max_value=1.5, allow_nan=False),
-                         st.floats(min_value=0, max_value=1e7, allow_nan=False))
+                         st.floats(min_value=0, max_value=1e7, allow_nan=False),
+                         st.sampled_from(THRESHOLDS.get(fact.id) or [0.0]))
     return st.text(max_size=5)
+
+
+def _thresholds(base) -> dict[str, list]:
+    """Each number a rule compares a fact with, and its two nearest floats: where classes meet."""
+    import math
+
+    from advisor.conditions import Atom, atoms
+
+    out: dict[str, list] = {}
+    for r in base.rules.values():
+        for atom in atoms(r.condition):
+            if isinstance(atom, Atom) and isinstance(atom.value, (int, float)) and not isinstance(atom.value, bool):
+                v = float(atom.value)
+                out.setdefault(atom.fact, []).extend([v, math.nextafter(v, -math.inf), math.nextafter(v, math.inf)])
+                if float(atom.value).is_integer():
+                    out[atom.fact].append(int(atom.value))
+    return out
+
+
+THRESHOLDS: dict[str, list] = {}
 
 
 @st.composite
@@ -116,14 +152,28 @@ def random_parks(draw, base):
 
 
 def test_engine_and_evaluator_agree_on_random_parks(rulebase):
+    THRESHOLDS.update(_thresholds(rulebase))
     engine = Engine(rulebase)
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(random_parks(rulebase))
     def check(facts):
         assert engine.evaluate(facts) == evaluate_rules(rulebase, facts)
 
     check()
+
+
+def test_remembered_results_equal_fresh_ones_on_random_parks_near_the_thresholds(rulebase):
+    THRESHOLDS.update(_thresholds(rulebase))
+    remembering, fresh = Engine(rulebase), Engine(rulebase, memo=False)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(random_parks(rulebase))
+    def check(facts):
+        assert remembering.evaluate(facts) == fresh.evaluate(facts)
+
+    check()
+    assert remembering.asserted < fresh.asserted
 
 
 def test_engine_and_evaluator_agree_on_every_example_park(kb, rulebase, example_paths):

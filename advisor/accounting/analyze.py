@@ -20,10 +20,11 @@ from advisor.accounting.pollutants import calc_pollutants
 SCHEMA_VERSION = 1
 
 
-def analyze_profile(profile, kb, period: tuple[int, int] | None = None) -> dict:
+def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pairs: bool = True) -> dict:
     """Energy, materials, carbon, pollutants, same-source processes, trade-offs and decoupling of one park.
 
-    period: (Y1, Y2) restricts decoupling to that period; by default the whole span and each pair of years.
+    period: (Y1, Y2) restricts decoupling to that period; by default the whole span and each pair of years
+    (year_pairs=False: the span only, for the batch table).
     """
     period = check_period(period)
     ix = kb_index(kb)
@@ -40,7 +41,7 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None) -> dict:
     trade_offs, other_controls = calc_trade_offs(carbon)
     fused["other_controls"] = other_controls
     del carbon["controls"]   # shown once, as trade_offs
-    decoupling = calc_decoupling(profile, kb, period)
+    decoupling = calc_decoupling(profile, kb, period, year_pairs)
     materials = calc_materials(profile, kb)
     gaps = find_gaps(profile, kb, energy, carbon, decoupling, trade_offs, {n.id for n in notes})
     warnings_en, warnings_zh, warning_ids = texts(notes)

@@ -246,8 +246,10 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
 
 
 def _periods(economy: dict[int, float], series: dict[str, dict[int, float]], st: _Settings,
-             period: tuple[int, int] | None) -> list[dict]:
+             period: tuple[int, int] | None, year_pairs: bool = True) -> list[dict]:
     plan = [(period[0], period[1], "requested")] if period else plan_periods(economy, series)
+    if not year_pairs:
+        plan = plan[:1]
     return [calc_period(a, b, kind, economy, series, st) for a, b, kind in plan]
 
 
@@ -266,9 +268,10 @@ def check_period(period) -> tuple[int, int] | None:
     return y1, y2
 
 
-def calc_decoupling(profile, kb, period: tuple[int, int] | None = None) -> dict:
+def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pairs: bool = True) -> dict:
     """The decoupling block of CONTRACT §3: indicator, periods (whole span first, then consecutive pairs – or only
-    the requested period), thresholds and by_industry where both economy and emissions exist per division."""
+    the requested period), thresholds and by_industry where both economy and emissions exist per division.
+    year_pairs=False: the whole span only (what the batch table shows)."""
     period = check_period(period)
     eco = profile.economy
     hist = profile.emissions_history
@@ -287,7 +290,7 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None) -> dict:
     if eco is None or hist is None:
         return out
     st = _Settings(profile, kb)
-    out["periods"] = _periods(eco.values, hist.series, st, period)
+    out["periods"] = _periods(eco.values, hist.series, st, period, year_pairs)
     for code in sorted(set(eco.by_industry or {}) & set(hist.by_industry or {})):   # the whole span per industry
         plan = plan_periods(eco.by_industry[code], hist.by_industry[code])[:1] if period is None else [
             (period[0], period[1], "requested")]

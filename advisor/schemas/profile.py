@@ -21,6 +21,9 @@ _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 def coerce_number(value: Any) -> Any:
     """Read '5.21e6' (YAML 1.1 leaves it as text) as a number; reject other text clearly."""
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):   # the usual case, first
+        return value
     if isinstance(value, bool):
         raise ValueError("expected a number, got a yes/no value")
     if isinstance(value, str):
