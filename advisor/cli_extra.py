@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # Each module has `register(sub, verb, lang)`; `verb(name, func, help)` returns the subparser.
-VERB_MODULES = ["advisor.report_cli", "advisor.ask_cli", "advisor.batch_cli"]
+VERB_MODULES = ["advisor.report_cli", "advisor.ask_cli", "advisor.batch_cli", "advisor.serve_cli"]
 
 
 def register(sub, verb, lang) -> None:

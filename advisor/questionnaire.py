@@ -575,33 +575,22 @@ class Stop(Exception):
 
 
 @dataclass
-class Interview:
+class QuestionFlow:
+    """Which question comes next, given the answers so far – no streams, so `ask` and the web pages share it."""
+
     book: QuestionBook
     session: Session
-    stdin: IO[str]
-    stdout: IO[str]
-    resume_path: Path
-    lang: str = "zh"
     stakes: dict[str, list[str]] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)
     rules_loaded: bool = False
-    reader: Reader | None = None
 
     def __post_init__(self) -> None:
-        if self.reader is None:
-            self.reader = Reader(lang=self.lang)
         self._conditions: dict[str, Any] = {}
         self._always = set(ALWAYS_ASKED_SECTIONS) | {s for v in self.book.analysis_inputs.values() for s in v}
 
-    # --- output ---------------------------------------------------------------------------
-    def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
-        self.stdout.flush()
+    def always_asked(self, q: Question) -> bool:
+        """Park questions and every input of the status analysis are asked whatever the rules say."""
+        return q.path.split(".")[0] in self._always
 
-    def msg(self, key: str, **kw) -> str:
-        return MESSAGES[self.lang][key].format(**kw)
-
-    # --- which questions ------------------------------------------------------------------
     def settled(self, q: Question) -> bool:
         return q.id in self.session.asked or is_answered(self.session.answers, q.path)
 
@@ -614,7 +603,7 @@ class Interview:
 
     def can_matter(self, q: Question) -> bool:
         """Asked unless the rules are loaded and say it changes no measure (analysis inputs always matter)."""
-        if q.required or q.path.split(".")[0] in self._always or not self.rules_loaded:
+        if q.required or self.always_asked(q) or not self.rules_loaded:
             return True
         return bool(self.stakes.get(q.id))
 
@@ -638,6 +627,52 @@ class Interview:
                 if any(f in reading and not self.settled(reading[f]) for f in pending):
                     count += 1
         return count
+
+
+@dataclass
+class Interview:
+    book: QuestionBook
+    session: Session
+    stdin: IO[str]
+    stdout: IO[str]
+    resume_path: Path
+    lang: str = "zh"
+    stakes: dict[str, list[str]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    rules_loaded: bool = False
+    reader: Reader | None = None
+
+    def __post_init__(self) -> None:
+        if self.reader is None:
+            self.reader = Reader(lang=self.lang)
+        self.flow = QuestionFlow(self.book, self.session, self.stakes, self.rules_loaded)
+
+    # --- output ---------------------------------------------------------------------------
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def msg(self, key: str, **kw) -> str:
+        return MESSAGES[self.lang][key].format(**kw)
+
+    # --- which questions (QuestionFlow) ---------------------------------------------------
+    def settled(self, q: Question) -> bool:
+        return self.flow.settled(q)
+
+    def ask_if(self, q: Question) -> bool | None:
+        return self.flow.ask_if(q)
+
+    def can_matter(self, q: Question) -> bool:
+        return self.flow.can_matter(q)
+
+    def should_ask(self, q: Question) -> bool:
+        return self.flow.should_ask(q)
+
+    def next_question(self) -> Question | None:
+        return self.flow.next_question()
+
+    def remaining_estimate(self) -> int:
+        return self.flow.remaining_estimate()
 
     # --- the loop -------------------------------------------------------------------------
     def run(self) -> str:
@@ -714,7 +749,7 @@ class Interview:
             self.say(self.msg("stake"))
             for mid in measures:
                 self.say(f"  {mid} {self.titles.get(mid, '')}".rstrip())
-        elif q.path.split(".")[0] in self._always:
+        elif self.flow.always_asked(q):
             self.say(self.msg("no_stake_analysis"))
         else:
             self.say(self.msg("no_stake"))

@@ -61,6 +61,11 @@ def what_if(path: Path, kb, assignments: list[str], lang: str = "zh") -> dict[st
         set_path(changed, steps, value, text)
         changes[text.split("=", 1)[0].strip()] = value
     after = advise(validate_data(changed, f"{path} (with --set)", kb), kb, lang=lang)
+    return compare_advice(before, after, changes)
+
+
+def compare_advice(before: dict[str, Any], after: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Entered / left / moved between two `advise()` results (CONTRACT §4) for the same park."""
     old = {r["measure"]: r for r in before["recommendations"]}
     new = {r["measure"]: r for r in after["recommendations"]}
     why_not = {n["measure"]: n for n in after["not_recommended"]}

@@ -21,6 +21,9 @@ def test_the_wheel_ships_knowledge_rules_and_templates_and_runs_from_elsewhere(t
     assert any(n.startswith("advisor/_data/rules/") and n.endswith(".yaml") for n in names)
     assert any(n.startswith("advisor/_data/reports/templates/") for n in names)
     assert "advisor/_data/examples/demo-chemical.yaml" in names
+    assert "advisor/web/app.py" in names
+    assert "advisor/_data/reports/templates/web/results.html.j2" in names
+    assert "advisor/_data/reports/templates/web/labels.yaml" in names
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

@@ -1,0 +1,43 @@
+"""`park-advisor serve [--host 127.0.0.1] [--port 8000] [--db URL-or-path]`: the web questionnaire and results.
+
+The web stack (FastAPI, uvicorn, SQLAlchemy) is imported only when the verb runs, so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from advisor.errors import Issue, UsageError
+
+WEB_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "multipart")
+
+
+def cmd_serve(args) -> int:
+    import importlib.util
+
+    missing = [m for m in WEB_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageError([Issue("serve", "", f"the web extra is not installed (missing: {', '.join(missing)})",
+                                "pip install 'park-advisor[web]'")])
+    if not 0 < args.port < 65536:
+        raise UsageError([Issue("serve", f"--port {args.port}", "not a port number", "use 1–65535, e.g. --port 8000")])
+    from advisor.web.app import serve
+    from advisor.web.store import database_url
+
+    url = database_url(args.db)
+    shown = url.split("@")[-1] if "@" in url else url  # never print a password
+    sys.stderr.write(f"park-advisor: http://{args.host}:{args.port}/  (database: {shown}; Ctrl-C stops)\n")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        sys.stderr.write("warning: the pages have no login; anyone who can reach this address can read the parks "
+                         "whose links they know\n")
+    serve(args.host, args.port, url)
+    return 0
+
+
+def register(sub, verb, lang) -> None:
+    p = verb("serve", cmd_serve, "the web questionnaire and results pages (local web server)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--db", metavar="URL-or-PATH",
+                   help="database: a SQLite file path or an SQLAlchemy URL such as postgresql+psycopg://user@host/db "
+                        "(default: $PARK_ADVISOR_DB, else park-advisor-web.db in the current directory)")

@@ -1,0 +1,155 @@
+"""The FastAPI application: templates, the store, error pages (never a traceback), the upload size cap."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from advisor.errors import AdvisorError
+from advisor.web.texts import LANGS, texts, web_templates_dir
+
+logger = logging.getLogger(__name__)
+LANG_COOKIE = "park_advisor_lang"
+FALLBACK_500 = "服务器内部出错 / internal error – see the server log"
+
+
+def environment() -> jinja2.Environment:
+    """Autoescaped jinja2 (every profile-derived string is escaped); the report partials are reachable too."""
+    from advisor.paths import templates_dir
+
+    loader = jinja2.FileSystemLoader([str(web_templates_dir()), str(templates_dir())])
+    return jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def page_lang(request: Request) -> str:
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    cookie = request.cookies.get(LANG_COOKIE)
+    return cookie if cookie in LANGS else "zh"
+
+
+def render(request: Request, name: str, status: int = 200, here: str | None = None, **context: Any) -> HTMLResponse:
+    """A page in the request's language; `here` is the GET address the language switch links to."""
+    lang = page_lang(request)
+    env: jinja2.Environment = request.app.state.env
+    html = env.get_template(name).render(T=texts(lang), lang=lang, here=here or request.url.path,
+                                         token=context.pop("token", None), **context)
+    response = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+class BodyTooLarge(Exception):
+    """The request body is larger than the upload cap."""
+
+
+class BodyLimit:
+    """Pure ASGI middleware: refuse bodies above the cap, by Content-Length or while streaming."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            return await _too_large(scope, send, self.max_bytes)
+        received = 0
+
+        async def limited():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge()
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def too_large_text(lang: str, max_bytes: int) -> tuple[str, str]:
+    T = texts(lang)
+    return T["w_too_large"], T["w_too_large_fix"].format(mb=f"{max_bytes / 1e6:.0f}")
+
+
+async def _too_large(scope, send, max_bytes: int) -> None:
+    request = Request(scope)
+    lang = page_lang(request)
+    problem, fix = too_large_text(lang, max_bytes)
+    html = environment().get_template("error.html.j2").render(
+        T=texts(lang), lang=lang, here="/", token=None, title=problem, message=fix, issues=[])
+    await HTMLResponse(html, status_code=413)(scope, request.receive, send)
+
+
+def create_app(db_url: str, advisor=None) -> FastAPI:
+    """The application on the database at `db_url` (see store.database_url)."""
+    from advisor.web.pages import router
+    from advisor.web.service import Advisor, upload_limit
+    from advisor.web.store import Store
+
+    app = FastAPI(title="park-advisor", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.env = environment()
+    app.state.store = Store(db_url)
+    app.state.advisor = advisor or Advisor()
+    app.state.upload_limit = upload_limit()
+    app.include_router(router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        T = texts(page_lang(request))
+        title = T["w_not_found"] if exc.status_code == 404 else T["w_http_error"].format(code=exc.status_code)
+        message = T["w_not_found_text"] if exc.status_code == 404 else ""
+        return render(request, "error.html.j2", status=exc.status_code, here="/", title=title, message=message,
+                      issues=[])
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        T = texts(page_lang(request))
+        return render(request, "error.html.j2", status=422, here="/", title=T["w_bad_request"], message="",
+                      issues=[])
+
+    @app.exception_handler(AdvisorError)
+    async def advisor_error(request: Request, exc: AdvisorError):
+        T = texts(page_lang(request))
+        return render(request, "error.html.j2", status=422, here="/", title=T["w_problems"], message="",
+                      issues=[i.as_dict() for i in exc.issues])
+
+    @app.exception_handler(BodyTooLarge)
+    async def body_too_large(request: Request, exc: BodyTooLarge):
+        problem, fix = too_large_text(page_lang(request), app.state.upload_limit)
+        return render(request, "error.html.j2", status=413, here="/", title=problem, message=fix, issues=[])
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception):
+        logger.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        try:
+            T = texts(page_lang(request))
+            return render(request, "error.html.j2", status=500, here="/", title=T["w_internal"],
+                          message=T["w_internal_text"], issues=[])
+        except Exception:  # the page itself failed: plain text, still no traceback
+            logger.exception("the error page failed")
+            return PlainTextResponse(FALLBACK_500, status_code=500)
+
+    # the cap covers the multipart envelope as well as the largest file allowed
+    app.add_middleware(BodyLimit, max_bytes=app.state.upload_limit + 256 * 1024)
+    return app
+
+
+def serve(host: str, port: int, db_url: str) -> None:
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = create_app(db_url)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

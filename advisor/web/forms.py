@@ -1,0 +1,209 @@
+"""Questions as form fields, and form fields back into answers – read by the questionnaire's Reader.
+
+Every answer goes through `Reader.read`, so the web accepts exactly what `park-advisor ask` accepts
+(162万t, 29亿kWh, 85%, C26:55% …). Radio buttons and check boxes send the choice values, which the
+Reader reads like typed text. An empty field, the "unknown" radio or no ticked box is unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.questionnaire import MESSAGES, AnswerError, QuestionFlow, Reader, _show, is_answered
+from advisor.schemas.questions import Question
+
+UNKNOWN = "__unknown__"
+NONE = "__none__"
+
+
+@dataclass
+class FieldView:
+    """One question as the template draws it."""
+
+    id: str
+    kind: str                    # input | radio | checkbox | fixed
+    text: str
+    help: str
+    required: bool
+    value: str = ""              # input: the text shown
+    options: list[tuple[str, str, bool]] = field(default_factory=list)   # (value, label, checked)
+    unknown: bool = False        # radio / checkbox: "unknown" is selected
+    none: bool = False           # checkbox: "none" is ticked
+    unit: str = ""
+    error: str = ""
+    stakes: list[tuple[str, str]] = field(default_factory=list)
+    stake_note: str = ""
+    fixed: str = ""              # kind fixed: the value from an uploaded profile
+
+
+# --- which questions ----------------------------------------------------------------------------
+
+def visible(flow: QuestionFlow, q: Question) -> bool:
+    """Shown on its topic page: it can matter and its ask_if holds, or may hold once this page is answered."""
+    if not flow.can_matter(q):
+        return False
+    result = flow.ask_if(q)
+    if result is True:
+        return True
+    if result is False:
+        return False
+    from advisor.conditions import facts_of, parse
+
+    reading = {p.path: p for p in flow.book.questions}
+    pending = [f for f in facts_of(parse(q.ask_if)) if not is_answered(flow.session.answers, f)]
+    return any(f in reading and not flow.settled(reading[f]) for f in pending)
+
+
+def topic_questions(flow: QuestionFlow, topic: str) -> list[Question]:
+    return [q for q in flow.book.questions if q.topic == topic and visible(flow, q)]
+
+
+def topics_in_use(flow: QuestionFlow) -> list[str]:
+    return [t.id for t in flow.book.topics if topic_questions(flow, t.id)]
+
+
+# --- current values -------------------------------------------------------------------------------
+
+def ancestor_answer(answers: dict[str, Any], path: str) -> str | None:
+    """A broader path answered as a whole (e.g. `energy` as a list from an uploaded profile)."""
+    return next((p for p in answers if path.startswith(p + ".")), None)
+
+
+def current_value(answers: dict[str, Any], path: str) -> Any:
+    """The answer at `path`: the value itself, or a mapping rebuilt from the paths under it; None if unknown."""
+    if path in answers:
+        return answers[path]
+    under = {p[len(path) + 1:]: v for p, v in answers.items() if p.startswith(path + ".")}
+    if not under:
+        return None
+    tree: dict[str, Any] = {}
+    for rest, v in under.items():
+        node = tree
+        parts = rest.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = v
+    return tree
+
+
+def _pct(x: Any) -> str:
+    return f"{float(x) * 100:.10g}%"
+
+
+def display_text(q: Question, value: Any) -> str:
+    """A stored value as text that the Reader reads back to the same value."""
+    if value is None:
+        return ""
+    if q.type == "share" and isinstance(value, (int, float)):
+        return _pct(value)
+    if q.type == "industries" and isinstance(value, list):
+        return ", ".join(f"{r.get('code')}:{_pct(r.get('share', 0))}" if isinstance(r, dict) else str(r) for r in value)
+    if q.type == "series" and isinstance(value, dict):
+        return ", ".join(f"{k}:{_show(v)}" for k, v in value.items())
+    if isinstance(value, (dict, list)):
+        return _show(value)
+    return _show(value)
+
+
+def _list_values(q: Question, value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    out = []
+    for item in value:
+        out.append(str(item.get(q.item_field)) if isinstance(item, dict) and q.item_field else str(item))
+    return out
+
+
+def unit_hint(q: Question, reader: Reader, lang: str) -> str:
+    if not q.unit:
+        return ""
+    from advisor.units import accepted_units, find_unit
+
+    kb = reader.units_kb
+    row = find_unit(q.unit, kb) if kb is not None else None
+    if row is None:
+        return MESSAGES[lang]["unit"].format(unit=q.unit)
+    others = [u for u in accepted_units(kb, row.dimension) if u != q.unit][:4]
+    return MESSAGES[lang]["units"].format(unit=q.unit, examples=", ".join(others))
+
+
+def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, lang: str, titles: dict[str, str],
+                errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None) -> list[FieldView]:
+    errors, typed = errors or {}, typed or {}
+    answers = flow.session.answers
+    views = []
+    for q in questions:
+        stakes = [(m, titles.get(m, "")) for m in flow.stakes.get(q.id, [])]
+        note = "" if stakes else MESSAGES[lang]["no_stake_analysis" if flow.always_asked(q) else "no_stake"]
+        v = FieldView(id=q.id, kind="input", text=q.text.in_lang(lang), help=q.help.in_lang(lang),
+                      required=q.required, unit=unit_hint(q, reader, lang), error=errors.get(q.id, ""),
+                      stakes=stakes, stake_note=note)
+        whole = ancestor_answer(answers, q.path)
+        value = current_value(answers, q.path)
+        asked = q.id in flow.session.asked
+        if whole is not None:
+            v.kind = "fixed"
+            v.fixed = f"{whole}: {display_text(q, answers[whole])}"[:300]
+        elif q.type in ("yesno", "choice"):
+            v.kind = "radio"
+            chosen = typed.get(q.id, value)
+            if q.type == "yesno":
+                opts = [("yes", MESSAGES[lang]["yes"][0] if lang == "zh" else "yes", chosen is True or chosen == "yes"),
+                        ("no", MESSAGES[lang]["no"][0] if lang == "zh" else "no", chosen is False or chosen == "no")]
+            else:
+                opts = [(c.value, c.text.in_lang(lang), chosen == c.value) for c in q.choices or []]
+            v.options = opts
+            v.unknown = not any(o[2] for o in opts) and (asked or chosen == UNKNOWN)
+        elif q.type == "list":
+            v.kind = "checkbox"
+            if q.id in typed:
+                ticked = list(typed[q.id])
+            else:
+                ticked = _list_values(q, value)
+                if value == []:
+                    ticked = [NONE]
+            v.options = [(c.value, c.text.in_lang(lang), c.value in ticked) for c in q.choices or []]
+            v.none = NONE in ticked
+        else:
+            v.value = str(typed[q.id]) if q.id in typed else display_text(q, value)
+        views.append(v)
+    return views
+
+
+# --- reading a submitted page -------------------------------------------------------------------------
+
+def raw_answer(q: Question, form) -> tuple[str, Any]:
+    """(text for the Reader, what to show again on error) from the submitted form."""
+    if q.type == "list":
+        ticked = [str(x) for x in form.getlist(q.id)]
+        if NONE in ticked:
+            return MESSAGES["en"]["none_words"][0], ticked
+        return ",".join(ticked), ticked
+    text = str(form.get(q.id) or "")
+    if text == UNKNOWN:
+        return "", UNKNOWN
+    return text.strip(), text
+
+
+def read_answers(questions: list[Question], form, reader: Reader, required_text: str
+                 ) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+    """(question id → value or None for unknown, question id → error, question id → raw input for errors)."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    typed: dict[str, Any] = {}
+    for q in questions:
+        text, shown = raw_answer(q, form)
+        if not text:
+            if q.required:
+                errors[q.id] = required_text
+                typed[q.id] = shown
+                continue
+            values[q.id] = None
+            continue
+        try:
+            values[q.id] = reader.read(q, text)
+        except AnswerError as exc:
+            errors[q.id] = str(exc)
+            typed[q.id] = shown
+    return values, errors, typed

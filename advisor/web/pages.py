@@ -1,0 +1,307 @@
+"""The routes. Pages are server-rendered forms; every state change is a POST followed by a redirect.
+
+Routes that compute (advice, reports, what-if) are plain `def`: FastAPI runs them in its thread pool,
+and service.py explains how engine calls and chart drawing are serialised.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from advisor.errors import ProfileError
+from advisor.web.app import BodyTooLarge, page_lang, render
+from advisor.web.forms import field_views, read_answers, topic_questions, topics_in_use, visible
+from advisor.web.service import Advisor, plan_save
+from advisor.web.store import ParkState, Store
+from advisor.web.texts import texts
+
+router = APIRouter()
+REPORT_FORMATS = ("html", "docx", "md")
+_LINK_TOKEN = re.compile(r"(?:^|/p/)([A-Za-z0-9_-]{16,64})(?:[/?#]|$)")
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def _advisor(request: Request) -> Advisor:
+    return request.app.state.advisor
+
+
+def _park(request: Request, token: str) -> ParkState:
+    state = _store(request).load(token)
+    if state is None:
+        raise HTTPException(status_code=404)
+    return state
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _answers_name(request: Request) -> str:
+    return texts(page_lang(request))["w_answers_file"]
+
+
+# --- start ---------------------------------------------------------------------------------------------
+
+@router.get("/")
+def start(request: Request):
+    return render(request, "start.html.j2", issues=[], upload_name="", resume_error="")
+
+
+@router.post("/new")
+def new_park(request: Request):
+    token = _store(request).create()
+    return _see_other(f"/p/{token}/q/park")
+
+
+@router.post("/resume")
+async def resume(request: Request):
+    async with request.form(max_files=0) as form:
+        link = str(form.get("link") or "").strip()
+    m = _LINK_TOKEN.search(link)
+    if m and _store(request).load(m.group(1)) is not None:
+        return _see_other(f"/p/{m.group(1)}")
+    T = texts(page_lang(request))
+    return render(request, "start.html.j2", status=404, here="/", issues=[], upload_name="",
+                  resume_error=T["w_resume_unknown"])
+
+
+@router.post("/upload")
+async def upload(request: Request):
+    T = texts(page_lang(request))
+    limit = request.app.state.upload_limit
+    try:
+        async with request.form(max_files=1, max_fields=10) as form:
+            item = form.get("profile")
+            name = str(getattr(item, "filename", "") or "")
+            content = await item.read(limit + 1) if name and not isinstance(item, str) else b""
+    except BodyTooLarge:
+        raise
+    except Exception:  # a malformed multipart body
+        raise HTTPException(status_code=400) from None
+    if not name:
+        return render(request, "start.html.j2", status=422, here="/", upload_name="", resume_error="",
+                      issues=[{"file": "", "path": "", "problem": T["w_no_file"], "fix": T["w_no_file_fix"]}])
+    if len(content) > limit:
+        raise BodyTooLarge()
+    try:
+        answers = await run_in_threadpool(_advisor(request).read_upload, name, content)
+    except ProfileError as exc:
+        return render(request, "start.html.j2", status=422, here="/", upload_name=name, resume_error="",
+                      issues=[i.as_dict() for i in exc.issues])
+    token = _store(request).create(answers, origin="upload")
+    return _see_other(f"/p/{token}/results")
+
+
+# --- the questionnaire ------------------------------------------------------------------------------------
+
+def _progress(adv: Advisor, flow) -> dict[str, Any]:
+    shown = [q for q in adv.book.questions if visible(flow, q)]
+    done = [q for q in shown if flow.settled(q)]
+    return {"done": len(done), "total": len(shown)}
+
+
+@router.get("/p/{token}")
+def overview(request: Request, token: str):
+    state = _park(request, token)
+    adv = _advisor(request)
+    flow = adv.flow(state)
+    lang = page_lang(request)
+    topics = []
+    for tid in topics_in_use(flow):
+        qs = topic_questions(flow, tid)
+        topic = next(t for t in adv.book.topics if t.id == tid)
+        topics.append({"id": tid, "text": topic.text.in_lang(lang), "total": len(qs),
+                       "done": sum(1 for q in qs if flow.settled(q))})
+    first_open = next((t["id"] for t in topics if t["done"] < t["total"]), None)
+    return render(request, "overview.html.j2", token=token, topics=topics, first_open=first_open,
+                  progress=_progress(adv, flow), link=str(request.url_for("overview", token=token)))
+
+
+def _topic_page(request: Request, state: ParkState, topic: str, status: int = 200,
+                errors: dict | None = None, typed: dict | None = None):
+    adv = _advisor(request)
+    lang = page_lang(request)
+    flow = adv.flow(state)
+    order = topics_in_use(flow)
+    if topic not in order:
+        raise HTTPException(status_code=404)
+    i = order.index(topic)
+    questions = topic_questions(flow, topic)
+    fields = field_views(flow, questions, adv.reader(lang), lang, adv.titles(lang), errors, typed)
+    title = next(t.text.in_lang(lang) for t in adv.book.topics if t.id == topic)
+    return render(request, "topic.html.j2", status=status, here=f"/p/{state.token}/q/{topic}", token=state.token,
+                  topic=topic, title=title, fields=fields, page=i + 1, pages=len(order),
+                  prev=order[i - 1] if i else None, progress=_progress(adv, flow),
+                  link=str(request.url_for("overview", token=state.token)), errors=bool(errors))
+
+
+@router.get("/p/{token}/q/{topic}")
+def topic_page(request: Request, token: str, topic: str):
+    return _topic_page(request, _park(request, token), topic)
+
+
+@router.post("/p/{token}/q/{topic}")
+async def save_topic(request: Request, token: str, topic: str):
+    async with request.form(max_files=0) as form:
+        return await run_in_threadpool(_save_topic, request, token, topic, form)
+
+
+def _save_topic(request: Request, token: str, topic: str, form):
+    state = _park(request, token)
+    adv = _advisor(request)
+    lang = page_lang(request)
+    flow = adv.flow(state)
+    order = topics_in_use(flow)
+    if topic not in order:
+        raise HTTPException(status_code=404)
+    questions = topic_questions(flow, topic)
+    values, errors, typed = read_answers(questions, form, adv.reader(lang), texts(lang)["w_required"])
+    saved = plan_save(flow, questions, values)
+    _store(request).save(token, saved.values, saved.clear, saved.asked)
+    state = _park(request, token)
+    if errors:
+        return _topic_page(request, state, topic, status=422, errors=errors, typed=typed)
+    order = topics_in_use(adv.flow(state))
+    go = str(form.get("go") or "next")
+    if go == "prev":
+        i = order.index(topic) if topic in order else 0
+        return _see_other(f"/p/{token}/q/{order[max(i - 1, 0)]}")
+    if go == "overview":
+        return _see_other(f"/p/{token}")
+    later = order[order.index(topic) + 1:] if topic in order else []
+    return _see_other(f"/p/{token}/q/{later[0]}" if later else f"/p/{token}/results")
+
+
+@router.post("/p/{token}/answer")
+async def autosave(request: Request, token: str):
+    """One question saved as soon as it changes (the pages' small script); the page works without it."""
+    async with request.form(max_files=0) as form:
+        return await run_in_threadpool(_autosave, request, token, form)
+
+
+def _autosave(request: Request, token: str, form):
+    state = _park(request, token)
+    adv = _advisor(request)
+    lang = page_lang(request)
+    q = adv.questions.get(str(form.get("question") or ""))
+    if q is None:
+        return JSONResponse({"ok": False, "error": texts(lang)["w_bad_request"]}, status_code=422)
+    flow = adv.flow(state)
+    values, errors, _ = read_answers([q], form, adv.reader(lang), texts(lang)["w_required"])
+    if errors:
+        return JSONResponse({"ok": False, "error": errors[q.id]}, status_code=422)
+    saved = plan_save(flow, [q], values)
+    _store(request).save(token, saved.values, saved.clear, [])
+    return JSONResponse({"ok": True})
+
+
+# --- results, what-if, downloads ------------------------------------------------------------------------------
+
+def _object_groups(advice: dict) -> list[tuple[str, list[dict], list[dict]]]:
+    """(object, its recommendations in rank order, its measures not recommended) for each implementation object."""
+    from advisor.ranking import OBJECT_ORDER
+
+    groups = []
+    for obj in OBJECT_ORDER:
+        recs = [r for r in advice["recommendations"] if r["object"] == obj]
+        nots = [n for n in advice["not_recommended"] if n.get("object") == obj]
+        if recs or nots:
+            groups.append((obj, recs, nots))
+    return groups
+
+
+@router.get("/p/{token}/results")
+def results(request: Request, token: str):
+    state = _park(request, token)
+    adv = _advisor(request)
+    lang = page_lang(request)
+    try:
+        res = adv.results(state.answers, _answers_name(request), lang)
+    except ProfileError as exc:
+        return render(request, "incomplete.html.j2", token=token, issues=[i.as_dict() for i in exc.issues])
+    return render(request, "results.html.j2", token=token, res=res, advice=res["advice"],
+                  groups=_object_groups(res["advice"]), svg=res["svg"])
+
+
+def _whatif_choices(adv: Advisor, state: ParkState, lang: str) -> list[dict]:
+    from advisor.web.forms import ancestor_answer, current_value, display_text
+
+    flow = adv.flow(state)
+    out = []
+    for q in adv.book.questions:
+        if q.required or ancestor_answer(state.answers, q.path) is not None or not flow.can_matter(q):
+            continue
+        out.append({"id": q.id, "text": q.text.in_lang(lang),
+                    "current": display_text(q, current_value(state.answers, q.path))})
+    return out
+
+
+@router.get("/p/{token}/whatif")
+def whatif_page(request: Request, token: str):
+    state = _park(request, token)
+    adv = _advisor(request)
+    return render(request, "whatif.html.j2", token=token, choices=_whatif_choices(adv, state, page_lang(request)),
+                  chosen="", typed="", error="", result=None, issues=[])
+
+
+@router.post("/p/{token}/whatif")
+async def whatif_run(request: Request, token: str):
+    async with request.form(max_files=0) as form:
+        return await run_in_threadpool(_whatif_run, request, token, form)
+
+
+def _whatif_run(request: Request, token: str, form):
+    from advisor.questionnaire import AnswerError
+
+    state = _park(request, token)
+    adv = _advisor(request)
+    lang = page_lang(request)
+    T = texts(lang)
+    chosen = str(form.get("question") or "")
+    typed = str(form.get("value") or "").strip()
+    choices = _whatif_choices(adv, state, lang)
+    q = adv.questions.get(chosen)
+    common = {"token": token, "here": f"/p/{token}/whatif", "choices": choices, "chosen": chosen, "typed": typed}
+    if q is None or chosen not in [c["id"] for c in choices]:
+        return render(request, "whatif.html.j2", status=422, error=T["w_whatif_pick"], result=None, issues=[],
+                      **common)
+    try:
+        value = adv.reader(lang).read(q, typed) if typed else None
+    except AnswerError as exc:
+        return render(request, "whatif.html.j2", status=422, error=str(exc), result=None, issues=[], **common)
+    try:
+        result = adv.what_if(state.answers, _answers_name(request), q.path, value, lang)
+    except ProfileError as exc:
+        return render(request, "whatif.html.j2", status=422, error="", result=None,
+                      issues=[i.as_dict() for i in exc.issues], **common)
+    return render(request, "whatif.html.j2", error="", result=result, issues=[], question=q.text.in_lang(lang),
+                  **common)
+
+
+@router.get("/p/{token}/download/profile.yaml")
+def download_profile(request: Request, token: str):
+    state = _park(request, token)
+    adv = _advisor(request)
+    text = adv.profile_yaml(state.answers)
+    park_id = str(adv.profile_data(state.answers).get("park", {}).get("id") or "park")
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", park_id)[:64] or "park"
+    return Response(text.encode("utf-8"), media_type="application/x-yaml; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{safe}.yaml"'})
+
+
+@router.get("/p/{token}/download/report.{fmt}")
+def download_report(request: Request, token: str, fmt: str):
+    if fmt not in REPORT_FORMATS:
+        raise HTTPException(status_code=404)
+    state = _park(request, token)
+    content, name, media = _advisor(request).report(state.answers, _answers_name(request), fmt, page_lang(request))
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{safe}"'})

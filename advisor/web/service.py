@@ -1,0 +1,208 @@
+"""What the pages compute: the profile from the answers, the advice, the reports, what-if, uploads.
+
+Engine calls: the endpoints that call these functions are plain `def` routes, which FastAPI runs in a
+thread pool. `advise()` reaches durable-rules only through advisor.engine, whose `Engine.evaluate` and
+rule-set loading hold that module's lock, and `get_engine()` builds the one engine under its own lock;
+so engine calls are serialised. Charts are drawn with matplotlib, whose rc settings are process-global:
+drawing is serialised here with RENDER_LOCK.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import Issue, ProfileError
+from advisor.questionnaire import QuestionFlow, Reader, Session, flatten, nest
+from advisor.web.store import ParkState
+
+RENDER_LOCK = threading.Lock()
+UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+
+
+def upload_limit() -> int:
+    """The largest upload accepted: the bigger of the profile text and workbook caps (each still applies)."""
+    from advisor.safe_load import MAX_TEXT_BYTES
+    from advisor.workbook import MAX_WORKBOOK_BYTES
+
+    return max(MAX_TEXT_BYTES, MAX_WORKBOOK_BYTES)
+
+
+class Advisor:
+    """Knowledge, questions and rules, loaded once when the server starts."""
+
+    def __init__(self) -> None:
+        from advisor.knowledge import load_knowledge
+        from advisor.questionnaire import load_questions, measures_at_stake
+        from advisor.recommend import get_engine
+        from advisor.rulebook import load_rulebase
+
+        self.kb = load_knowledge()
+        self.base = load_rulebase()
+        self.book = load_questions()
+        self.stakes = measures_at_stake(self.book, self.base)
+        self.questions = {q.id: q for q in self.book.questions}
+        get_engine()  # build the durable rule sets now, not in the first request
+
+    def titles(self, lang: str) -> dict[str, str]:
+        return {mid: m.title.in_lang(lang) for mid, m in self.kb.measures.items()}
+
+    def reader(self, lang: str) -> Reader:
+        return Reader(lang=lang, units_kb=self.kb, industries=frozenset(self.kb.industries))
+
+    def flow(self, state: ParkState) -> QuestionFlow:
+        session = Session(answers=dict(state.answers), asked=list(state.asked))
+        return QuestionFlow(self.book, session, self.stakes, rules_loaded=bool(self.base.rules))
+
+    # profile and advice ------------------------------------------------------------------------------
+    def profile_data(self, answers: dict[str, Any]) -> dict:
+        return nest(answers, self.book)
+
+    def profile(self, answers: dict[str, Any], name: str):
+        """The validated profile; the required questions not yet answered are named first."""
+        from advisor.profile_io import validate_data
+        from advisor.questionnaire import missing_required
+
+        missing = missing_required(self.book, answers, name)
+        if missing:
+            raise ProfileError([Issue(i.file, i.path, i.problem, "answer it on the questionnaire's first page")
+                                for i in missing])
+        return validate_data(self.profile_data(answers), name, self.kb)
+
+    def advise(self, profile, lang: str) -> tuple[dict, dict]:
+        from advisor.accounting import analyze_profile
+        from advisor.recommend import advise
+
+        analysis = analyze_profile(profile, self.kb)
+        return analysis, advise(profile, self.kb, lang=lang, analysis=analysis)
+
+    def results(self, answers: dict[str, Any], name: str, lang: str) -> dict[str, Any]:
+        """Everything the results page shows; raises ProfileError while the answers are not a valid profile."""
+        import markupsafe
+
+        from advisor.charts import render
+        from advisor.report import build_context
+
+        profile = self.profile(answers, name)
+        analysis, advice = self.advise(profile, lang)
+        context = build_context(profile, self.kb, analysis, advice, lang)
+        sections = {s["id"]: s for s in context["sections"]}
+        cards = {b["id"]: b for sub in sections["tasks"]["subsections"] for b in sub["blocks"] if b["type"] == "card"}
+        status = sections["status"]
+        wanted = [b["id"] for sub in status["subsections"] for b in sub["blocks"] if b["type"] == "chart"]
+        with RENDER_LOCK:
+            svg = {cid: markupsafe.Markup(render(context["charts"][cid], "svg")) for cid in wanted}
+        return {"profile": profile, "analysis": analysis, "advice": advice, "context": context,
+                "status": status, "verify": sections["verify"], "cards": cards, "svg": svg}
+
+    def report(self, answers: dict[str, Any], name: str, fmt: str, lang: str) -> tuple[bytes, str, str]:
+        """(content, file name, media type) of the report in html, docx or md (a zip with the chart images)."""
+        from advisor.report import build_context, render_docx, render_html, render_markdown
+
+        profile = self.profile(answers, name)
+        analysis, advice = self.advise(profile, lang)
+        context = build_context(profile, self.kb, analysis, advice, lang)
+        stem = f"{profile.park.id}-report-{lang}"
+        with RENDER_LOCK:
+            if fmt == "html":
+                return render_html(context).encode("utf-8"), f"{stem}.html", "text/html; charset=utf-8"
+            if fmt == "docx":
+                return (render_docx(context), f"{stem}.docx",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / f"{stem}.md"
+                out.write_text(render_markdown(context, out), encoding="utf-8")
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                    for path in sorted(Path(tmp).rglob("*")):
+                        if path.is_file():
+                            zf.write(path, path.relative_to(tmp).as_posix())
+                return buf.getvalue(), f"{stem}-md.zip", "application/zip"
+
+    def profile_yaml(self, answers: dict[str, Any]) -> str:
+        import yaml
+
+        data = self.profile_data(answers)
+        return "# park profile, format 1 – written by `park-advisor serve`\n" + yaml.safe_dump(
+            data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=110)
+
+    def what_if(self, answers: dict[str, Any], name: str, path: str, value: Any, lang: str) -> dict[str, Any]:
+        from advisor.whatif import compare_advice
+
+        changed = {p: v for p, v in copy.deepcopy(answers).items() if p != path and not p.startswith(path + ".")}
+        if value is not None:
+            changed[path] = value
+        _, before = self.advise(self.profile(answers, name), lang)
+        _, after = self.advise(self.profile(changed, name), lang)
+        return compare_advice(before, after, {path: value})
+
+    # uploads -------------------------------------------------------------------------------------------
+    def read_upload(self, filename: str, content: bytes) -> dict[str, Any]:
+        """The answers (profile path → value) of an uploaded profile, validated like `park-advisor validate`."""
+        from advisor.profile_io import load_profile, read_profile_data
+
+        name = Path(filename or "").name or "upload"
+        suffix = Path(name).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise ProfileError([Issue(name, "", f"unknown file type '{suffix or '(none)'}'",
+                                      "upload a .yaml, .yml, .json or .xlsx profile")])
+        if not content:
+            raise ProfileError([Issue(name, "", "the file is empty", "choose the profile file again")])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(content)
+            try:
+                load_profile(path, self.kb)
+                data = read_profile_data(path)
+            except ProfileError as exc:
+                raise ProfileError([Issue(name if i.file.startswith(str(path)) or i.file == str(path) else i.file,
+                                          i.path, i.problem.replace(str(path), name), i.fix)
+                                    for i in exc.issues]) from None
+        return flatten(data)
+
+
+@dataclass
+class Saved:
+    values: dict[str, Any]
+    clear: list[str]
+    asked: list[str]
+
+
+def plan_save(flow: QuestionFlow, questions: list, values: dict[str, Any]) -> Saved:
+    """What to write for a submitted page: answers given, unknowns cleared, follow-ups whose ask_if no longer holds cleared."""
+    from advisor.questionnaire import is_answered
+    from advisor.web.forms import ancestor_answer
+
+    answers = flow.session.answers
+    out: dict[str, Any] = {}
+    clear: list[str] = []
+    for q in questions:
+        if q.id not in values or ancestor_answer(answers, q.path) is not None:
+            continue
+        value = values[q.id]
+        if value is None:
+            clear.append(q.path)
+            answers.pop(q.path, None)
+            for p in [p for p in answers if p.startswith(q.path + ".")]:
+                answers.pop(p)
+        else:
+            out[q.path] = value
+            answers[q.path] = value
+            for p in [p for p in answers if p.startswith(q.path + ".")]:
+                answers.pop(p)
+            for path, implied in q.implies.items():
+                if not is_answered(answers, path):
+                    out[path] = implied
+                    answers[path] = implied
+    for q in questions:
+        if q.ask_if is not None and flow.ask_if(q) is not True and q.path in out:
+            del out[q.path]
+            answers.pop(q.path, None)
+            clear.append(q.path)
+    return Saved(out, clear, [q.id for q in questions if q.id in values])

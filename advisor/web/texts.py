@@ -1,0 +1,37 @@
+"""The web pages' labels (zh, en): reports/templates/web/labels.yaml on top of the report labels."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from advisor.errors import Issue, KnowledgeError
+from advisor.paths import templates_dir
+
+LANGS = ("zh", "en")
+
+
+def web_templates_dir():
+    return templates_dir() / "web"
+
+
+@cache
+def _web_table() -> dict[str, dict[str, str]]:
+    from advisor.safe_load import load_data_file
+
+    path = web_templates_dir() / "labels.yaml"
+    data = load_data_file(path, KnowledgeError)
+    bad = [k for k, v in (data or {}).items()
+           if not (isinstance(v, dict) and set(v) == set(LANGS) and all(isinstance(v[x], str) for x in LANGS))]
+    if bad or not isinstance(data, dict):
+        raise KnowledgeError([Issue(str(path), k, "a label needs text for zh and en, nothing else",
+                                    "write {zh: …, en: …} and quote text that contains a comma") for k in bad])
+    return data
+
+
+@cache
+def texts(lang: str) -> dict[str, str]:
+    """Every label of the pages in one language (web labels win over report labels of the same key)."""
+    from advisor.report import labels
+
+    lang = lang if lang in LANGS else "zh"
+    return {**labels(lang), **{key: value[lang] for key, value in _web_table().items()}}

@@ -1,0 +1,431 @@
+"""The web pages without a browser: store, forms, escaping, uploads, errors, downloads, what-if (FastAPI TestClient)."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "demo-chemical.yaml"
+XSS = "<script>alert(1)</script>"
+PARK_PAGE = {"park-id": "demo-chemical", "park-name": "示例化工园区", "park-base-year": "2022",
+             "park-industries": "C26:55%, C29:12%, C27:10%, D44:8%, C30:5%", "park-level": "national",
+             "park-key-air-region": "yes", "park-water-scarce": "no", "park-vacant-land": "15%"}
+
+
+@pytest.fixture(scope="module")
+def advisor():
+    from advisor.web.service import Advisor
+
+    return Advisor()
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'web.db'}"
+
+
+@pytest.fixture
+def client(db_url, advisor):
+    from fastapi.testclient import TestClient
+
+    from advisor.web.app import create_app
+
+    with TestClient(create_app(db_url, advisor=advisor), raise_server_exceptions=False) as c:
+        yield c
+
+
+def new_park(client) -> str:
+    r = client.post("/new", follow_redirects=False)
+    assert r.status_code == 303
+    m = re.fullmatch(r"/p/([A-Za-z0-9_-]+)/q/park", r.headers["location"])
+    assert m, r.headers["location"]
+    return m.group(1)
+
+
+def stored(client, token: str) -> dict:
+    return client.app.state.store.load(token).answers
+
+
+def answer_park_page(client, token: str, **changes) -> None:
+    r = client.post(f"/p/{token}/q/park", data={**PARK_PAGE, **changes, "go": "next"}, follow_redirects=False)
+    assert r.status_code == 303, r.text[-2000:]
+
+
+# --- the store ------------------------------------------------------------------------------------------
+
+def test_a_new_park_gets_an_unguessable_link_and_starts_at_the_park_page(client):
+    tokens = {new_park(client) for _ in range(3)}
+    assert len(tokens) == 3 and all(len(t) >= 22 for t in tokens)
+    page = client.get(f"/p/{tokens.pop()}/q/park")
+    assert page.status_code == 200
+    assert 'data-q="park-id"' in page.text and 'data-q="park-industries"' in page.text
+
+
+def test_answers_survive_a_new_store_on_the_same_database_file(client, db_url):
+    from advisor.web.store import Store
+
+    token = new_park(client)
+    answer_park_page(client, token)
+    again = Store(db_url).load(token)  # what a restarted server sees
+    assert again.answers["park.name"] == "示例化工园区"
+    assert again.answers["park.industries"][0] == {"code": "C26", "share": pytest.approx(0.55)}
+    assert "park-id" in again.asked
+
+
+def test_the_database_is_a_sqlite_file_by_default_and_any_sqlalchemy_url_when_given(tmp_path, monkeypatch):
+    from advisor.errors import UsageError
+    from advisor.web.store import ENV_VAR, database_url
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert database_url(None) == f"sqlite:///{tmp_path / 'park-advisor-web.db'}"
+    assert database_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "env.db"))
+    assert database_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    url = "postgresql+psycopg://advisor@db.example/parks"
+    assert database_url(url) == url
+    with pytest.raises(UsageError, match="does not exist"):
+        database_url(str(tmp_path / "missing" / "a.db"))
+
+
+# --- answers are read like `ask` reads them ---------------------------------------------------------------
+
+def test_answers_in_chinese_units_are_converted_exactly_as_ask_converts_them(client):
+    token = new_park(client)
+    answer_park_page(client, token)
+    r = client.post(f"/p/{token}/q/energy", data={"energy-coal": "162万t", "energy-gas": "8500万Nm3",
+                                                   "energy-electricity": "29亿kWh", "energy-steam": ""},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    answers = stored(client, token)
+    assert answers["energy.raw_coal"] == pytest.approx(1.62e6)
+    assert answers["energy.natural_gas"] == pytest.approx(8.5e7)
+    assert answers["energy.electricity"] == pytest.approx(2.9e6)
+    assert "energy.steam" not in answers  # empty = unknown, never 0
+
+
+def test_a_bad_answer_is_shown_again_with_the_readers_reason_and_the_good_ones_are_kept(client):
+    token = new_park(client)
+    r = client.post(f"/p/{token}/q/park", data={**PARK_PAGE, "park-base-year": "twenty", "park-name": "",
+                                                 "go": "next"})
+    assert r.status_code == 422
+    box = r.text.split('id="q-park-base-year"', 1)[1].split("</fieldset>", 1)[0]
+    assert "2005–2100" in box and 'value="twenty"' in box  # the Reader's message, the text as typed
+    assert "这个问题必须回答" in r.text.split('id="q-park-name"', 1)[1].split("</fieldset>", 1)[0]
+    answers = stored(client, token)
+    assert answers["park.id"] == "demo-chemical" and "park.base_year" not in answers
+
+
+def test_dont_know_clears_an_answer_and_a_follow_up_is_dropped_when_its_condition_fails(client):
+    token = new_park(client)
+    answer_park_page(client, token)
+    page = {"wastewater-plant": "yes", "wastewater-load-ratio": "92%", "go": "next"}
+    client.post(f"/p/{token}/q/infrastructure", data=page, follow_redirects=False)
+    answers = stored(client, token)
+    assert answers["infrastructure.central_wastewater_plant.present"] is True
+    assert answers["infrastructure.central_wastewater_plant.load_ratio"] == pytest.approx(0.92)
+    client.post(f"/p/{token}/q/infrastructure", data={**page, "wastewater-plant": "no"}, follow_redirects=False)
+    answers = stored(client, token)
+    assert answers["infrastructure.central_wastewater_plant.present"] is False
+    assert "infrastructure.central_wastewater_plant.load_ratio" not in answers
+    client.post(f"/p/{token}/q/infrastructure", data={**page, "wastewater-plant": "__unknown__"}, follow_redirects=False)
+    assert "infrastructure.central_wastewater_plant.present" not in stored(client, token)
+
+
+def test_each_answer_is_saved_the_moment_it_changes(client):
+    token = new_park(client)
+    ok = client.post(f"/p/{token}/answer", data={"question": "park-enterprise-count", "park-enterprise-count": "86"})
+    assert ok.status_code == 200 and ok.json() == {"ok": True}
+    assert stored(client, token)["park.enterprise_count"] == 86
+    bad = client.post(f"/p/{token}/answer", data={"question": "park-vacant-land", "park-vacant-land": "lots"})
+    assert bad.status_code == 422 and bad.json()["ok"] is False and bad.json()["error"]
+    assert "park.vacant_land_share" not in stored(client, token)
+
+
+def test_a_question_page_shows_why_it_is_asked_and_the_measures_at_stake(client, advisor):
+    token = new_park(client)
+    answer_park_page(client, token)
+    page = client.get(f"/p/{token}/q/management").text
+    box = page.split('id="q-management-plan"', 1)[1].split("</fieldset>", 1)[0]
+    stakes = advisor.stakes["management-plan"]
+    assert stakes and all(f'<span class="mid">{m}</span>' in box for m in stakes)
+    assert "<details" in box and 'value="__unknown__"' in box
+
+
+# --- escaping -------------------------------------------------------------------------------------------------
+
+def test_a_park_name_with_markup_is_escaped_on_every_page(client):
+    token = new_park(client)
+    answer_park_page(client, token, **{"park-name": XSS})
+    pages = [f"/p/{token}/q/park", f"/p/{token}/results", f"/p/{token}/whatif", f"/p/{token}"]
+    for url in pages:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert XSS not in r.text, url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"/p/{token}/q/park").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"/p/{token}/results").text
+
+
+def test_an_uploaded_profile_with_markup_is_escaped_in_the_results(client):
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["park"]["name"] = XSS
+    data["processes"][0]["name"] = '<img src=x onerror="alert(2)">'
+    r = client.post("/upload", files={"profile": ("x.yaml", yaml.safe_dump(data, allow_unicode=True).encode())})
+    assert r.status_code == 200
+    assert XSS not in r.text and "<img src=x" not in r.text
+    assert "&lt;script&gt;" in r.text
+
+
+# --- uploads --------------------------------------------------------------------------------------------------
+
+def test_an_upload_larger_than_the_cap_is_refused_before_it_is_read(client):
+    from advisor.web.service import upload_limit
+
+    big = b"#" * (upload_limit() + 512 * 1024)
+    r = client.post("/upload", files={"profile": ("big.yaml", big)})
+    assert r.status_code == 413
+    assert "MB" in r.text and "Traceback" not in r.text
+
+
+def test_a_text_profile_above_the_text_cap_is_refused_with_the_size(client):
+    from advisor.safe_load import MAX_TEXT_BYTES
+
+    r = client.post("/upload", files={"profile": ("big.yaml", b"# x\n" * (MAX_TEXT_BYTES // 4 + 10))})
+    assert r.status_code == 422
+    assert "big.yaml" in r.text and "MB limit" in r.text
+
+
+def test_only_yaml_json_and_xlsx_uploads_are_accepted(client):
+    r = client.post("/upload", files={"profile": ("park.txt", b"park: {}")})
+    assert r.status_code == 422
+    assert "unknown file type" in r.text and ".xlsx" in r.text
+
+
+def test_a_bad_profile_upload_lists_every_problem_with_its_field_path_and_fix(client):
+    bad = b"schema_version: 1\npark: {id: p1, name: P, base_year: 2022, industries: [{code: C26, share: 1.5}]}\nmanagment: {}\n"
+    r = client.post("/upload", files={"profile": ("bad.yaml", bad)})
+    assert r.status_code == 422
+    rows = re.findall(r'<tr class="issue">(.*?)</tr>', r.text, flags=re.S)
+    assert len(rows) >= 2
+    text = " ".join(rows)
+    assert "park.industries[0].share" in text and "managment" in text and "management" in text
+    assert "bad.yaml" in text and "Traceback" not in r.text and tempfile.gettempdir() not in text  # no server path
+
+
+def test_a_broken_workbook_upload_is_a_located_error(client):
+    r = client.post("/upload", files={"profile": ("park.xlsx", b"PK\x03\x04 not really a workbook")})
+    assert r.status_code == 422 and 'class="issue"' in r.text and "Traceback" not in r.text
+
+
+def test_an_uploaded_profile_gives_the_same_ranking_as_advise(client, kb):
+    from advisor.profile_io import load_profile
+    from advisor.recommend import advise
+
+    r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    shown = re.findall(r'data-rank="\d+" data-measure="([\d.]+)"', page)
+    expected = [x["measure"] for x in advise(load_profile(DEMO, kb), kb)["recommendations"]]
+    assert shown == expected
+
+
+def test_the_workbook_example_uploads_like_its_yaml_twin(client):
+    r = client.post("/upload", files={"profile": ("demo-chemical.xlsx", (ROOT / "examples" / "demo-chemical.xlsx").read_bytes())},
+                    follow_redirects=False)
+    assert r.status_code == 303
+
+
+# --- links and errors -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["/p/AAAAAAAAAAAAAAAAAAAAAAAA", "/p/AAAAAAAAAAAAAAAAAAAAAAAA/results",
+                                 "/p/short", "/p/AAAAAAAAAAAAAAAAAAAAAAAA/download/report.docx", "/nowhere"])
+def test_an_unknown_link_is_a_404_page(client, url):
+    r = client.get(url)
+    assert r.status_code == 404
+    assert "<html" in r.text and "Traceback" not in r.text
+
+
+def test_resume_by_link_opens_the_park_and_an_unknown_link_says_so(client):
+    token = new_park(client)
+    r = client.post("/resume", data={"link": f"http://127.0.0.1:8000/p/{token}/q/park"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/p/{token}"
+    r = client.post("/resume", data={"link": "http://127.0.0.1:8000/p/AAAAAAAAAAAAAAAAAAAAAAAA"})
+    assert r.status_code == 404 and "找不到" in r.text
+
+
+def test_an_internal_error_is_a_plain_page_without_traceback_or_detail(client, advisor, monkeypatch):
+    token = new_park(client)
+
+    def broken(*a, **kw):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(advisor, "results", broken)
+    r = client.get(f"/p/{token}/results")
+    assert r.status_code == 500
+    assert "Traceback" not in r.text and "secret internal detail" not in r.text and "RuntimeError" not in r.text
+
+
+def test_state_changes_need_post(client):
+    assert client.get("/new").status_code == 405
+    token = new_park(client)
+    assert client.get(f"/p/{token}/answer").status_code == 405
+
+
+# --- results, what-if, downloads, language --------------------------------------------------------------------------
+
+def test_results_before_the_required_answers_list_what_is_missing(client):
+    token = new_park(client)
+    r = client.get(f"/p/{token}/results")
+    assert r.status_code == 200
+    assert "park.industries" in r.text and 'class="issue"' in r.text
+
+
+def test_whatif_shows_what_enters_leaves_and_moves_without_changing_the_answers(client, advisor):
+    r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
+    token = r.headers["location"].split("/")[2]
+    before = dict(stored(client, token))
+    assert before["management.synergy_plan"] is False
+    r = client.post(f"/p/{token}/whatif", data={"question": "management-plan", "value": "是"})
+    assert r.status_code == 200
+    expected = advisor.what_if(before, "answers", "management.synergy_plan", True, "zh")
+    assert expected["entered"] or expected["left"] or expected["moved"]
+    for item in expected["left"]:
+        assert f'<span class="mid">{item["measure"]}</span>' in r.text.split('id="whatif-left"', 1)[1]
+    for item in expected["moved"]:
+        assert f'#{item["from"]} → #{item["to"]}' in r.text
+    assert stored(client, token) == before
+    bad = client.post(f"/p/{token}/whatif", data={"question": "water-reuse-rate", "value": "lots"})
+    assert bad.status_code == 422 and "85%" in bad.text
+
+
+def test_downloads_give_a_valid_profile_and_the_three_report_formats(client, kb):
+    from advisor.profile_io import validate_data
+
+    token = new_park(client)
+    answer_park_page(client, token)
+    prof = client.get(f"/p/{token}/download/profile.yaml")
+    assert prof.status_code == 200 and "attachment" in prof.headers["content-disposition"]
+    validate_data(yaml.safe_load(prof.text), "download", kb)
+    html = client.get(f"/p/{token}/download/report.html?lang=en")
+    assert html.status_code == 200 and "<svg" in html.text and 'lang="en"' in html.text
+    docx = client.get(f"/p/{token}/download/report.docx")
+    assert docx.content[:2] == b"PK" and docx.headers["content-type"].startswith("application/vnd.openxml")
+    md = zipfile.ZipFile(io.BytesIO(client.get(f"/p/{token}/download/report.md").content))
+    names = md.namelist()
+    assert any(n.endswith(".md") for n in names) and any(n.endswith(".png") for n in names)
+    assert client.get(f"/p/{token}/download/report.pdf").status_code == 404
+
+
+def test_every_page_has_the_language_switch_and_the_choice_is_remembered(client):
+    token = new_park(client)
+    for url in ["/", f"/p/{token}", f"/p/{token}/q/park", f"/p/{token}/results", f"/p/{token}/whatif", "/p/nope"]:
+        text = client.get(url).text
+        assert '?lang=zh"' in text and '?lang=en"' in text, url
+    en = client.get(f"/p/{token}/q/park?lang=en")
+    assert '<html lang="en">' in en.text and "Why is this asked?" in en.text
+    assert '<html lang="en">' in client.get("/").text  # the cookie keeps the choice
+    assert '<html lang="zh-CN">' in client.get("/?lang=zh").text
+
+
+def test_every_label_the_pages_use_exists_in_both_languages():
+    from advisor.paths import templates_dir
+    from advisor.web.texts import texts
+
+    used = set()
+    for path in (templates_dir() / "web").glob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bT\.(\w+)", text)) | set(re.findall(r"\bT\[\"(\w+)\"\]", text))
+    for path in (ROOT / "advisor" / "web").glob("*.py"):
+        used |= set(re.findall(r"\[\"(w_\w+)\"\]", path.read_text(encoding="utf-8")))
+    assert len(used) > 60
+    for lang in ("zh", "en"):
+        missing = sorted(k for k in used if k not in texts(lang))
+        assert not missing, (lang, missing)
+
+
+# --- the verb -----------------------------------------------------------------------------------------------------
+
+def test_serve_binds_to_this_machine_by_default():
+    from advisor.cli import build_parser
+
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.port, args.db) == ("127.0.0.1", 8000, None)
+
+
+def test_help_does_not_import_the_web_stack():
+    code = ("import sys\nfrom advisor.cli import main\n"
+            "try:\n    main(['serve', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print([m for m in ('fastapi', 'uvicorn', 'sqlalchemy', 'starlette') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert "--db" in done.stdout
+
+
+def test_every_page_of_an_uploaded_park_opens_and_whole_sections_are_shown_as_given(client):
+    r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
+    token = r.headers["location"].split("/")[2]
+    overview = client.get(f"/p/{token}").text
+    topics = re.findall(rf'href="/p/{token}/q/([a-z_]+)"', overview)
+    assert len(topics) >= 8
+    for topic in topics:
+        page = client.get(f"/p/{token}/q/{topic}")
+        assert page.status_code == 200, topic
+    energy = client.get(f"/p/{token}/q/energy").text
+    assert 'data-kind="fixed"' in energy  # `energy` is a list in the profile: shown, not re-asked
+    economy = client.get(f"/p/{token}/q/economy").text
+    assert 'value="2018:410, 2019:436.2, 2020:441, 2021:498.5, 2022:512.3"' in economy
+    before = stored(client, token)
+    # saving a page of an uploaded park keeps the profile valid and its advice unchanged
+    r = client.post(f"/p/{token}/q/economy", data={"economy-indicator": "industrial_value_added", "economy-unit": "亿元",
+                                                    "economy-constant-prices": "yes",
+                                                    "economy-values": "2018:410, 2019:436.2, 2020:441, 2021:498.5, 2022:512.3"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    after = stored(client, token)
+    assert after["economy.values"] == {"2018": 410, "2019": 436.2, "2020": 441, "2021": 498.5, "2022": 512.3}
+    assert not any(p.startswith("economy.values.") for p in after)
+    assert {p: v for p, v in after.items() if not p.startswith("economy.values")} == \
+        {p: v for p, v in before.items() if not p.startswith("economy.values")}
+
+
+def test_results_requested_at_once_from_several_threads_agree(client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
+    url = r.headers["location"]
+
+    def ranking(_):
+        page = client.get(url)
+        assert page.status_code == 200
+        return re.findall(r'data-rank="\d+" data-measure="([\d.]+)"', page.text)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(ranking, range(4)))
+    assert results[0] and all(x == results[0] for x in results)
+
+
+def test_an_upload_without_a_length_is_cut_off_at_the_cap_while_it_streams(client):
+    from advisor.web.service import upload_limit
+
+    chunk = b"#" * (1024 * 1024)
+    sent = []
+
+    def body():
+        yield b'--xyz\r\nContent-Disposition: form-data; name="profile"; filename="big.yaml"\r\n\r\n'
+        for _ in range(upload_limit() // len(chunk) + 3):
+            sent.append(1)
+            yield chunk
+        yield b"\r\n--xyz--\r\n"
+
+    r = client.post("/upload", content=body(), headers={"content-type": "multipart/form-data; boundary=xyz"})
+    assert r.status_code == 413 and "Traceback" not in r.text

@@ -1,0 +1,309 @@
+"""The web pages in a real browser: headless Chromium driven by Playwright against the real server.
+
+One server process (`python -m advisor serve`, SQLite in a temporary directory) and one browser per
+module. Chromium must be at /usr/bin/chromium (Debian package `chromium`); without it these tests fail.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# The demo chemical park (examples/demo-chemical.yaml) as a park manager enters it: typed text in the
+# user's units, radio buttons and check boxes by their values. Questions not listed stay unknown.
+ANSWERS = {
+    "park-id": "demo-chemical",
+    "park-name": "示例化工园区",
+    "park-base-year": "2022",
+    "park-industries": "C26:55%, C29:12%, C27:10%, D44:8%, C30:5%",
+    "park-level": "national",
+    "park-province": "浙江省",
+    "park-enterprise-count": "86",
+    "park-key-air-region": "yes",
+    "park-water-scarce": "no",
+    "park-vacant-land": "15%",
+    "economy-indicator": "industrial_value_added",
+    "economy-unit": "亿元",
+    "economy-constant-prices": "yes",
+    "economy-values": "2018:410, 2022:512.3",
+    "emissions-co2e": "2018:521万t, 2022:548万t",
+    "emissions-so2": "2018:1210, 2022:640",
+    "emissions-nox": "2018:2630, 2022:2105",
+    "emissions-vocs": "2018:3400, 2022:3550",
+    "emissions-cod": "2018:980, 2022:760",
+    "energy-coal": "162万t",
+    "energy-gas": "8500万Nm3",
+    "energy-electricity": "29亿kWh",
+    "energy-steam": "110万GJ",
+    "management-plan": "no",
+    "management-appraisal": "no",
+    "management-smart-platform": "basic",
+    "management-disclosure": "no",
+    "wastewater-plant": "yes",
+    "wastewater-load-ratio": "92%",
+    "wastewater-kwh-per-m3": "0.9",
+    "central-heating": "coal_chp",
+    "steam-demand": "420",
+    "hazardous-waste-generated": "3.8万t",
+    "hazardous-waste-capacity": "25000",
+    "pv-capacity": "12",
+    "pv-potential": "85",
+    "water-reuse-rate": "0.86",
+    "high-salt-wastewater": "yes",
+    "coal-boilers": "3",
+    "waste-heat-recovery": "35%",
+    "symbiosis-links": "4",
+    "byproduct-streams": ["spent_acid", "steam", "fly_ash"],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python -m advisor serve` in a subprocess; stop() and start() again keep the port and the database."""
+
+    def __init__(self, db: Path, log: Path):
+        self.db, self.log, self.port = db, log, free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        out = self.log.open("ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "advisor", "serve", "--port", str(self.port),
+                                      "--db", str(self.db)], cwd=ROOT, stdout=out, stderr=out)
+        out.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"the server exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail(f"the server did not answer within 60 s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("web")
+    srv = Server(root / "parks.db", root / "server.log")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: the browser tests need it "
+                    "(Debian: apt-get install chromium; .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+def fill_page(page, skip: set[str] = frozenset()) -> list[str]:
+    """Answer every question of the current topic page that ANSWERS knows; returns the ids filled."""
+    done = []
+    for box in page.locator("fieldset[data-q]").all():
+        qid, kind = box.get_attribute("data-q"), box.get_attribute("data-kind")
+        if qid not in ANSWERS or qid in skip:
+            continue
+        value = ANSWERS[qid]
+        if kind == "input":
+            box.locator("input[type=text]").fill(value)
+        elif kind == "radio":
+            box.locator(f"input[type=radio][value='{value}']").check()
+        elif kind == "checkbox":
+            for v in value:
+                box.locator(f"input[type=checkbox][value='{v}']").check()
+        done.append(qid)
+    return done
+
+
+def autosave_some(page, n: int) -> list[str]:
+    """Type the first n text answers of the page, leaving each field (Tab) so that it is saved at once."""
+    typed = []
+    for box in page.locator("fieldset[data-q][data-kind=input]").all():
+        qid = box.get_attribute("data-q")
+        if qid not in ANSWERS or len(typed) == n:
+            continue
+        field = box.locator("input[type=text]")
+        with page.expect_response(lambda r: r.url.endswith("/answer") and r.request.method == "POST") as saved:
+            field.fill(ANSWERS[qid])
+            field.press("Tab")
+        assert saved.value.ok, saved.value.text()
+        assert box.get_attribute("data-saved") == "1" or page.wait_for_function(
+            "q => document.getElementById('q-' + q).dataset.saved === '1'", arg=qid)
+        typed.append(qid)
+    assert len(typed) == n
+    return typed
+
+
+def submit(page) -> None:
+    with page.expect_navigation():
+        page.locator("#next").click()
+    assert page.locator("#page-errors").count() == 0, page.locator("fieldset.has-error").all_inner_texts()
+
+
+def topic_of(page) -> str:
+    return page.url.rsplit("/q/", 1)[1].split("?")[0]
+
+
+def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_advice_of_advise(page, server, kb,
+                                                                                                  tmp_path, capsys):
+    from docx import Document
+
+    from advisor.cli import main
+
+    from advisor.profile_io import validate_data
+    from advisor.recommend import advise
+
+    page.goto(server.base + "/")
+    with page.expect_navigation():
+        page.locator("#new-park").click()
+    assert topic_of(page) == "park"
+    token = page.url.split("/p/", 1)[1].split("/")[0]
+    pages = 0
+    while "/q/" in page.url:
+        pages += 1
+        topic = topic_of(page)
+        assert page.locator("#topic-title").is_visible()
+        if pages == 3:
+            # half a page answered – each answer is saved as it changes – then the page is reloaded
+            typed = autosave_some(page, 2)
+            page.reload()
+            assert typed == ["emissions-co2e", "emissions-so2"]
+            # shown again as stored, in the question's unit (521万t = 5,210,000 t)
+            assert page.locator("#q-emissions-co2e input[type=text]").input_value() == "2018:5210000, 2022:5480000"
+            assert page.locator("#q-emissions-so2 input[type=text]").input_value() == "2018:1210, 2022:640"
+            fresh = page.context.new_page()  # a new tab shows what the server stored, not what the browser kept
+            fresh.goto(page.url)
+            for qid in typed:
+                assert fresh.locator(f"#q-{qid} input[type=text]").input_value() != "", qid
+            fresh.close()
+        if pages == 5:
+            # the server is restarted between two pages; the next page and every answer are still there
+            server.stop()
+            server.start()
+            page.reload()
+            assert topic_of(page) == topic
+        fill_page(page)
+        submit(page)
+        assert pages < 20
+    assert page.url.endswith(f"/p/{token}/results")
+    assert pages >= 8
+
+    # the answers survived: the first page still shows them
+    page.goto(f"{server.base}/p/{token}/q/park")
+    assert page.locator("#q-park-name input").input_value() == "示例化工园区"
+    assert page.locator("#q-park-industries input").input_value().startswith("C26:55%")
+    page.goto(f"{server.base}/p/{token}/results")
+
+    shown = page.locator("#ranking li").evaluate_all("els => els.map(e => e.dataset.measure)")
+    with page.expect_download() as dl:
+        page.locator("#dl-profile").click()
+    data = yaml.safe_load(Path(dl.value.path()).read_text(encoding="utf-8"))
+    assert data["park"]["id"] == "demo-chemical" and data["park"]["industries"][0]["share"] == pytest.approx(0.55)
+    coal = next(e for e in data["energy"] if e["carrier"] == "raw_coal")
+    assert coal["amount"] == pytest.approx(1.62e6) and coal["unit"] == "t"
+    expected = [r["measure"] for r in advise(validate_data(data, "download", kb), kb)["recommendations"]]
+    assert shown == expected and len(shown) >= 5
+    saved = tmp_path / "park.yaml"
+    dl.value.save_as(saved)
+    capsys.readouterr()
+    assert main(["recommend", str(saved), "--json"]) == 0
+    assert [r["measure"] for r in json.loads(capsys.readouterr().out)["recommendations"]] == shown
+
+    # each recommendation opens into its reasons
+    first = page.locator("details.rec").first
+    assert first.get_attribute("open") is None
+    first.locator("summary").click()
+    assert first.get_attribute("open") is not None
+    assert first.locator("article.card").is_visible()
+    assert page.locator("#status figure.chart svg").count() >= 1
+
+    with page.expect_download() as dl:
+        page.locator("#dl-docx").click()
+    target = tmp_path / "report.docx"
+    dl.value.save_as(target)
+    doc = Document(str(target))
+    assert any("示例化工园区" in p.text for p in doc.paragraphs[:3])
+    assert len(doc.tables) > 5
+
+
+def test_the_language_switch_is_on_every_page_and_changes_the_page(page, server):
+    page.goto(server.base + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    with page.expect_navigation():
+        page.locator("#new-park").click()
+    park_page = page.url
+    assert "为什么问这个？" in page.content()
+    with page.expect_navigation():
+        page.locator("nav.lang a[hreflang=en]").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.url.split("?")[0] == park_page
+    assert "Why is this asked?" in page.content()
+    page.goto(server.base + "/")  # remembered on the next page
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#new-park").inner_text() == "Start the questionnaire"
+    with page.expect_navigation():
+        page.locator("nav.lang a[hreflang=zh]").click()
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+
+
+def test_a_bad_profile_upload_shows_every_problem_where_it_is_and_no_traceback(page, server, tmp_path):
+    bad = tmp_path / "bad-park.yaml"
+    bad.write_text("schema_version: 1\npark: {id: p1, name: P, base_year: 2022, industries: [{code: C26, share: 1.5}]}\n"
+                   "managment: {synergy_plan: true}\n", encoding="utf-8")
+    page.goto(server.base + "/")
+    page.locator("#profile-file").set_input_files(str(bad))
+    with page.expect_navigation():
+        page.locator("#upload").click()
+    rows = page.locator("tr.issue").all_inner_texts()
+    assert len(rows) >= 2
+    text = "\n".join(rows)
+    assert "park.industries[0].share" in text and "managment" in text and "bad-park.yaml" in text
+    assert "Traceback" not in page.content() and 'File "' not in page.content()
