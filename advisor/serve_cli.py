@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from advisor.errors import Issue, UsageError
+from advisor.errors import AdvisorError, Issue, UsageError
 
 WEB_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "multipart")
 
@@ -21,6 +21,7 @@ def cmd_serve(args) -> int:
                                 "pip install 'park-advisor[web]'")])
     if not 0 < args.port < 65536:
         raise UsageError([Issue("serve", f"--port {args.port}", "not a port number", "use 1–65535, e.g. --port 8000")])
+    _check_free(args.host, args.port)
     from advisor.web.app import serve
     from advisor.web.store import database_url
 
@@ -32,6 +33,26 @@ def cmd_serve(args) -> int:
                          "whose links they know\n")
     serve(args.host, args.port, url)
     return 0
+
+
+def _check_free(host: str, port: int) -> None:
+    """A clear error, before anything starts, when the address cannot be listened on."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise AdvisorError([Issue("serve", f"--host {host}", f"unknown address ({exc.strerror or exc})",
+                                  "use 127.0.0.1 (this machine) or 0.0.0.0 (every network interface)")]) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise AdvisorError([Issue("serve", f"--host {host} --port {port}",
+                                      f"cannot listen there ({exc.strerror or exc})",
+                                      "choose another port with --port, or stop the program that uses it")]) from None
 
 
 def register(sub, verb, lang) -> None:

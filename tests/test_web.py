@@ -361,6 +361,20 @@ def test_serve_binds_to_this_machine_by_default():
     assert (args.host, args.port, args.db) == ("127.0.0.1", 8000, None)
 
 
+def test_a_port_already_in_use_is_a_clear_error_with_exit_1_not_a_server_crash(capsys, tmp_path):
+    import socket
+
+    from advisor.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--db", str(tmp_path / "w.db")]) == 1
+    err = capsys.readouterr().err
+    assert f"--port {port}" in err and "choose another port" in err and "Traceback" not in err
+
+
 def test_help_does_not_import_the_web_stack():
     code = ("import sys\nfrom advisor.cli import main\n"
             "try:\n    main(['serve', '--help'])\nexcept SystemExit:\n    pass\n"
