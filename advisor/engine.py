@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 import threading
 from typing import Any
@@ -161,12 +162,11 @@ class _Chunk:
                     findings.append(atom.finding)
         self.facts, self.findings = tuple(facts), tuple(findings)
         self.finding_keys = tuple(finding_key(f) for f in findings)
-        self.memo: dict[tuple, frozenset[str]] = {}
-
-    def key(self, classes: dict[str, Any], codes: dict[str, int]) -> tuple:
-        """Parks with equal keys get equal results from this ruleset: every comparison its rules
-        make comes out the same for them (see `_value_class`)."""
-        return tuple(map(classes.get, self.facts)) + tuple(map(codes.__getitem__, self.findings))
+        self.memo: dict[Any, tuple] = {}    # key → (rule id, outcome, finding concluded) per rule
+        # key(seen): parks with equal keys get equal results from this ruleset – every comparison its
+        # rules make comes out the same for them (see `_value_class`). `seen` maps each fact key the
+        # rules read to its class (None: unknown) and each finding of earlier rounds to its code.
+        self.key = operator.itemgetter(*self.facts, *self.findings)
 
     def fact(self, known: dict[str, Any], codes: dict[str, int]) -> dict[str, Any]:
         fact = {k: known[k] for k in self.facts if k in known}
@@ -219,6 +219,7 @@ class Engine:
                     constants.setdefault(fact_key(atom.fact), []).extend(v for v in values if v is not None)
         self._cuts = {k: _numeric_thresholds(v) for k, v in constants.items()}
         self._fact_keys = {name: fact_key(name) for name in base.facts}
+        self._unknown_classes = dict.fromkeys(self._cuts)
         # durable's matcher has a fixed 64-slot stack per asserted fact: many rules matching one
         # fact overflow it (error 303, then a crash in delete_state). So each round's rules are
         # split into small rulesets and the round's fact is asserted into each of them.
@@ -299,13 +300,16 @@ class Engine:
         host = _get_host()
         cuts = self._cuts
         memo = self.memo
-        classes = {k: _value_class(v, cuts[k]) for k, v in known.items() if k in cuts} if memo else {}
+        seen = dict(self._unknown_classes)
+        if memo:
+            seen.update({k: _value_class(v, cuts[k]) for k, v in known.items() if k in cuts})
         with _lock:
             for rnd, chunks, earlier in self._rounds:
                 codes = {fid: FOUND if findings.get(fid, False) is True else
                          POSSIBLE if findings.get(fid, False) is None else ABSENT for fid in earlier}
+                seen.update(codes)
                 for chunk in chunks:
-                    key = chunk.key(classes, codes) if memo else None
+                    key = chunk.key(seen) if memo else None
                     results = chunk.memo.get(key) if memo else None
                     if results is None:
                         results = self._results(chunk, self._run_chunk(host, chunk, chunk.fact(known, codes)))
