@@ -496,11 +496,52 @@ class Session:
                 os.unlink(tmp)
             raise
 
-    def prefill(self, data: dict) -> None:
-        """Take the answers of a (partial) profile; answers already given win."""
+    def prefill(self, data: dict, book: "QuestionBook | None" = None, units_kb=None) -> None:
+        """Take the answers of a (partial) profile; answers already given win. With the question book,
+        amounts are first brought to the units its questions ask in (see `align_units`)."""
+        if book is not None:
+            data = align_units(data, book, units_kb)
         for path, value in flatten(data).items():
             if not is_answered(self.answers, path):
                 self.answers[path] = value
+
+
+def align_units(data: dict, book: "QuestionBook", units_kb=None) -> dict:
+    """The profile with each section whose questions imply a unit (`emissions_history.unit: t`) converted
+    to that unit. Questions read answers in their own unit: without this, a series given in 万t would be
+    shown as bare numbers and read back as tonnes. A unit that is unknown or of another kind is left
+    alone for validation to report."""
+    from advisor.units import find_unit
+
+    wanted: dict[str, str] = {}
+    for q in book.questions:
+        for path, implied in q.implies.items():
+            if path.endswith(".unit") and isinstance(implied, str):
+                wanted[path.removesuffix(".unit")] = implied
+    out = copy.deepcopy(data)
+    kb = units_kb or units_only()
+    for section, unit in wanted.items():
+        node = out
+        for part in section.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        given = node.get("unit") if isinstance(node, dict) else None
+        if not isinstance(given, str) or given == unit:
+            continue
+        have, want = find_unit(given, kb), find_unit(unit, kb)
+        if have is None or want is None or have.dimension != want.dimension:
+            continue
+        factor = have.to_base / want.to_base
+        node.update({k: _scaled_numbers(v, factor) for k, v in node.items() if k != "unit"})
+        node["unit"] = unit
+    return out
+
+
+def _scaled_numbers(node: Any, factor: float) -> Any:
+    if isinstance(node, dict):
+        return {k: _scaled_numbers(v, factor) for k, v in node.items()}
+    if isinstance(node, (int, float)) and not isinstance(node, bool):
+        return float(f"{node * factor:.12g}")   # 0.263 万t → 2630 t, not 2630.0000000000005
+    return node
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -887,7 +928,7 @@ def run_ask(opts: AskOptions, stdin: IO[str], stdout: IO[str]) -> int:
         data = read_profile_data(Path(opts.answers))
         if not isinstance(data, dict):
             raise ProfileError([Issue(opts.answers, "", "a profile must be a mapping", "start from examples/demo-chemical.yaml")])
-        session.prefill(data)
+        session.prefill(data, book)
     if opts.non_interactive:
         issues = missing_required(book, session.answers, opts.answers or str(resume_path))
         if issues:

@@ -456,3 +456,22 @@ def test_an_error_mid_way_keeps_the_answers_and_says_how_to_resume(tmp_path):
         run_ask(AskOptions(output=str(tmp_path / "p.yaml"), lang="en"), _Raising(OSError("disk gone")), out)
     assert "no answer given so far is lost" in out.getvalue() and "--resume" in out.getvalue()
     assert json.loads((tmp_path / "p.yaml.answers.json").read_text(encoding="utf-8"))["answers"] == {"park.id": "demo"}
+
+
+def test_a_prefilled_series_in_wan_tonnes_becomes_tonnes_the_unit_the_questions_ask_in(book):
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["emissions_history"] = {"unit": "万t", "CO2e": {2018: 521, 2022: 548}, "NOx": {2018: 0.263}}
+    session = Session()
+    session.prefill(data, book)
+    assert session.answers["emissions_history.unit"] == "t"
+    assert session.answers["emissions_history.CO2e.2018"] == 5210000.0
+    assert session.answers["emissions_history.CO2e.2022"] == 5480000.0
+    assert session.answers["emissions_history.NOx.2018"] == 2630.0
+
+
+def test_a_prefilled_unit_that_is_not_a_mass_is_left_for_validation_to_report(book):
+    data = {"emissions_history": {"unit": "万kWh", "CO2e": {2018: 521}}}
+    session = Session()
+    session.prefill(data, book)
+    assert session.answers["emissions_history.unit"] == "万kWh"
+    assert session.answers["emissions_history.CO2e.2018"] == 521

@@ -443,3 +443,23 @@ def test_an_upload_without_a_length_is_cut_off_at_the_cap_while_it_streams(clien
 
     r = client.post("/upload", content=body(), headers={"content-type": "multipart/form-data; boundary=xyz"})
     assert r.status_code == 413 and "Traceback" not in r.text
+
+
+def test_an_uploaded_series_in_wan_tonnes_is_shown_in_tonnes_and_saved_again_unchanged(client):
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    tonnes = dict(data["emissions_history"]["CO2e"])
+    def in_wan(node):
+        return {k: in_wan(v) for k, v in node.items()} if isinstance(node, dict) else node / 1e4
+
+    history = data["emissions_history"]
+    data["emissions_history"] = {**{k: in_wan(v) for k, v in history.items() if k != "unit"}, "unit": "万t"}
+    r = client.post("/upload", files={"profile": ("wan.yaml", yaml.safe_dump(data, allow_unicode=True).encode())},
+                    follow_redirects=False)
+    token = r.headers["location"].split("/")[2]
+    page = client.get(f"/p/{token}/q/emissions").text
+    shown = dict(re.findall(r'name="(emissions-[a-z0-9-]+)"[^>]*value="([^"]*)"', page))
+    assert shown["emissions-co2e"].startswith("2018:5210000, 2019:5320000")
+    assert shown["emissions-nox"].startswith("2018:2630, ")
+    assert client.post(f"/p/{token}/q/emissions", data={**shown, "go": "next"}, follow_redirects=False).status_code == 303
+    saved = yaml.safe_load(client.get(f"/p/{token}/download/profile.yaml").text)["emissions_history"]
+    assert saved["unit"] == "t" and saved["CO2e"] == tonnes

@@ -164,7 +164,9 @@ class Advisor:
                 raise ProfileError([Issue(name if i.file.startswith(str(path)) or i.file == str(path) else i.file,
                                           i.path, i.problem.replace(str(path), name), i.fix)
                                     for i in exc.issues]) from None
-        return flatten(data)
+        from advisor.questionnaire import align_units
+
+        return flatten(align_units(data, self.book, self.kb))
 
 
 @dataclass
