@@ -602,6 +602,15 @@ def _safe(text: Any, extra: str = "") -> bool:
     return not _RESERVED.search(s) and not any(c in s for c in extra) and s == s.strip() and not s.startswith("[")
 
 
+def _pipe_joined(texts: list) -> str | None:
+    """Fields joined by '|' with the empty ones at the end left off; None when a field cannot be written so."""
+    if not all(_safe(t) for t in texts):
+        return None
+    while texts and texts[-1] == "":
+        texts.pop()
+    return "|".join(str(t) for t in texts)
+
+
 def _compact_item(column: str, item: dict) -> str | None:
     """The compact form of one list item, or None when only JSON can carry it exactly."""
     try:
@@ -651,14 +660,12 @@ def _compact_item(column: str, item: dict) -> str | None:
             controls = item.get("controls")
             texts.append("" if controls is None else "[]" if not controls else ",".join(controls))
             texts.append(_pairs_text(item.get("removed_t") or {}))
-            if not all(_safe(t) for t in texts) or any("," in c or not _safe(c) for c in controls or []):
+            if any("," in c or not _safe(c) for c in controls or []):
                 return None
             if item.get("owner") == "" or item.get("name") == "" or any("=" in k or "," in k for k in
                                                                          {**(item.get("emissions") or {}), **(item.get("removed_t") or {})}):
                 return None
-            while texts and texts[-1] == "":
-                texts.pop()
-            return "|".join(str(t) for t in texts)
+            return _pipe_joined(texts)
         if column == "enterprises":
             allowed = {"id", "name", "industry", "output_share", "key_energy_user"}
             if set(item) - allowed:
@@ -666,11 +673,7 @@ def _compact_item(column: str, item: dict) -> str | None:
             texts = [item["id"], item.get("name") or "", item.get("industry") or "",
                      "" if item.get("output_share") is None else _num(item["output_share"]),
                      "" if item.get("key_energy_user") is None else _num(item["key_energy_user"])]
-            if not all(_safe(t) for t in texts):
-                return None
-            while texts and texts[-1] == "":
-                texts.pop()
-            return "|".join(texts)
+            return _pipe_joined(texts)
         if column == "materials":
             allowed = {"enterprise", "kind", "material", "amount", "unit", "receiver", "hazardous"}
             if set(item) - allowed:
@@ -678,11 +681,7 @@ def _compact_item(column: str, item: dict) -> str | None:
             texts = [item["enterprise"], item["kind"], item["material"],
                      _amount_text(item["amount"], item.get("unit", "t")), item.get("receiver") or "",
                      "" if item.get("hazardous") is None else _num(item["hazardous"])]
-            if not all(_safe(t) for t in texts):
-                return None
-            while texts and texts[-1] == "":
-                texts.pop()
-            return "|".join(texts)
+            return _pipe_joined(texts)
         if column == "management.programmes":
             if set(item) - {"kind", "year"} or not _safe(item["kind"], ":"):
                 return None

@@ -133,6 +133,17 @@ def cmd_analyze(args) -> int:
     return 0
 
 
+def _emit(args, result: dict, view: str) -> int:
+    """The result as JSON (--json) or as the text of advisor.views.<view>; exit code 0."""
+    if args.json:
+        _json(result)
+    else:
+        from advisor import views
+
+        _out(getattr(views, view)(result, args.lang))
+    return 0
+
+
 def _advice(path: str, lang: str):
     from advisor.recommend import advise
 
@@ -144,13 +155,7 @@ def cmd_recommend(args) -> int:
     _, result = _advice(args.profile, args.lang)
     if args.top:
         result["recommendations"] = result["recommendations"][: args.top]
-    if args.json:
-        _json(result)
-    else:
-        from advisor.views import recommendations_text
-
-        _out(recommendations_text(result, args.lang))
-    return 0
+    return _emit(args, result, "recommendations_text")
 
 
 def cmd_demo(args) -> int:
@@ -168,26 +173,14 @@ def cmd_explain(args) -> int:
 
     profile = _profile(args.profile)
     result = explain_measure(profile, _kb(), args.measure, lang=args.lang)
-    if args.json:
-        _json(result)
-    else:
-        from advisor.views import explanation_text
-
-        _out(explanation_text(result, args.lang))
-    return 0
+    return _emit(args, result, "explanation_text")
 
 
 def cmd_whatif(args) -> int:
     from advisor.whatif import what_if
 
     result = what_if(Path(args.profile), _kb(), args.set or [], lang=args.lang)
-    if args.json:
-        _json(result)
-    else:
-        from advisor.views import whatif_text
-
-        _out(whatif_text(result, args.lang))
-    return 0
+    return _emit(args, result, "whatif_text")
 
 
 # --- parser -----------------------------------------------------------------------------

@@ -135,34 +135,15 @@ def _compare(op: str, left: Any, right: Any) -> bool:
 
 
 def evaluate(node: Node, facts: dict[str, Any], findings: dict[str, bool | None]) -> bool | None:
-    """True, False, or None (unknown). `findings` maps id → True / None (possible); absent = not found."""
-    if isinstance(node, Atom):
-        value = facts.get(node.fact)
-        if node.op == "exists":
-            return value is not None
-        if node.op == "unknown":
-            return value is None
-        if value is None:
-            return None
-        return _compare(node.op, value, node.value)
-    if isinstance(node, FindingAtom):
-        status = findings.get(node.finding, False)
-        if status is None:
-            return None
-        return (not status) if node.negated else status
-    results = [evaluate(child, facts, findings) for child in node.items]
-    if isinstance(node, All):
-        if any(r is False for r in results):
-            return False
-        return None if any(r is None for r in results) else True
-    if any(r is True for r in results):
-        return True
-    return None if any(r is None for r in results) else False
+    """True, False, or None (unknown). `findings` maps id → True / None (possible); absent = not found.
+
+    For one condition read many times (a rule, park after park) build its check once with `compile_check`."""
+    return compile_check(node)(facts, findings)
 
 
 def compile_check(node: Node):
-    """`evaluate` as a tree of closures, built once per rule: the same three-valued result,
-    without re-dispatching on node types for every park."""
+    """The condition as a function (facts, findings) → True / False / None: a tree of closures, so
+    that a rule read for park after park is not re-dispatched on node types each time."""
     if isinstance(node, Atom):
         fact, op, value = node.fact, node.op, node.value
         if op == "exists":

@@ -7,12 +7,10 @@ left out (unknown) – never defaulted to "no" or 0.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
-from advisor.schemas.profile import Profile
+from advisor.schemas.profile import Profile, Service
 
-ALL_SERVICES = 5
-HEAVY_METAL_FALLBACK = {"heavy_metals"}
 
 
 def _share_of(profile: Profile, kb, flag: str) -> float:
@@ -141,7 +139,8 @@ def build_facts(profile: Profile, analysis: dict, kb) -> dict[str, Any]:
     f["third_party.innovation_consortium"] = tp.innovation_consortium
     f["third_party.shared_service_platform"] = tp.shared_service_platform
     f["third_party.shared_process_firms"] = tp.shared_process_firms
-    f["third_party.services_missing"] = ALL_SERVICES - len(set(tp.services)) if tp.services is not None else None
+    f["third_party.services_missing"] = (len(get_args(Service)) - len(set(tp.services))
+                                         if tp.services is not None else None)
     f["third_party.sme_share"] = tp.sme_share
 
     s = p.surroundings
@@ -172,7 +171,7 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, kb) -> None:
         fgases = {g for g in kb.gwp if g not in ("CO2", "CH4", "N2O")}
         f["carbon.fgas_present"] = any(any(g in fgases and v > 0 for g, v in proc.emissions.items())
                                        for proc in p.processes)
-        heavy = {pid for pid, pol in kb.pollutants.items() if pol.heavy_metal} | HEAVY_METAL_FALLBACK
+        heavy = {pid for pid, pol in kb.pollutants.items() if pol.heavy_metal}
         f["pollutants.enterprise_vocs_share"] = _enterprise_share(analysis, {"VOCs"})
         f["pollutants.enterprise_heavy_metal_share"] = _enterprise_share(analysis, heavy)
         vocs = (analysis.get("pollutants") or {}).get("VOCs")
@@ -184,7 +183,7 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, kb) -> None:
         f["fused.trade_off_count"] = sum(1 for t in analysis.get("trade_offs") or []
                                          if t.get("pollutant_removed") is not None or (t.get("t_co2_added") or 0) > 0)
     if p.characteristic_pollutants is not None:
-        heavy = {pid for pid, pol in kb.pollutants.items() if pol.heavy_metal} | HEAVY_METAL_FALLBACK
+        heavy = {pid for pid, pol in kb.pollutants.items() if pol.heavy_metal}
         f["pollutants.heavy_metal_characteristic"] = any(c in heavy for c in p.characteristic_pollutants)
     periods = (analysis.get("decoupling") or {}).get("periods") or []
     if periods:

@@ -46,15 +46,23 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _memory_kb(pid: int) -> int:
-    """PSS of one process (shared pages counted once across the tree), RSS if PSS is not available."""
+def _proc_kb(pid: int, file: str, field: str) -> int | None:
+    """A 'Field:  N kB' line of /proc/<pid>/<file>; None when the process or the line is gone."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
+        with open(f"/proc/{pid}/{file}") as f:
             for line in f:
-                if line.startswith("Pss:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
+    return None
+
+
+def _memory_kb(pid: int) -> int:
+    """PSS of one process (shared pages counted once across the tree), RSS if PSS is not available."""
+    pss = _proc_kb(pid, "smaps_rollup", "Pss")
+    if pss is not None:
+        return pss
     try:
         with open(f"/proc/{pid}/statm") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
@@ -64,14 +72,7 @@ def _memory_kb(pid: int) -> int:
 
 def _hwm_kb(pid: int) -> int:
     """Peak resident set of one process so far (VmHWM)."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kb(pid, "status", "VmHWM") or 0
 
 
 def run_measured(cmd: list[str]) -> tuple[float, float, int, int, str]:

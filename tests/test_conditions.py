@@ -57,23 +57,3 @@ def test_malformed_conditions_are_rejected_with_a_reason(raw, message):
     with pytest.raises(ConditionSyntaxError, match=message):
         parse(raw)
 
-
-def test_the_compiled_check_gives_what_evaluate_gives_for_every_rule_and_random_parks(rulebase):
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
-
-    values = st.one_of(st.none(), st.booleans(), st.integers(-5, 300), st.floats(0, 2, allow_nan=False),
-                       st.sampled_from(["coal_chp", "gas_chp", "chemical", "physical", "none"]))
-    statuses = st.sampled_from([True, None, False])
-    facts_of_rules = sorted({f for r in rulebase.rules.values() for f in r.facts})
-    findings = sorted(rulebase.findings)
-
-    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.fixed_dictionaries({f: values for f in facts_of_rules}),
-           st.fixed_dictionaries({g: statuses for g in findings}))
-    def check(facts, found):
-        found = {g: s for g, s in found.items() if s is not False}
-        for r in rulebase.rules.values():
-            assert r.check(facts, found) is evaluate(r.condition, facts, found), r.rule.id
-
-    check()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from demo_answers import TYPED
 
 from advisor.errors import ProfileError
 from advisor.profile_io import validate_data
@@ -25,49 +26,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-chemical.yaml"
 EOF = object()
 
-# The demo chemical park's key facts, as a user would type them (question id → answer).
+# The demo chemical park as typed at the terminal: choices by number or 是/否 (question id → answer).
 DEMO_ANSWERS = {
-    "park-id": "demo-chemical",
-    "park-name": "示例化工园区",
-    "park-base-year": "2022",
-    "park-industries": "C26:55%, C29:12%, C27:10%, D44:8%, C30:5%",
+    **TYPED,
     "park-level": "1",
-    "park-province": "浙江省",
-    "park-enterprise-count": "86",
     "park-key-air-region": "是",
     "park-water-scarce": "否",
-    "park-vacant-land": "15%",
     "economy-indicator": "1",
-    "economy-unit": "亿元",
     "economy-constant-prices": "y",
-    "economy-values": "2018:410, 2022:512.3",
-    "emissions-co2e": "2018:521万t, 2022:548万t",
-    "emissions-so2": "2018:1210, 2022:640",
-    "emissions-nox": "2018:2630, 2022:2105",
-    "emissions-vocs": "2018:3400, 2022:3550",
-    "emissions-cod": "2018:980, 2022:760",
-    "energy-coal": "162万t",
-    "energy-gas": "8500万Nm3",
-    "energy-electricity": "29亿kWh",
-    "energy-steam": "110万GJ",
     "management-plan": "否",
     "management-appraisal": "否",
     "management-smart-platform": "2",
     "management-disclosure": "否",
     "wastewater-plant": "是",
-    "wastewater-load-ratio": "92%",
-    "wastewater-kwh-per-m3": "0.9",
-    "central-heating": "coal_chp",
-    "steam-demand": "420",
-    "hazardous-waste-generated": "3.8万t",
-    "hazardous-waste-capacity": "25000",
-    "pv-capacity": "12",
-    "pv-potential": "85",
-    "water-reuse-rate": "0.86",
     "high-salt-wastewater": "是",
-    "coal-boilers": "3",
-    "waste-heat-recovery": "35%",
-    "symbiosis-links": "4",
     "byproduct-streams": "spent_acid, steam, fly_ash, gypsum, pure_co2",
 }
 

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from demo_answers import CHOSEN, TYPED
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-chemical.yaml"
 XSS = "<script>alert(1)</script>"
-PARK_PAGE = {"park-id": "demo-chemical", "park-name": "示例化工园区", "park-base-year": "2022",
-             "park-industries": "C26:55%, C29:12%, C27:10%, D44:8%, C30:5%", "park-level": "national",
-             "park-key-air-region": "yes", "park-water-scarce": "no", "park-vacant-land": "15%"}
+PARK_PAGE = {q: v for q, v in {**TYPED, **CHOSEN}.items()
+             if q in ("park-id", "park-name", "park-base-year", "park-industries", "park-level",
+                      "park-key-air-region", "park-water-scarce", "park-vacant-land")}
 
 
 @pytest.fixture(scope="module")

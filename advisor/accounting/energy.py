@@ -95,9 +95,17 @@ def _fuel_gj(ix: KbIndex, fuel: str | None, base_amount: float, dimension: str) 
     return None
 
 
-def _unknown_carrier(section: str, i: int, name: str, kb) -> ProfileError:
-    return one_issue(ProfileError, "profile", f"{section}[{i}].carrier", f"unknown energy carrier '{name}'",
-                     did_you_mean(name, kb.carriers) or f"carriers: {', '.join(kb.carriers)}")
+def _carrier_and_unit(section: str, i: int, row, kb):
+    """The row's carrier and unit, checked: steam may be given in tonnes or in energy units."""
+    carrier = kb.carriers.get(row.carrier)
+    if carrier is None:
+        raise one_issue(ProfileError, "profile", f"{section}[{i}].carrier", f"unknown energy carrier '{row.carrier}'",
+                        did_you_mean(row.carrier, kb.carriers) or f"carriers: {', '.join(kb.carriers)}")
+    dims = ("energy", "steam") if carrier.id == "steam" else (carrier.dimension,)
+    try:
+        return carrier, unit_of(row.unit, kb, dims)
+    except UnitError as exc:
+        raise UnitError(f"{section}[{i}].unit: {exc}") from None
 
 
 def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: list[Note]) -> list[EnergyLine]:
@@ -110,14 +118,7 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
     heat_tce = ix.other("heat_tce")
     lines: list[EnergyLine] = []
     for i, row in enumerate(profile.energy or []):
-        carrier = kb.carriers.get(row.carrier)
-        if carrier is None:
-            raise _unknown_carrier("energy", i, row.carrier, kb)
-        dims = ("energy", "steam") if carrier.kind == "heat" and carrier.id == "steam" else (carrier.dimension,)
-        try:
-            unit = unit_of(row.unit, kb, dims)
-        except UnitError as exc:
-            raise UnitError(f"energy[{i}].unit: {exc}") from None
+        carrier, unit = _carrier_and_unit("energy", i, row, kb)
         base_amount = row.amount * unit.to_base
         base_unit = unit.base
         owner = row.owner or process_owner.get(row.process or "", None) or UNASSIGNED
@@ -166,14 +167,7 @@ def calc_exports(profile, kb, ix: KbIndex, steam: SteamConversion) -> list[dict]
     elec_tce = ix.other("electricity_tce_equivalent").value
     heat_tce = ix.other("heat_tce").value
     for i, row in enumerate(profile.exports or []):
-        carrier = kb.carriers.get(row.carrier)
-        if carrier is None:
-            raise _unknown_carrier("exports", i, row.carrier, kb)
-        dims = ("energy", "steam") if carrier.id == "steam" else (carrier.dimension,)
-        try:
-            unit = unit_of(row.unit, kb, dims)
-        except UnitError as exc:
-            raise UnitError(f"exports[{i}].unit: {exc}") from None
+        carrier, unit = _carrier_and_unit("exports", i, row, kb)
         base = row.amount * unit.to_base
         base_unit = unit.base
         if unit.dimension == "steam":

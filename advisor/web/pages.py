@@ -100,6 +100,13 @@ async def upload(request: Request):
     return _see_other(f"/p/{token}/results")
 
 
+async def _with_form(request: Request, handler, *args):
+    """Read the posted form (no files), then run `handler(request, *args, form)` in the thread pool:
+    handlers may call the rule engine, whose calls are serialised by its lock."""
+    async with request.form(max_files=0) as form:
+        return await run_in_threadpool(handler, request, *args, form)
+
+
 # --- the questionnaire ------------------------------------------------------------------------------------
 
 def _progress(adv: Advisor, flow) -> dict[str, Any]:
@@ -150,8 +157,7 @@ def topic_page(request: Request, token: str, topic: str):
 
 @router.post("/p/{token}/q/{topic}")
 async def save_topic(request: Request, token: str, topic: str):
-    async with request.form(max_files=0) as form:
-        return await run_in_threadpool(_save_topic, request, token, topic, form)
+    return await _with_form(request, _save_topic, token, topic)
 
 
 def _save_topic(request: Request, token: str, topic: str, form):
@@ -183,8 +189,7 @@ def _save_topic(request: Request, token: str, topic: str, form):
 @router.post("/p/{token}/answer")
 async def autosave(request: Request, token: str):
     """One question saved as soon as it changes (the pages' small script); the page works without it."""
-    async with request.form(max_files=0) as form:
-        return await run_in_threadpool(_autosave, request, token, form)
+    return await _with_form(request, _autosave, token)
 
 
 def _autosave(request: Request, token: str, form):
@@ -254,8 +259,7 @@ def whatif_page(request: Request, token: str):
 
 @router.post("/p/{token}/whatif")
 async def whatif_run(request: Request, token: str):
-    async with request.form(max_files=0) as form:
-        return await run_in_threadpool(_whatif_run, request, token, form)
+    return await _with_form(request, _whatif_run, token)
 
 
 def _whatif_run(request: Request, token: str, form):
