@@ -275,30 +275,34 @@ def process_row(number: int, cells: list, pre_issue: Issue | None = None) -> lis
 
 def _advise_row(profile, number: int) -> list:
     from advisor.accounting import analyze_profile
-    from advisor.recommend import advise
+    from advisor.recommend import advise, screen
 
     kb = _W["kb"]
-    # the table shows the whole span's decoupling and no reasons: year pairs and reasons are
-    # worked out only when the full advice is written (--json-dir)
-    full = bool(_W["json_dir"])
-    analysis = analyze_profile(profile, kb, year_pairs=full)
-    advice = advise(profile, kb, lang=_W["lang"], analysis=analysis, base=_W["base"], engine=_W["engine"],
-                    explain=full)
-    periods = (analysis.get("decoupling") or {}).get("periods") or []
-    period = periods[0] if periods else {}
-    recs = advice["recommendations"]
-    if _W["json_dir"]:
-        target = os.path.join(_W["json_dir"], f"{profile.park.id}.json")
+    json_dir = _W["json_dir"]
+    if json_dir:
+        analysis = analyze_profile(profile, kb)
+        advice = advise(profile, kb, lang=_W["lang"], analysis=analysis, base=_W["base"], engine=_W["engine"])
+        target = os.path.join(json_dir, f"{profile.park.id}.json")
         # compact JSON: with indent, json falls back to its pure-Python encoder (about 5x slower);
         # written to a temporary name and renamed, so a stopped batch leaves no half file
         with open(target + ".tmp", "w", encoding="utf-8") as f:
             f.write(json.dumps(advice, ensure_ascii=False) + "\n")
         os.replace(target + ".tmp", target)
+        ranked = [(r["measure"], r["priority"]) for r in advice["recommendations"]]
+        n_unknowns, park_type = len(advice["unknowns"]), advice.get("park_type")
+    else:
+        # the table shows the whole span's decoupling and no reasons or texts: year pairs and
+        # reasons are worked out only when the full advice is written (--json-dir)
+        analysis = analyze_profile(profile, kb, year_pairs=False)
+        result = screen(profile, kb, analysis=analysis, base=_W["base"], engine=_W["engine"])
+        ranked = [(measure, priority) for measure, priority, _ in result["ranked"]]
+        n_unknowns, park_type = len(result["unknowns"]), result["park_type"]
+    periods = (analysis.get("decoupling") or {}).get("periods") or []
+    period = periods[0] if periods else {}
     # None is an empty cell in CSV/XLSX and null in JSONL
     return [profile.park.id, "ok", "", period.get("synergy"), period.get("carbon_state"),
-            period.get("pollutant_state"), " ".join(r["measure"] for r in recs), len(recs),
-            sum(1 for r in recs if r["priority"] == "high"), len(advice["unknowns"]),
-            advice.get("park_type"), profile.park.name, number]
+            period.get("pollutant_state"), " ".join(m for m, _ in ranked), len(ranked),
+            sum(1 for _, p in ranked if p == "high"), n_unknowns, park_type, profile.park.name, number]
 
 
 def process_chunk(chunk: list[tuple[int, list, Issue | None]]) -> list[list]:

@@ -9,8 +9,9 @@ The rules sit in small rulesets (two rules each). A ruleset sees only the facts 
 read, so its result depends only on which side of each threshold those facts fall (and on
 the exact value of yes/no and choice facts): the result for one such class of park is
 remembered and reused for the next park of the same class (2,200 synthetic parks need about
-1,200 assertions instead of 125,000). Every result still comes from durable, and `advise`
-checks each park's results against the Python evaluator.
+1,200 assertions instead of 125,000). Every result still comes from durable; `advise` checks
+each result durable computes against the Python evaluator, and the tests check remembered
+results against results computed afresh.
 
 Traps handled here (see the engine notes): exceptions inside actions are swallowed by
 durable, so every action is wrapped and errors are collected and raised; every ruleset has a
@@ -182,15 +183,17 @@ def _numeric_thresholds(values: list) -> tuple | None:
     return None
 
 
+_HASHABLE = (bool, str, int, float)   # (type, value) is a class of its own; others by their repr
+
+
 def _value_class(value: Any, cuts: tuple | None) -> Any:
     """A value's class: numbers by their place among the thresholds (below, equal to or between
     them), everything else by type and exact value."""
-    if value is None:
-        return None
-    if cuts is not None and type(value) in (int, float) and math.isfinite(value):
+    kind = type(value)
+    if cuts is not None and (kind is float or kind is int) and math.isfinite(value):
         at = bisect.bisect_left(cuts, value)
-        return (type(value).__name__, at, at < len(cuts) and cuts[at] == value)
-    return (type(value).__name__, repr(value))
+        return (kind, at, at < len(cuts) and cuts[at] == value)
+    return (kind, value) if kind in _HASHABLE else (kind, repr(value))
 
 
 class Engine:
@@ -292,19 +295,23 @@ class Engine:
             out.append((rid, outcome, self.base.rules[rid].rule.then.finding))
         return tuple(out)
 
-    def evaluate(self, facts: dict[str, Any]) -> tuple[dict[str, str], dict[str, bool | None]]:
-        """Rule outcomes ('T' true, 'U' possible, 'F' false) and finding statuses (True / None)."""
+    def evaluate(self, facts: dict[str, Any], fresh: list[str] | None = None
+                 ) -> tuple[dict[str, str], dict[str, bool | None]]:
+        """Rule outcomes ('T' true, 'U' possible, 'F' false) and finding statuses (True / None).
+        `fresh` (a list) receives the ids of the rules durable evaluated for this park, as opposed
+        to those whose result was remembered."""
         keys = self._fact_keys
-        known = {keys[k]: engine_value(v) if type(v) is float else v
-                 for k, v in facts.items() if v is not None and k in keys}
-        outcomes: dict[str, str] = {}
-        findings: dict[str, bool | None] = {}
-        host = _get_host()
         cuts = self._cuts
         memo = self.memo
         seen = dict(self._unknown_classes)
         if memo:
-            seen.update({k: _value_class(v, cuts[k]) for k, v in known.items() if k in cuts})
+            for name, value in facts.items():
+                key = keys.get(name)
+                if key in cuts and value is not None:
+                    seen[key] = _value_class(value, cuts[key])
+        known = None       # the park as durable reads it: built on the first ruleset not remembered
+        outcomes: dict[str, str] = {}
+        findings: dict[str, bool | None] = {}
         with _lock:
             for rnd, chunks, earlier in self._rounds:
                 codes = {fid: FOUND if findings.get(fid, False) is True else
@@ -314,7 +321,12 @@ class Engine:
                     key = chunk.key(seen) if memo else None
                     results = chunk.memo.get(key) if memo else None
                     if results is None:
-                        results = self._results(chunk, self._run_chunk(host, chunk, chunk.fact(known, codes)))
+                        if known is None:
+                            known = {keys[k]: engine_value(v) if type(v) is float else v
+                                     for k, v in facts.items() if v is not None and k in keys}
+                        results = self._results(chunk, self._run_chunk(_get_host(), chunk, chunk.fact(known, codes)))
+                        if fresh is not None:
+                            fresh.extend(chunk.rule_ids)
                         if memo:
                             if len(chunk.memo) >= self.MEMO_LIMIT:
                                 chunk.memo.clear()

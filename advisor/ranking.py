@@ -53,11 +53,11 @@ def score_measure(measure, rule_weights: list[tuple[float, bool]], severities: l
                   category_shares: dict[str, tuple[float, float]], settings: RankingSettings) -> Scored:
     """rule_weights: (weight, rests_on_unknown) per supporting rule; category_shares: category → (CO2e share, max pollutant share)."""
     verify = settings.verify_factor.value
-    rules = sum(w * (verify if unsure else 1.0) for w, unsure in rule_weights)
+    rules = sum([w * (verify if unsure else 1.0) for w, unsure in rule_weights])
     findings = settings.severity_weight.value * sum(severities)
     co2e, pollutant = 0.0, None
     for c in measure.target_processes:
-        share_co2e, share_pollutant = category_shares.get(c, (0.0, 0.0))
+        share_co2e, share_pollutant = category_shares.get(c, _NO_SHARE)
         co2e += share_co2e
         if pollutant is None or share_pollutant > pollutant:
             pollutant = share_pollutant
@@ -74,13 +74,19 @@ def score_measure(measure, rule_weights: list[tuple[float, bool]], severities: l
     return Scored(measure.id, score, parts, priority)
 
 
+_NO_SHARE = (0.0, 0.0)
+
+
+@cache
+def _static_key(obj: str, measure_id: str) -> tuple:
+    """Implementation object, then the guideline's order (7.1.2 before 7.1.10)."""
+    return OBJECT_ORDER.index(obj), tuple(int(p) for p in measure_id.split("."))
+
+
 def order(scored: list[Scored], measures: dict) -> list[Scored]:
     """Rank by score, object, guideline order; then pull each recommended prerequisite ahead."""
-    def key(s: Scored):
-        m = measures[s.measure]
-        return (-s.score, OBJECT_ORDER.index(m.object), tuple(int(p) for p in m.id.split(".")))
-
-    ranked = sorted(scored, key=key)
+    static = {s.measure: _static_key(measures[s.measure].object, s.measure) for s in scored}
+    ranked = sorted(scored, key=lambda s: (-s.score, static[s.measure]))
     ids = [s.measure for s in ranked]
     for _ in range(len(ids)):  # a few passes settle any chain of prerequisites
         moved = False

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from advisor.conditions import Atom, FindingAtom, blocking
 from advisor.errors import Issue, RuleEngineError
-from advisor.evaluator import evaluate_rules
+from advisor.evaluator import check_rules
 from advisor.facts import build_facts
-from advisor.ranking import OBJECT_ORDER, order, ranking_settings, score_measure
-from advisor.rulebook import RuleBase, load_rulebase
+from advisor.ranking import OBJECT_ORDER, Scored, order, ranking_settings, score_measure
+from advisor.rulebook import CompiledRule, RuleBase, load_rulebase
 from advisor.schemas.profile import Profile
 
 _engine = None
@@ -99,36 +100,91 @@ def _actions(measure, park_type: str | None, lang: str) -> list[str]:
     return [a.in_lang(lang) for a in chosen]
 
 
-def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = None,
-           base: RuleBase | None = None, engine=None, check_engine: bool = True,
-           explain: bool = True) -> dict[str, Any]:
-    """The CONTRACT §4 result for one park. `explain=False` (the batch table, which shows no
-    reasons) leaves out the evidence, the reasons and the why-not; ranks and priorities are the same."""
-    from advisor.accounting import analyze_profile
+@dataclass
+class Judgement:
+    """What the full advice and the batch screen share: rule outcomes, ordered measures, unknowns."""
+    facts: dict[str, Any]
+    outcomes: dict[str, str]
+    findings: dict[str, bool | None]
+    ranked: list[Scored]                                  # recommended, in rank order
+    supporting: dict[str, list[tuple[CompiledRule, str]]]  # measure → (rule, outcome) that recommend it
+    unknowns: dict[str, set[str]]                         # unknown fact → measures it could change
 
-    base = base or load_rulebase()
-    engine = engine or get_engine()
-    if analysis is None:
-        analysis = analyze_profile(profile, kb)
+    @property
+    def park_type(self) -> str | None:
+        return self.facts.get("park.type")
+
+
+def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_engine: bool = True) -> Judgement:
+    """Facts → rules → scored, ordered measures and the unknowns behind them (no texts)."""
     facts = build_facts(profile, analysis, kb)
-    outcomes, findings = engine.evaluate(facts)
-    if check_engine:
-        expected = evaluate_rules(base, facts)
-        if (outcomes, findings) != expected:
-            diff = sorted(r for r in outcomes if outcomes[r] != expected[0].get(r))
+    fresh: list[str] = []
+    outcomes, findings = engine.evaluate(facts, fresh=fresh)
+    if check_engine and fresh:
+        # every outcome durable computed for this park is checked; an outcome the engine remembered
+        # was checked when durable computed it (the tests check remembering against computing)
+        expected = check_rules(base, facts, findings, fresh)
+        diff = sorted(rid for rid in fresh if outcomes[rid] != expected[rid])
+        if diff:
             raise RuleEngineError([Issue("rules/", ", ".join(diff) or "findings",
                                          "the rule engine and the Python evaluator disagree",
                                          "report this with the profile; run `park-advisor kb check`")])
     settings = ranking_settings()
     shares = _category_shares(profile, analysis)
-    park_type = facts.get("park.type")
+    severity = {fid: base.findings[fid].severity for fid in findings if fid in base.findings}
+    supporting: dict[str, list[tuple[CompiledRule, str]]] = {}
+    for r in base.measure_rules():          # each measure's rules in rule-file order
+        outcome = outcomes.get(r.rule.id, "F")
+        if outcome == "T" or (outcome == "U" and r.rule.on_unknown == "verify"):
+            supporting.setdefault(r.rule.then.measure, []).append((r, outcome))
+    scored = []
+    for mid, support in supporting.items():  # order() sorts on a unique key: this order does not matter
+        measure = kb.measures.get(mid)
+        if measure is None:
+            continue
+        weights = [(r.rule.then.weight, outcome == "U") for r, outcome in support]
+        severities = [severity[g] for r, _ in support for g in r.findings if g in severity]
+        scored.append(score_measure(measure, weights, severities, shares, settings))
+    supporting = {mid: support for mid, support in supporting.items() if mid in kb.measures}
+
+    unknowns: dict[str, set[str]] = {}
+    for rid, outcome in outcomes.items():
+        if outcome != "U":
+            continue
+        r = base.rules[rid]
+        targets = {r.rule.then.measure} if r.rule.then.measure else base.measures_reading(r.rule.then.finding)
+        for fact in _rule_unknowns(r, base, facts, findings, outcomes):
+            unknowns.setdefault(fact, set()).update(t for t in targets if t)
+    return Judgement(facts, outcomes, findings, order(scored, kb.measures), supporting,
+                     {f: ms for f, ms in unknowns.items() if ms})
+
+
+def screen(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None, engine=None,
+           check_engine: bool = True) -> dict[str, Any]:
+    """The batch table's view of one park: ranks, priorities, the number of unknowns – the same
+    as `advise` gives, without the texts and reasons the table does not show."""
+    j = judge(profile, kb, analysis, base or load_rulebase(), engine or get_engine(), check_engine)
+    return {"park_type": j.park_type, "ranked": [(s.measure, s.priority, s.score) for s in j.ranked],
+            "unknowns": sorted(j.unknowns)}
+
+
+def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = None,
+           base: RuleBase | None = None, engine=None, check_engine: bool = True) -> dict[str, Any]:
+    """The CONTRACT §4 result for one park."""
+    from advisor.accounting import analyze_profile
+
+    base = base or load_rulebase()
+    if analysis is None:
+        analysis = analyze_profile(profile, kb)
+    j = judge(profile, kb, analysis, base, engine or get_engine(), check_engine)
+    facts, outcomes, findings, park_type = j.facts, j.outcomes, j.findings, j.park_type
 
     finding_rows = []
     for fid, status in findings.items():
         d = base.findings[fid]
         evidence: dict[str, Any] = {}
         rules = []
-        for r in base.rules_for_finding(fid) if explain else ():
+        for r in base.rules_for_finding(fid):
             if outcomes.get(r.rule.id) in ("T", "U"):
                 rules.append(r.rule.id)
                 for fact in r.facts:
@@ -138,33 +194,23 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
                              "evidence": evidence, "rules": rules})
     finding_rows.sort(key=lambda f: (-f["severity"], f["id"]))
 
-    scored, supporting, not_recommended = [], {}, []
+    not_recommended = []
     for measure in kb.measures_in_order():
-        support = []
+        if measure.id in j.supporting:
+            continue
+        why = []
         for r in base.rules_for_measure(measure.id):
-            outcome = outcomes.get(r.rule.id, "F")
-            if outcome == "T" or (outcome == "U" and r.rule.on_unknown == "verify"):
-                support.append((r, outcome))
-        if support:
-            supporting[measure.id] = support
-            weights = [(r.rule.then.weight, outcome == "U") for r, outcome in support]
-            severities = [base.findings[g].severity for r, _ in support for g in r.findings
-                          if findings.get(g, False) is not False and g in base.findings]
-            scored.append(score_measure(measure, weights, severities, shares, settings))
-        else:
-            why = []
-            for r in base.rules_for_measure(measure.id) if explain else ():
-                for atom in blocking(r.condition, facts, findings):
-                    why.append({"rule": r.rule.id, "because": r.rule.because.in_lang(lang),
-                                **_explain_atom(atom, facts, findings, base, lang)})
-            not_recommended.append({"measure": measure.id, "object": measure.object,
-                                    "title": measure.title.in_lang(lang), "why_not": why})
+            for atom in blocking(r.condition, facts, findings):
+                why.append({"rule": r.rule.id, "because": r.rule.because.in_lang(lang),
+                            **_explain_atom(atom, facts, findings, base, lang)})
+        not_recommended.append({"measure": measure.id, "object": measure.object,
+                                "title": measure.title.in_lang(lang), "why_not": why})
 
     recommendations = []
-    for rank, s in enumerate(order(scored, kb.measures), start=1):
+    for rank, s in enumerate(j.ranked, start=1):
         m = kb.measures[s.measure]
         because, verify = [], []
-        for r, outcome in supporting[m.id] if explain else ():
+        for r, outcome in j.supporting[m.id]:
             because.append({"rule": r.rule.id, "text": r.rule.because.in_lang(lang), "clause": r.rule.clause,
                             "facts": {f: facts.get(f) for f in r.facts},
                             "findings": [g for g in r.findings if findings.get(g, False) is not False]})
@@ -185,16 +231,8 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
     for rec in recommendations:
         plan[rec["object"]][rec["horizon"]].append(rec["measure"])
 
-    affects: dict[str, set[str]] = {}
-    for rid, outcome in outcomes.items():
-        if outcome != "U":
-            continue
-        r = base.rules[rid]
-        targets = {r.rule.then.measure} if r.rule.then.measure else base.measures_reading(r.rule.then.finding)
-        for fact in _rule_unknowns(r, base, facts, findings, outcomes):
-            affects.setdefault(fact, set()).update(t for t in targets if t)
     unknowns = [{"fact": f, "text": _fact_text(base, f, lang), "affects": sorted(ms)}
-                for f, ms in sorted(affects.items()) if ms]
+                for f, ms in sorted(j.unknowns.items())]
 
     return {
         "schema_version": 1,

@@ -68,6 +68,13 @@ class RuleBase:
     def rules_for_measure(self, measure: str) -> list[CompiledRule]:
         return self._index().get(("measure", measure), [])
 
+    def measure_rules(self) -> list[CompiledRule]:
+        """The rules that conclude a measure, in rule-file order."""
+        if getattr(self, "_measure_rules", None) is None or self._measure_rules_of != len(self.rules):
+            self._measure_rules = [r for r in self.rules.values() if r.rule.then.measure]
+            self._measure_rules_of = len(self.rules)
+        return self._measure_rules
+
     def rules_for_finding(self, finding: str) -> list[CompiledRule]:
         return self._index().get(("finding", finding), [])
 

@@ -187,3 +187,29 @@ def test_engine_and_evaluator_agree_on_every_example_park(kb, rulebase, example_
         profile = load_profile(path, kb)
         facts = build_facts(profile, analyze_profile(profile, kb), kb)
         assert engine.evaluate(facts) == evaluate_rules(rulebase, facts), path.name
+
+
+def test_the_engine_names_the_rules_durable_evaluated_and_not_those_it_remembered(tiny):
+    engine = Engine(tiny[0])
+    first: list[str] = []
+    engine.evaluate({"coal_share": 0.7, "plan": False}, fresh=first)
+    assert sorted(first) == ["R-T-01", "R-T-02", "R-T-03"]
+    again: list[str] = []
+    engine.evaluate({"coal_share": 0.8, "plan": False}, fresh=again)   # the same class of park
+    assert again == []
+
+
+def test_advice_stops_when_durable_and_the_python_evaluator_disagree(kb, rulebase, demo_path, monkeypatch):
+    from advisor.errors import RuleEngineError
+    from advisor.profile_io import load_profile
+    from advisor.recommend import advise
+
+    profile = load_profile(demo_path, kb)
+    engine = Engine(rulebase, memo=False)
+    advise(profile, kb, base=rulebase, engine=engine)           # they agree
+    rule = next(iter(rulebase.rules.values()))
+    honest = rule.check
+    monkeypatch.setattr(rule, "check", lambda facts, findings: {True: False, False: True}.get(honest(facts, findings)))
+    with pytest.raises(RuleEngineError) as caught:
+        advise(profile, kb, base=rulebase, engine=engine)
+    assert rule.rule.id in caught.value.issues[0].path
