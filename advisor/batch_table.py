@@ -50,6 +50,7 @@ import math
 import re
 import types
 import typing
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Literal
 
@@ -136,24 +137,58 @@ def _blank(value: Any) -> bool:
 # --- compact list forms -------------------------------------------------------------------
 
 def _items(text: str, sep: str = ITEM_SEP) -> list[str]:
-    return [part.strip() for part in text.split(sep) if part.strip()]
+    return [part for part in map(str.strip, text.split(sep)) if part]
+
+
+def _quick_number(value: str) -> float | None:
+    """to_number(value) for a plain finite number such as '5.21e6', else None (then call to_number
+    itself, which reads '5,210,000' or words the error: its message is built only when needed)."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if number - number == 0.0 else None   # not inf or nan
 
 
 def _amount(text: str, form: str) -> tuple[float, str]:
     m = _AMOUNT.match(text)
     if not m or not m.group(2):
         raise CellError(f"'{text}' is not an amount with a unit", f"write {form}, e.g. 1.62e6 t")
-    return to_number(m.group(1)), m.group(2)
+    number, unit = m.groups()
+    value = _quick_number(number)
+    return (to_number(number) if value is None else value), unit
 
 
 def _pairs(text: str, what: str) -> dict[str, float]:
     """'CO2=3.1e6,SO2=410' → {'CO2': 3.1e6, 'SO2': 410.0}."""
     out: dict[str, float] = {}
+    for part in text.split(","):   # plain parts first: key=number (blanks around are fine)
+        key, eq, value = part.partition("=")
+        key = key.strip()
+        if not eq or not key:
+            break
+        try:
+            number = float(value)
+        except ValueError:
+            break
+        if number - number != 0.0:   # inf or nan
+            break
+        out[key] = number
+    else:
+        return out
+    out = {}   # anything else (an empty part, text such as 1,000, an error): part by part
     for part in _items(text, ","):
         key, eq, value = part.partition("=")
-        if not eq or not key.strip():
+        key = key.strip()
+        if not eq or not key:
             raise CellError(f"'{part}' in the {what} is not substance=amount", "write e.g. CO2=3.1e6,SO2=410")
-        out[key.strip()] = to_number(value, f" (in '{part}')")
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is None or number - number != 0.0:   # text such as 1,000, or inf/nan: to_number
+            number = to_number(value, f" (in '{part}')")
+        out[key] = number
     return out
 
 
@@ -165,7 +200,8 @@ def _industry(item: str) -> dict:
     code, sep, share = item.partition(":")
     if not sep or not code.strip() or not share.strip():
         raise CellError(f"'{item}' is not code:share", "write e.g. C26:0.55;C29:0.12 (shares are fractions)")
-    return {"code": code.strip(), "share": to_number(share, f" (share in '{item}')")}
+    number = _quick_number(share)
+    return {"code": code.strip(), "share": to_number(share, f" (share in '{item}')") if number is None else number}
 
 
 def _boundary_change(item: str) -> dict:
@@ -176,14 +212,33 @@ def _boundary_change(item: str) -> dict:
     return out
 
 
+# a plain energy tag → the key it sets (the same as the if/elif chain in _energy)
+_TAG_KEYS = {**dict.fromkeys(ENERGY_USES, "use"), **dict.fromkeys(ENERGY_ORIGINS, "origin"),
+             **dict.fromkeys(ENERGY_TIERS, "data_tier")}
+
+
 def _energy(item: str) -> dict:
-    fields = [f.strip() for f in item.split(":")]
+    fields = list(map(str.strip, item.split(":")))
     if len(fields) < 2 or not fields[0]:
         raise CellError(f"'{item}' is not carrier:amount unit", "write e.g. raw_coal:1.62e6 t:fuel or electricity:2.9e6 MWh:grid")
-    amount, unit = _amount(fields[1], "carrier:amount unit")
+    m = _AMOUNT.match(fields[1])   # _amount(fields[1], …), inline: this runs for every energy row
+    if m is None or not m.group(2):
+        _amount(fields[1], "carrier:amount unit")   # raises the error
+    number, unit = m.groups()
+    try:
+        amount = float(number)
+    except ValueError:   # 1,000: to_number reads it
+        amount = None
+    if amount is None or amount - amount != 0.0:
+        amount = to_number(number)
     out: dict[str, Any] = {"carrier": fields[0], "amount": amount, "unit": unit}
+    tag_keys = _TAG_KEYS
     for tag in fields[2:]:
         if not tag:
+            continue
+        plain = tag_keys.get(tag)
+        if plain is not None:   # fuel, grid, metered …: the usual tags, one look-up
+            out[plain] = tag
             continue
         key, eq, value = tag.partition("=")
         key, value = key.strip(), value.strip()
@@ -225,10 +280,13 @@ def _export(item: str) -> dict:
 
 
 def _fields(item: str, names: tuple[str, ...], form: str) -> list[str]:
-    fields = [f.strip() for f in item.split("|")]
-    if len(fields) > len(names):
+    fields = list(map(str.strip, item.split("|")))
+    missing = len(names) - len(fields)
+    if missing < 0:
         raise CellError(f"'{item}' has {len(fields)} fields, at most {len(names)} are read", f"write {form}")
-    return fields + [""] * (len(names) - len(fields))
+    if missing:
+        fields += [""] * missing
+    return fields
 
 
 PROCESS_FORM = "id|category|owner|emissions[|name[|controls[|removed]]], e.g. chp-1|fuel_combustion|infrastructure|CO2=3.1e6,SO2=410"
@@ -267,9 +325,11 @@ def _enterprise(item: str) -> dict:
     if industry:
         out["industry"] = industry
     if share:
-        out["output_share"] = to_number(share, f" (output_share in '{item}')")
+        number = _quick_number(share)
+        out["output_share"] = to_number(share, f" (output_share in '{item}')") if number is None else number
     if key_user:
-        out["key_energy_user"] = to_bool(key_user)
+        known = _BOOL_WORDS.get(key_user)   # true, false … as written; else to_bool reads or refuses it
+        out["key_energy_user"] = to_bool(key_user) if known is None else known
     return out
 
 
@@ -286,7 +346,8 @@ def _material(item: str) -> dict:
     if receiver:
         out["receiver"] = receiver
     if hazardous:
-        out["hazardous"] = to_bool(hazardous)
+        known = _BOOL_WORDS.get(hazardous)
+        out["hazardous"] = to_bool(hazardous) if known is None else known
     return out
 
 
@@ -299,7 +360,7 @@ def _programme(item: str) -> dict:
 
 
 def _boiler(item: str) -> dict:
-    fields = [f.strip() for f in item.split(":")]
+    fields = list(map(str.strip, item.split(":")))
     if len(fields) not in (2, 3) or not fields[0]:
         raise CellError(f"'{item}' is not fuel:t_h[:count]", "write e.g. coal:35:3;natural_gas:10:5")
     out: dict[str, Any] = {"fuel": fields[0], "t_h": to_number(fields[1], f" (t/h in '{item}')")}
@@ -325,7 +386,12 @@ WORD_LISTS = ("characteristic_pollutants", "infrastructure.energy_env_links",
 
 
 def _parse_list(column: str, value: Any) -> list:
-    text = _text(value)
+    parse, form = COMPACT.get(column, (None, ""))
+    return _parse_list_text(_text(value), parse, form)
+
+
+def _parse_list_text(text: str, parse: Callable[[str], Any] | None, form: str) -> list:
+    """A list cell's stripped text: JSON, a compact list (parse each item) or words (parse None)."""
     if text.startswith("["):
         try:
             data = json.loads(text)
@@ -335,19 +401,23 @@ def _parse_list(column: str, value: Any) -> list:
         if not isinstance(data, list):
             raise CellError("the JSON is not a list", "write a JSON list [...]")
         return data
-    if column in COMPACT:
-        parse, form = COMPACT[column]
+    if parse is not None:
         out = []
         for item in _items(text):
             try:
                 out.append(parse(item))
             except CellError as exc:
-                fix = f"the form is {form}" if exc.fix in (NUMBER_FIX, BOOL_FIX) else exc.fix
-                if not fix.startswith("write") and "the form is" not in fix:
-                    fix = f"{fix}; the form is {form}"
-                raise CellError(f"item {len(out) + 1}: {exc.problem}", fix) from None
+                raise _item_error(exc, len(out) + 1, form) from None
         return out
     return _words(text)
+
+
+def _item_error(exc: CellError, number: int, form: str) -> CellError:
+    """The error of a list cell's item `number` (from 1), its fix naming the form."""
+    fix = f"the form is {form}" if exc.fix in (NUMBER_FIX, BOOL_FIX) else exc.fix
+    if not fix.startswith("write") and "the form is" not in fix:
+        fix = f"{fix}; the form is {form}"
+    return CellError(f"item {number}: {exc.problem}", fix)
 
 
 # --- the column plan ----------------------------------------------------------------------
@@ -483,32 +553,64 @@ _BOOL_WORDS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS
 _BOOL_WORDS.update({w.upper(): v for w, v in list(_BOOL_WORDS.items())})
 _BOOL_WORDS.update({w.capitalize(): v for w, v in list(_BOOL_WORDS.items())})
 _KIND_CODES = {"number": 0, "bool": 1, "text": 2, "int": 3, "list": 4, "any": 5}
-_compiled: dict[int, tuple[list, list]] = {}
+_compiled: dict[int, tuple[list, tuple]] = {}
 
 
-def _compile(plan: list[Column | None]) -> list[tuple]:
-    """(cell index, kind code, parent keys, last key, column) for every read column."""
+def _compile(plan: list[Column | None]) -> tuple[list[tuple], list[tuple]]:
+    """The per-column work of row_to_data, done once per plan.
+
+    Entries: (cell index, kind code, parent number, last key, may hold parts, list parser, column)
+    for every read column; parents: the distinct parent key paths, () first as number 0.
+    `may hold parts` is true only when another column's path goes inside this column's field (or
+    is the same path, e.g. economy.values.2018 and economy.values.02018);
+    `list parser` is (item parser, form) for a compact list column, None for the others.
+    """
     hit = _compiled.get(id(plan))
     if hit is not None and hit[0] is plan:
         return hit[1]
-    entries = [(i, _KIND_CODES[c.kind], c.keys[:-1], c.keys[-1], c) for i, c in enumerate(plan) if c is not None]
+    columns = [(i, c) for i, c in enumerate(plan) if c is not None]
+    parents: dict[tuple, int] = {(): 0}
+    for _, c in columns:
+        parents.setdefault(c.keys[:-1], len(parents))
+    inner_paths = {c.keys[:k] for _, c in columns for k in range(1, len(c.keys))}   # paths holding other columns
+    path_count = Counter(c.keys for _, c in columns)
+    entries = []
+    for i, c in columns:
+        has_parts = c.keys in inner_paths or path_count[c.keys] > 1
+        entries.append((i, _KIND_CODES[c.kind], parents[c.keys[:-1]], c.keys[-1], has_parts,
+                        COMPACT.get(c.name) if c.kind == "list" else None, c))
+    compiled = (entries, list(parents))
     if len(_compiled) > 64:
         _compiled.clear()
-    _compiled[id(plan)] = (plan, entries)
-    return entries
+    _compiled[id(plan)] = (plan, compiled)
+    return compiled
+
+
+def _parse_compact(parse: Callable[[str], Any], form: str, value: Any) -> list:
+    """_parse_list for a compact list column whose item parser is already known."""
+    text = value.strip() if type(value) is str else _text(value)
+    if not text or text[0] == "[":   # JSON (or nothing): the general reader
+        return _parse_list_text(text, parse, form)
+    try:
+        return [parse(item) for item in map(str.strip, text.split(ITEM_SEP)) if item]
+    except CellError:
+        return _parse_list_text(text, parse, form)   # again, item by item: the error names the item
 
 
 def row_to_data(plan: list[Column | None], cells: list[Any], file: str) -> tuple[dict, list[Issue]]:
     """Profile data (a nested dict) from one row's cells, and the cells' problems.
 
-    The hot loop of a batch: the common cells (plain numbers, yes/no words) are converted inline.
+    The hot loop of a batch: the common cells (plain numbers, yes/no words, compact lists) are
+    converted inline; per-column work (parent paths, parsers, possible conflicts) is done once per plan.
     """
     data: dict[str, Any] = {}
     issues: list[Issue] = []
-    parents: dict[tuple, dict] = {(): data}
+    entries, parent_keys = _compile(plan)
+    nodes: list[dict | None] = [None] * len(parent_keys)   # parent dict of each parent path, made when needed
+    nodes[0] = data
     n = len(cells)
     bool_words = _BOOL_WORDS
-    for i, code, parent_keys, last, column in _compile(plan):
+    for i, code, pid, last, has_parts, compact, column in entries:
         if i >= n:
             continue
         value = cells[i]
@@ -530,8 +632,21 @@ def row_to_data(plan: list[Column | None], cells: list[Any], file: str) -> tuple
                     if value.isspace():
                         continue
                     converted = to_bool(value)
+            elif code == 2 and type(value) is str:
+                converted = value.strip()   # _text(value)
+                if not converted:
+                    continue
+            elif code == 3 and type(value) is str and len(value) < 16:   # int() = to_int() up to 15 digits
+                try:
+                    converted = int(value)
+                except ValueError:
+                    if value.isspace():
+                        continue
+                    converted = to_int(value)
             elif type(value) is str and value.isspace():
                 continue
+            elif compact is not None:
+                converted = _parse_compact(compact[0], compact[1], value)
             elif code == 4:
                 converted = _parse_list(column.name, value)
             else:
@@ -541,10 +656,10 @@ def row_to_data(plan: list[Column | None], cells: list[Any], file: str) -> tuple
             problem = exc.problem if shown[:40] in exc.problem else f"'{shown[:80]}': {exc.problem}"
             issues.append(Issue(file, column.name, problem, exc.fix))
             continue
-        node = parents.get(parent_keys)
+        node = nodes[pid]
         if node is None:
             node = data
-            for key in parent_keys:
+            for key in parent_keys[pid]:
                 nxt = node.get(key)
                 if nxt is None:
                     nxt = node[key] = {}
@@ -556,8 +671,8 @@ def row_to_data(plan: list[Column | None], cells: list[Any], file: str) -> tuple
                 issues.append(Issue(file, column.name, "this column goes inside another column's value",
                                     "keep either the whole field or its dotted parts"))
                 continue
-            parents[parent_keys] = node
-        if type(node.get(last)) is dict:
+            nodes[pid] = node
+        if has_parts and type(node.get(last)) is dict:
             issues.append(Issue(file, column.name, "other columns fill parts of this field",
                                 "keep either the whole field or its dotted parts"))
             continue

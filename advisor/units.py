@@ -35,7 +35,7 @@ def normalise_unit(text: str) -> str:
 class _UnitIndex:
     """Exact and normalised spellings of one knowledge base's units, built once."""
 
-    __slots__ = ("units", "exact", "loose", "by_dimension", "hits")
+    __slots__ = ("units", "exact", "loose", "by_dimension", "hits", "fits")
 
     def __init__(self, units: dict) -> None:
         self.units = units
@@ -55,17 +55,22 @@ class _UnitIndex:
             by_dim.setdefault(unit.dimension, []).append(unit.unit)
         self.by_dimension = {d: sorted(v) for d, v in by_dim.items()}
         self.hits: dict[str, object] = {}
+        self.fits: dict[tuple, bool] = {}   # (spelling, dimensions) → unit_fits answer
 
 
 _INDEXES: dict[int, _UnitIndex] = {}
+_LAST: list = [None, None]   # the units dict and the index used last (one kb per process, as a rule)
 
 
 def _index(kb) -> _UnitIndex:
     units = kb.units
+    if _LAST[0] is units:
+        return _LAST[1]
     idx = _INDEXES.get(id(units))
     if idx is None or idx.units is not units:
         idx = _UnitIndex(units)
         _INDEXES[id(units)] = idx
+    _LAST[:] = units, idx
     return idx
 
 
@@ -83,6 +88,19 @@ def find_unit(unit: str, kb):
         if found is not None and len(idx.hits) < 10_000:
             idx.hits[unit] = found
     return found
+
+
+def unit_fits(unit: str, kb, dimensions: tuple[str, ...]) -> bool:
+    """Whether a spelling is a known unit of one of `dimensions` (the answer is remembered)."""
+    idx = _index(kb)
+    key = (unit, dimensions)
+    fits = idx.fits.get(key)
+    if fits is None:
+        found = find_unit(unit, kb)
+        fits = found is not None and found.dimension in dimensions
+        if len(idx.fits) < 10_000:
+            idx.fits[key] = fits
+    return fits
 
 
 def accepted_units(kb, dimension: str | Iterable[str] | None = None) -> list[str]:

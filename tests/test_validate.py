@@ -139,3 +139,31 @@ def test_unknown_file_types_are_refused(tmp_path, kb):
     path.write_text("x", encoding="utf-8")
     with pytest.raises(ProfileError, match="unknown file type"):
         load_profile(path, kb)
+
+
+def test_the_fast_number_check_gives_the_profile_and_the_errors_of_the_full_model(kb, example_paths):
+    import copy
+
+    from pydantic import ValidationError
+
+    from advisor.schemas import profile as schema
+
+    def outcome(validate, data):
+        try:
+            return validate(copy.deepcopy(data)).model_dump()
+        except ValidationError as exc:
+            return [(e["loc"], e["msg"]) for e in exc.errors()]
+
+    cases = []
+    for path in example_paths:
+        if path.suffix == ".yaml":
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            cases.append(data)
+            for bad in ("5.21e6", " 7 ", "abc", True, float("nan"), -1, 2):
+                changed = copy.deepcopy(data)
+                changed["park"]["industries"][0]["share"] = bad
+                cases.append(changed)
+    assert len(cases) > 8
+    for data in cases:
+        assert outcome(schema.validate_profile, data) == outcome(schema.Profile.model_validate, data)
+    assert schema._fast and schema._fast[0] is not None, "the fast path is not in use with this pydantic"

@@ -22,17 +22,22 @@ def r(x: float | None, digits: int = 4) -> float | None:
     """x rounded for output (amounts: 4 decimals, e.g. 0.1 + 0.2 → 0.3); None stays None.
 
     round(x × 10^d) / 10^d is the nearest float to the decimal, like round(x, d) but several times faster (the
-    two differ only in half-way cases beyond 10^9); -0.0 comes out as 0.0.
+    two differ only in half-way cases beyond 10^9); -0.0 comes out as 0.0. Zero skips round(): many amounts are 0.
+    The hottest loops write the same expression inline for a value that cannot be None – round(x * 1e4) / 1e4,
+    and round(part / whole * 1e6) / 1e6 if whole else None for rs(calc_share(part, whole)) – the same floats
+    without the calls.
     """
-    if x is None:
-        return None
+    if not x:
+        return None if x is None else 0.0
     scale = _SCALES[digits]
     return round(x * scale) / scale
 
 
 def rs(x: float | None) -> float | None:
     """A share or change rounded to 6 decimals."""
-    return None if x is None else round(x * 1e6) / 1e6
+    if not x:
+        return None if x is None else 0.0
+    return round(x * 1e6) / 1e6
 
 
 _SCALES = {d: 10.0 ** d for d in range(13)}
@@ -102,6 +107,13 @@ class KbIndex:
             self.provinces_loose[p.name_zh[:2]] = p   # the first two characters are unique among provinces
         self._rates: dict[str, Rate] = {}
         self._fuel_rows: dict[str | None, list] = {}
+        # filled on first use by the modules that own them (knowledge values only, the same for every park):
+        self.fuel_tce: dict[tuple, float | None] = {}         # energy: (fuel, dimension) → tce per base unit
+        self.fuel_ncv: dict[tuple, tuple | None] = {}         # energy: (fuel, dimension) → (NCV, per_base)
+        self.carrier_units: dict[tuple, object] = {}          # energy: (carrier, unit text) → Unit that fits
+        self.controls: dict[str, tuple] = {}                  # carbon: control → its CO2 factor and texts
+        self.grid_choices: dict[tuple, object] = {}           # carbon: accounting choices → GridChoice (read only)
+        self.fuel_factors: dict[tuple, object] = {}           # carbon: fuel row key → FactorUse (read only)
         self.memo: dict[str, object] = {}   # other per-knowledge-base values, built on first use
         self.total_control = list(kb.decoupling.total_control_pollutants) if kb.decoupling else []
 

@@ -83,15 +83,15 @@ def _labels(kb, profile, pollutants: dict) -> dict:
     """Chinese and English names of the ids that appear in the result, for views and reports."""
     ix = kb_index(kb)
     states = ix.memo.get("state_labels")
-    if states is None:   # the same for every park: built once per knowledge base
+    if states is None:   # the same for every park: built once per knowledge base, as (name, ((id, zh, en), …))
         d = kb.decoupling
-        states = ix.memo["state_labels"] = {
-            name: {s.id: _text(s.name) for s in group}
-            for name, group in (("tapio", d.tapio), ("trend", d.trend), ("synergy", d.synergy))}
+        states = ix.memo["state_labels"] = tuple(
+            (name, tuple((s.id, s.name.zh, s.name.en) for s in group))
+            for name, group in (("tapio", d.tapio), ("trend", d.trend), ("synergy", d.synergy)))
     cats = {p.category for p in profile.processes or []}
     carriers = {e.carrier for e in profile.energy or []} | {e.carrier for e in profile.exports or []}
     return {
-        "states": {name: {sid: dict(text) for sid, text in group.items()} for name, group in states.items()},  # a copy
+        "states": {name: {sid: {"zh": zh, "en": en} for sid, zh, en in group} for name, group in states},  # new dicts
         "categories": {c: _text(kb.process_categories[c].name) for c in sorted(cats) if c in kb.process_categories},
         "carriers": {c: _text(kb.carriers[c].name) for c in sorted(carriers) if c in kb.carriers},
         "pollutants": {p: _text(kb.pollutants[p].name) for p in pollutants if p in kb.pollutants},

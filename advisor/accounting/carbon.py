@@ -33,6 +33,8 @@ NON_ENERGY = "non_energy"     # by_carrier label of reported process gases that 
 END_OF_PIPE = "end_of_pipe"   # by_carrier label of CO2 added by end-of-pipe controls
 
 FACTOR_SET_TIER = {"cn_default": "provincial_default", "ipcc2006": "ipcc_default"}
+# the factor sets tried for a fuel: the preferred one first, then the others in FACTOR_SET_TIER order
+_FACTOR_ORDER = {pref: (pref,) + tuple(s for s in FACTOR_SET_TIER if s != pref) for pref in FACTOR_SET_TIER}
 GRID_SERIES = {
     "mee_nbs_national": ("mee_nbs_average", "national"),
     "mee_nbs_regional": ("mee_nbs_average", None),
@@ -121,7 +123,21 @@ def calc_pick_year(years: list[int], target: int) -> tuple[int, str]:
 
 
 def select_grid_factor(profile, ix: KbIndex) -> GridChoice:
-    """The grid factor chosen by accounting.grid_factor for accounting.grid_year or the base year."""
+    """The grid factor chosen by accounting.grid_factor for accounting.grid_year or the base year.
+
+    The choice depends on these settings and the park's province only, so it is remembered per knowledge base
+    (most parks share one); the GridChoice returned is shared and must not be changed."""
+    acc = profile.accounting
+    key = (acc.grid_factor, acc.grid_region, profile.park.province, acc.grid_year or profile.park.base_year)
+    choice = ix.grid_choices.get(key)
+    if choice is None:
+        choice = _select_grid_factor(profile, ix)
+        if len(ix.grid_choices) < 10_000:
+            ix.grid_choices[key] = choice
+    return choice
+
+
+def _select_grid_factor(profile, ix: KbIndex) -> GridChoice:
     acc = profile.accounting
     series, region = GRID_SERIES[acc.grid_factor]
     notes: list[Note] = []
@@ -186,8 +202,21 @@ def _measured(line: EnergyLine, scope: str, ix: KbIndex) -> FactorUse:
 
 
 def _fuel_factor(line: EnergyLine, profile, ix: KbIndex, notes: list[Note]) -> FactorUse | None:
+    """The knowledge factor of a fossil fuel row. A factor of the preferred set depends only on the key below and
+    adds no note, so it is remembered per knowledge base (shared FactorUse: read only)."""
     preferred = profile.accounting.fuel_factors
-    order = [preferred] + [s for s in FACTOR_SET_TIER if s != preferred]
+    key = (line.fuel, line.carrier, preferred, line.base_unit, line.gj is not None)
+    hit = ix.fuel_factors.get(key)
+    if hit is not None:
+        return hit
+    factor, rank = _find_fuel_factor(line, preferred, ix, notes)
+    if factor is not None and rank == 0 and len(ix.fuel_factors) < 10_000:
+        ix.fuel_factors[key] = factor
+    return factor
+
+
+def _find_fuel_factor(line: EnergyLine, preferred: str, ix: KbIndex, notes: list[Note]) -> tuple[FactorUse | None, int]:
+    order = _FACTOR_ORDER.get(preferred) or [preferred] + [s for s in FACTOR_SET_TIER if s != preferred]
     for rank, factor_set in enumerate(order):
         row = ix.fuel.get((line.fuel, factor_set))
         if row is None:
@@ -200,14 +229,14 @@ def _fuel_factor(line: EnergyLine, profile, ix: KbIndex, notes: list[Note]) -> F
                               f"energy[{line.index}] 知识库无 {line.carrier} 的 {preferred} 因子，已用 {factor_set}"))
         if rate.base == line.base_unit:
             return FactorUse(line.carrier, None, "1", row.co2_factor, row.co2_unit, row.co2_factor * rate.per_base,
-                             FACTOR_SET_TIER[factor_set], row.source, None, "CO2", "amount", note)
+                             FACTOR_SET_TIER[factor_set], row.source, None, "CO2", "amount", note), rank
         if line.gj is not None:   # a factor per mass applied to a volume (or vice versa): go through energy
             per_gj = calc_fuel_co2_per_gj(row.carbon_content_tC_per_TJ, row.oxidation)
             note = (note + "; " if note else "") + (f"{factor_set} carbon content × oxidation applied to the energy "
                                                     "content (GJ from the Chinese NCV)")
             return FactorUse(line.carrier, None, "1", round(per_gj, 6), "t CO2/GJ", per_gj,
-                             FACTOR_SET_TIER[factor_set], row.source, None, "CO2", "gj", note)
-    return None
+                             FACTOR_SET_TIER[factor_set], row.source, None, "CO2", "gj", note), rank
+    return None, 0
 
 
 def choose_factor(line: EnergyLine, profile, ix: KbIndex, grid: GridChoice, notes: list[Note]) -> FactorUse | None:
@@ -257,10 +286,34 @@ def calc_control_co2(control: str, removed_t: dict | None, ix: KbIndex, kb) -> d
                 "adds_co2": False,
                 "note": f"no reagent or combustion CO2 factor for '{control}' in knowledge: not treated as adding CO2 "
                         "(its electricity and fuel are counted through the energy rows)"}
-    pollutant, items = rule
+    pollutant = rule[0]
     removed = (removed_t or {}).get(pollutant)
     out = {"control": control, "pollutant": pollutant, "removed_t": removed, "t_co2_added": None, "factor": None,
            "adds_co2": True, "note": ""}
+    per_t, factor_text, note, missing = _control_factor(control, ix, kb)
+    if missing:
+        out["note"] = missing
+        return out
+    out["factor"] = factor_text
+    if removed is None:
+        out["note"] = f"give removed_t.{pollutant} to estimate the CO2 added" + (f"; {note}" if note else "")
+        return out
+    out["t_co2_added"] = removed * per_t
+    out["note"] = note
+    return out
+
+
+def _control_factor(control: str, ix: KbIndex, kb) -> tuple[float, str, str, str]:
+    """(t CO2 per t removed, factor text, note, missing-item note) of a control in CONTROL_FACTORS; knowledge
+    values only, so built once per knowledge base."""
+    hit = ix.controls.get(control)
+    if hit is None:
+        hit = ix.controls[control] = _control_factor_of(control, ix, kb)
+    return hit
+
+
+def _control_factor_of(control: str, ix: KbIndex, kb) -> tuple[float, str, str, str]:
+    items = CONTROL_FACTORS[control][1]
     if control in VOC_CONTROLS:
         frac = kb.analysis.voc_carbon_fraction
         per_t = frac.value * C_TO_CO2
@@ -279,21 +332,14 @@ def calc_control_co2(control: str, removed_t: dict | None, ix: KbIndex, kb) -> d
         for item in items:
             row = ix.other(item)
             if row is None:
-                out["note"] = f"knowledge item '{item}' is missing (factors/heat_and_other.csv)"
-                return out
+                return per_t, "", "", f"knowledge item '{item}' is missing (factors/heat_and_other.csv)"
             per_t *= row.value
             parts.append(f"{row.value} {row.unit}")
         factor_text = " × ".join(parts)
         note = ""
         if control == "sncr_urea":
             note = "stoichiometric urea (NSR 1): SNCR usually doses 1.5–2.5 times more, so this is a lower bound"
-    out["factor"] = factor_text
-    if removed is None:
-        out["note"] = f"give removed_t.{pollutant} to estimate the CO2 added" + (f"; {note}" if note else "")
-        return out
-    out["t_co2_added"] = removed * per_t
-    out["note"] = note
-    return out
+    return per_t, factor_text, note, ""
 
 
 def _owner_kind(owner: str) -> str:
@@ -310,6 +356,40 @@ def _aggregate(items: list[Contribution], key) -> dict:
         k = key(c)
         out[k] = out.get(k, 0.0) + c.t_co2e
     return out
+
+
+class _Sums:
+    """The Σ t_co2e of the emitted lines by scope, process (all, scope 1, scope 2), carrier, owner, category and
+    gas, from one pass: each sum adds in list order, exactly as _aggregate does, so the floats are the same."""
+
+    __slots__ = ("scope", "process", "process_scope1", "process_scope2", "carrier", "owner", "category", "gas")
+
+    def __init__(self, emitted: list[Contribution]) -> None:
+        by_scope: dict = {}
+        by_process: dict = {}
+        scope1: dict = {}
+        scope2: dict = {}
+        by_carrier: dict = {}
+        by_owner: dict = {}
+        by_category: dict = {}
+        by_gas: dict = {}
+        for c in emitted:
+            t = c.t_co2e
+            scope = c.scope
+            pid = c.process or UNASSIGNED
+            by_scope[scope] = by_scope.get(scope, 0.0) + t
+            by_process[pid] = by_process.get(pid, 0.0) + t
+            if scope == "1":
+                scope1[pid] = scope1.get(pid, 0.0) + t
+            elif scope == "2":
+                scope2[pid] = scope2.get(pid, 0.0) + t
+            by_carrier[c.carrier] = by_carrier.get(c.carrier, 0.0) + t
+            by_owner[c.owner] = by_owner.get(c.owner, 0.0) + t
+            category = c.category or UNASSIGNED
+            by_category[category] = by_category.get(category, 0.0) + t
+            by_gas[c.gas] = by_gas.get(c.gas, 0.0) + t
+        self.scope, self.process, self.process_scope1, self.process_scope2 = by_scope, by_process, scope1, scope2
+        self.carrier, self.owner, self.category, self.gas = by_carrier, by_owner, by_category, by_gas
 
 
 def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridChoice,
@@ -374,6 +454,10 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
     info_by_process: dict[str, dict] = {}
     controls: list[dict] = []
     missing_gwp: set[str] = set()
+    computed_of: dict[str | None, list[Contribution]] = {}   # process → its computed lines (none are added below)
+    for c in contributions:
+        if c.basis == "computed":
+            computed_of.setdefault(c.process, []).append(c)
     for p in profile.processes or []:
         cat = kb.process_categories.get(p.category)
         scope = cat.scope if cat is not None else "1"
@@ -389,7 +473,7 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
                 reported.append((gas, t, t * g))
         co2e_given = p.emissions.get("CO2e")
         reports_co2 = co2e_given is not None or "CO2" in p.emissions
-        own = [c for c in contributions if c.process == p.id and c.scope == scope and c.basis == "computed"]
+        own = [c for c in computed_of.get(p.id, ()) if c.scope == scope]
         if reports_co2:
             computed = sum(c.t_co2e for c in own)
             for c in own:
@@ -417,7 +501,7 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
             info["reported_t_co2e"] = sum(t_co2e for _, _, t_co2e in reported)
         for control in p.controls or []:
             rec = calc_control_co2(control, p.removed_t, ix, kb)
-            rec.update(process=p.id, owner=p.owner, counted=False)
+            rec["process"], rec["owner"], rec["counted"] = p.id, p.owner, False   # (update(**kw) costs more)
             if rec["t_co2_added"] is not None and reports_co2:
                 rec["note"] = "assumed included in the process's reported CO2" + (
                     f"; {rec['note']}" if rec["note"] else "")
@@ -439,38 +523,45 @@ def _ranked(agg: dict, name: str, total: float, extra=None) -> list[dict]:
     """Rows {name, t_co2e, share}, largest first (ties by name)."""
     out = []
     for k, v in sorted(agg.items(), key=lambda kv: (-kv[1], str(kv[0]))):
-        row = {name: k, "t_co2e": r(v), "share": rs(calc_share(v, total))}
+        # r(v) and rs(calc_share(v, total)) inline (see r)
+        row = {name: k, "t_co2e": round(v * 1e4) / 1e4, "share": round(v / total * 1e6) / 1e6 if total else None}
         if extra:
             row.update(extra(k))
         out.append(row)
     return out
 
 
+# the per-process info of a process without any (as calc_process_co2 writes it; read only)
+_NO_INFO = {"reported_t_co2e": None, "computed_t_co2": None, "control_t_co2": 0.0, "basis": "computed"}
+
+
 def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict, lines: list[EnergyLine],
-                    total: float) -> list[dict]:
-    """One row per process (and per energy-row process not in processes, and '(unassigned)'), largest first."""
+                    total: float, sums: _Sums | None = None) -> list[dict]:
+    """One row per process (and per energy-row process not in processes, and '(unassigned)'), largest first.
+
+    sums: the _Sums of `emitted` when the caller has them already."""
     processes = {p.id: p for p in profile.processes or []}
-    proc_total = _aggregate(emitted, lambda c: c.process or UNASSIGNED)
-    proc_scope1 = _aggregate([c for c in emitted if c.scope == "1"], lambda c: c.process or UNASSIGNED)
-    proc_scope2 = _aggregate([c for c in emitted if c.scope == "2"], lambda c: c.process or UNASSIGNED)
+    if sums is None:
+        sums = _Sums(emitted)
+    proc_total, proc_scope1, proc_scope2 = sums.process, sums.process_scope1, sums.process_scope2
     rows = []
     for pid in list(processes) + sorted(k for k in proc_total if k not in processes):
         p = processes.get(pid)
-        info = info_by_process.get(pid, {})
+        info = info_by_process.get(pid, _NO_INFO)
         t = proc_total.get(pid, 0.0)
-        rows.append({
+        rows.append({   # r and rs(calc_share) inline for the values that cannot be None (see r)
             "process": pid,
             "name": p.name if p else "",
             "category": p.category if p else None,
             "owner": p.owner if p else (UNASSIGNED if pid == UNASSIGNED else _line_owner(lines, pid)),
-            "t_co2e": r(t),
-            "share": rs(calc_share(t, total)),
-            "scope_1_t_co2e": r(proc_scope1.get(pid, 0.0)),
-            "scope_2_t_co2e": r(proc_scope2.get(pid, 0.0)),
+            "t_co2e": round(t * 1e4) / 1e4,
+            "share": round(t / total * 1e6) / 1e6 if total else None,
+            "scope_1_t_co2e": round(proc_scope1.get(pid, 0.0) * 1e4) / 1e4,
+            "scope_2_t_co2e": round(proc_scope2.get(pid, 0.0) * 1e4) / 1e4,
             "basis": _basis(info, t),
-            "reported_t_co2e": r(info.get("reported_t_co2e")),
-            "computed_t_co2": r(info.get("computed_t_co2")),
-            "control_t_co2": r(info.get("control_t_co2") or 0.0),
+            "reported_t_co2e": r(info["reported_t_co2e"]),
+            "computed_t_co2": r(info["computed_t_co2"]),
+            "control_t_co2": r(info["control_t_co2"] or 0.0),
         })
     rows.sort(key=lambda row: (-row["t_co2e"], row["process"]))
     return rows
@@ -494,7 +585,8 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
         notes.append(Note("scope3-not-estimated", "scope 3 was asked for, but profile format 1 carries no scope-3 "
                           "activity data: scope 3 is not estimated (0 shown)",
                           "已要求范围三，但档案格式1不含范围三活动数据：未估算（显示为0）"))
-    for k, v in _aggregate(emitted, lambda c: c.scope).items():
+    sums = _Sums(emitted)
+    for k, v in sums.scope.items():
         by_scope[k] = by_scope.get(k, 0.0) + v
 
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix)
@@ -510,12 +602,11 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     return {
         "total_t_co2e": r(total),
         "by_scope": {k: r(v) for k, v in by_scope.items()},
-        "by_process": calc_by_process(emitted, profile, info_by_process, lines, total),
-        "by_carrier": _ranked(_aggregate(emitted, lambda c: c.carrier), "carrier", total),
-        "by_owner": _ranked(_aggregate(emitted, lambda c: c.owner), "owner", total,
-                            lambda k: {"kind": _owner_kind(k)}),
-        "by_category": _ranked(_aggregate(emitted, lambda c: c.category or UNASSIGNED), "category", total),
-        "by_gas": {k: r(v) for k, v in sorted(_aggregate(emitted, lambda c: c.gas).items())},
+        "by_process": calc_by_process(emitted, profile, info_by_process, lines, total, sums),
+        "by_carrier": _ranked(sums.carrier, "carrier", total),
+        "by_owner": _ranked(sums.owner, "owner", total, lambda k: {"kind": _owner_kind(k)}),
+        "by_category": _ranked(sums.category, "category", total),
+        "by_gas": {k: r(v) for k, v in sorted(sums.gas.items())},
         "factors_used": _factors_used(uses),
         "gwp": gwp_set,
         "gwp_values": {g: _gwp(kb, g, gwp_set) for g in sorted({c.gas for c in contributions} - {"CO2e"})},
@@ -563,9 +654,9 @@ def _factors_used(uses: list[tuple[FactorUse, EnergyLine, float]]) -> list[dict]
         row["activity"] += ln.base_amount
         row["t_co2e"] += t
     out = list(rows.values())
-    for row in out:
-        row["activity"] = r(row["activity"])
-        row["t_co2e"] = r(row["t_co2e"])
+    for row in out:   # r inline (see r)
+        row["activity"] = round(row["activity"] * 1e4) / 1e4
+        row["t_co2e"] = round(row["t_co2e"] * 1e4) / 1e4
     return out
 
 

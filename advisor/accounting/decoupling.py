@@ -178,6 +178,7 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
                              "not comparable",
                              f"园区边界在 {year} 年发生变化{('：' + note) if note else ''}，{y0} 与 {y1} 年数据不可比"))
     interior = range(y0 + 1, y1)
+    interior_years = set(interior)
     gaps_econ = [y for y in interior if y not in economy]
     if gaps_econ:
         warn.append(Note("economy-years-missing", f"the economy has no value for {_ranges(gaps_econ)}",
@@ -204,6 +205,8 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
             else:
                 entry["elasticity_note"] = "the economy's change is unknown"
         substances[name] = entry
+        if values.keys() >= interior_years:   # the common case: no year missing inside the period
+            continue
         missing = [y for y in interior if y not in values]
         if missing:
             gaps_sub[_ranges(missing)] = gaps_sub.get(_ranges(missing), []) + [name]

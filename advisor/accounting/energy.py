@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from advisor.accounting._common import UNASSIGNED, KbIndex, Note, calc_share, r, rs
+from advisor.accounting._common import UNASSIGNED, KbIndex, Note, calc_share, kb_index, r, rs
 from advisor.errors import ProfileError, did_you_mean, one_issue
 from advisor.units import UnitError, unit_of
 
@@ -77,7 +77,17 @@ def steam_conversion(profile, kb) -> SteamConversion:
 
 
 def _fuel_tce_rate(ix: KbIndex, fuel: str | None, dimension: str) -> float | None:
-    """tce per base unit of a fuel (cn_default row first, then any set with a tce factor); None when unknown."""
+    """tce per base unit of a fuel (cn_default row first, then any set with a tce factor); None when unknown.
+
+    Knowledge values only: remembered per knowledge base."""
+    memo = ix.fuel_tce
+    key = (fuel, dimension)
+    if key not in memo:
+        memo[key] = _find_fuel_tce_rate(ix, fuel, dimension)
+    return memo[key]
+
+
+def _find_fuel_tce_rate(ix: KbIndex, fuel: str | None, dimension: str) -> float | None:
     for row in ix.fuel_rows(fuel):
         if row.tce_factor is not None and row.tce_unit:
             rate = ix.rate(row.tce_unit)
@@ -88,24 +98,42 @@ def _fuel_tce_rate(ix: KbIndex, fuel: str | None, dimension: str) -> float | Non
 
 def _fuel_gj(ix: KbIndex, fuel: str | None, base_amount: float, dimension: str) -> float | None:
     """GJ = amount × net calorific value (cn_default row first); None when no NCV fits the amount's dimension."""
+    memo = ix.fuel_ncv   # (fuel, dimension) → (NCV, per_base) or None, per knowledge base
+    key = (fuel, dimension)
+    if key not in memo:
+        memo[key] = _find_fuel_ncv(ix, fuel, dimension)
+    ncv = memo[key]
+    if ncv is None:
+        return None
+    return base_amount * ncv[0] * ncv[1]
+
+
+def _find_fuel_ncv(ix: KbIndex, fuel: str | None, dimension: str) -> tuple[float, float] | None:
     for row in ix.fuel_rows(fuel):
         rate = ix.rate(row.ncv_unit)
         if rate.dimension == dimension and rate.numerator == "GJ":
-            return base_amount * row.ncv * rate.per_base
+            return row.ncv, rate.per_base
     return None
 
 
-def _carrier_and_unit(section: str, i: int, row, kb):
+def _carrier_and_unit(section: str, i: int, row, kb, ix: KbIndex | None = None):
     """The row's carrier and unit, checked: steam may be given in tonnes or in energy units."""
     carrier = kb.carriers.get(row.carrier)
     if carrier is None:
         raise one_issue(ProfileError, "profile", f"{section}[{i}].carrier", f"unknown energy carrier '{row.carrier}'",
                         did_you_mean(row.carrier, kb.carriers) or f"carriers: {', '.join(kb.carriers)}")
+    units = (ix or kb_index(kb)).carrier_units   # remembers the units that fit, per knowledge base
+    unit = units.get((carrier.id, row.unit))
+    if unit is not None:
+        return carrier, unit
     dims = ("energy", "steam") if carrier.id == "steam" else (carrier.dimension,)
     try:
-        return carrier, unit_of(row.unit, kb, dims)
+        unit = unit_of(row.unit, kb, dims)
     except UnitError as exc:
         raise UnitError(f"{section}[{i}].unit: {exc}") from None
+    if len(units) < 10_000:
+        units[(carrier.id, row.unit)] = unit
+    return carrier, unit
 
 
 def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: list[Note]) -> list[EnergyLine]:
@@ -118,7 +146,7 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
     heat_tce = ix.other("heat_tce")
     lines: list[EnergyLine] = []
     for i, row in enumerate(profile.energy or []):
-        carrier, unit = _carrier_and_unit("energy", i, row, kb)
+        carrier, unit = _carrier_and_unit("energy", i, row, kb, ix)
         base_amount = row.amount * unit.to_base
         base_unit = unit.base
         owner = row.owner or process_owner.get(row.process or "", None) or UNASSIGNED
@@ -152,12 +180,13 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
             tce = calc_standard_coal(gj, heat_tce.value)
         if origin_used == "onsite_fossil" and carrier.kind != "fuel":
             counted = False   # generated on site from fuels already counted
+        # positional, in the field order of EnergyLine: twenty keywords make the call four times as slow
         lines.append(EnergyLine(
-            index=i, carrier=row.carrier, kind=carrier.kind, use=row.use, origin=row.origin,
-            origin_used=origin_used, process=row.process, owner=owner, amount=row.amount, unit=row.unit,
-            base_amount=base_amount, base_unit=base_unit, gj=gj, t_steam=t_steam, tce=tce,
-            counted=counted and tce is not None, coal=carrier.coal, fossil=carrier.fossil, fuel=carrier.fuel,
-            row=row))
+            i, row.carrier, carrier.kind, row.use, row.origin,                 # index carrier kind use origin
+            origin_used, row.process, owner, row.amount, row.unit,             # origin_used process owner amount unit
+            base_amount, base_unit, gj, t_steam, tce,                          # base_amount base_unit gj t_steam tce
+            counted and tce is not None, carrier.coal, carrier.fossil, carrier.fuel,   # counted coal fossil fuel
+            row))
     return lines
 
 
@@ -167,7 +196,7 @@ def calc_exports(profile, kb, ix: KbIndex, steam: SteamConversion) -> list[dict]
     elec_tce = ix.other("electricity_tce_equivalent").value
     heat_tce = ix.other("heat_tce").value
     for i, row in enumerate(profile.exports or []):
-        carrier, unit = _carrier_and_unit("exports", i, row, kb)
+        carrier, unit = _carrier_and_unit("exports", i, row, kb, ix)
         base = row.amount * unit.to_base
         base_unit = unit.base
         if unit.dimension == "steam":
@@ -206,8 +235,9 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
             continue
         tce = ln.tce or 0.0
         total += tce
-        entry = by_carrier.setdefault(ln.carrier, {"carrier": ln.carrier, "amount": 0.0, "unit": ln.base_unit,
-                                                   "tce": 0.0})
+        entry = by_carrier.get(ln.carrier)
+        if entry is None:
+            entry = by_carrier[ln.carrier] = {"carrier": ln.carrier, "amount": 0.0, "unit": ln.base_unit, "tce": 0.0}
         entry["amount"] += ln.base_amount
         entry["tce"] += tce
         if ln.kind == "fuel":
@@ -229,10 +259,10 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
             heat += tce
     exports_tce = sum(e["tce"] or 0.0 for e in exports)
     carriers = sorted(by_carrier.values(), key=lambda e: (-e["tce"], e["carrier"]))
-    for e in carriers:
-        e["share"] = rs(calc_share(e["tce"], total))
-        e["amount"] = r(e["amount"])
-        e["tce"] = r(e["tce"])
+    for e in carriers:   # r and rs(calc_share) inline (see r)
+        e["share"] = round(e["tce"] / total * 1e6) / 1e6 if total else None
+        e["amount"] = round(e["amount"] * 1e4) / 1e4
+        e["tce"] = round(e["tce"] * 1e4) / 1e4
     elec = ix.other("electricity_tce_equivalent")
     heat_f = ix.other("heat_tce")
     return {
@@ -278,7 +308,7 @@ def calc_energy_balance(lines: list[EnergyLine]) -> list[dict]:
             "owner": ln.owner,
             "process": ln.process or UNASSIGNED,
             "use": ln.use if ln.kind == "fuel" else ln.kind,
-            "amount": r(ln.base_amount),
+            "amount": round(ln.base_amount * 1e4) / 1e4,   # r inline (see r)
             "unit": ln.base_unit,
             "tce": r(ln.tce),
             "counted": ln.counted,

@@ -10,7 +10,7 @@ are knowledge data, never code; shares are rounded to 6 decimals before they are
 
 from __future__ import annotations
 
-from advisor.accounting._common import UNASSIGNED, calc_share, r, rs
+from advisor.accounting._common import UNASSIGNED, calc_share, r
 
 
 def calc_group_shares(co2e_direct: float, park_co2e: float, pollutants: dict[str, float],
@@ -28,13 +28,15 @@ def calc_fused_processes(carbon: dict, pollutants: dict, profile) -> list[dict]:
                                 "owner": row["owner"], "t_co2e": row["t_co2e"],
                                 "t_co2e_direct": row["scope_1_t_co2e"], "pollutants": {}}
     for p in profile.processes or []:
-        rows.setdefault(p.id, {"process": p.id, "name": p.name, "category": p.category, "owner": p.owner,
-                               "t_co2e": 0.0, "t_co2e_direct": 0.0, "pollutants": {}})
+        if p.id not in rows:   # (carbon's by_process lists every process already, as a rule)
+            rows[p.id] = {"process": p.id, "name": p.name, "category": p.category, "owner": p.owner,
+                          "t_co2e": 0.0, "t_co2e_direct": 0.0, "pollutants": {}}
     for name, block in pollutants.items():
         for row in block["by_process"]:
             rows[row["process"]]["pollutants"][name] = row["t"]
     order = [p.id for p in profile.processes or []]
-    rest = sorted(k for k in rows if k not in order)
+    listed = set(order)
+    rest = sorted(k for k in rows if k not in listed)
     return [rows[k] for k in order + rest]
 
 
@@ -50,8 +52,9 @@ def calc_groups(fused: list[dict]) -> list[dict]:
         g["processes"].append(row["process"])
         g["t_co2e"] += row["t_co2e"] or 0.0
         g["t_co2e_direct"] += row["t_co2e_direct"] or 0.0
+        group_t = g["pollutants"]
         for p, t in row["pollutants"].items():
-            g["pollutants"][p] = g["pollutants"].get(p, 0.0) + t
+            group_t[p] = group_t.get(p, 0.0) + t
     return list(groups.values())
 
 
@@ -125,16 +128,26 @@ def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict
     park_pol = {p: b["total_t"] for p, b in pollutants.items()}
     group_rows = []
     for g in groups:
-        co2e_share, pol_shares = calc_group_shares(g["t_co2e_direct"], park_co2e, g["pollutants"], park_pol)
+        # the shares of calc_group_shares, computed in the loop that rounds them (pollutants in name order);
+        # r(t) and rs(calc_share(t, whole)) written inline (see r)
+        pollutant_t = g["pollutants"]
+        pollutants_r = {}
+        shares_r = {}
+        for p in sorted(pollutant_t):
+            t = pollutant_t[p]
+            whole = park_pol.get(p, 0.0)
+            pollutants_r[p] = round(t * 1e4) / 1e4
+            shares_r[p] = round(t / whole * 1e6) / 1e6 if whole else None
         group_rows.append({"category": g["category"], "owner": g["owner"], "processes": g["processes"],
-                           "t_co2e": r(g["t_co2e"]), "t_co2e_direct": r(g["t_co2e_direct"]),
-                           "co2e_share": rs(co2e_share),
-                           "pollutants": {p: r(t) for p, t in sorted(g["pollutants"].items())},
-                           "pollutant_shares": {p: rs(s) for p, s in sorted(pol_shares.items())}})
+                           "t_co2e": round(g["t_co2e"] * 1e4) / 1e4,
+                           "t_co2e_direct": round(g["t_co2e_direct"] * 1e4) / 1e4,
+                           "co2e_share": (round(g["t_co2e_direct"] / park_co2e * 1e6) / 1e6 if park_co2e
+                                          else None),
+                           "pollutants": pollutants_r, "pollutant_shares": shares_r})
     group_rows.sort(key=lambda g: (-(g["t_co2e"] or 0.0), g["category"], g["owner"]))
-    for row in fused:
-        row["t_co2e"] = r(row["t_co2e"])
-        row["t_co2e_direct"] = r(row["t_co2e_direct"])
+    for row in fused:   # r inline: these are numbers (carbon's rounded values or 0.0), never None
+        row["t_co2e"] = round(row["t_co2e"] * 1e4) / 1e4
+        row["t_co2e_direct"] = round(row["t_co2e_direct"] * 1e4) / 1e4
     fused_notes = []
     grid_mwh = (energy_summary or {}).get("electricity_by_origin_mwh", {}).get("grid", 0.0)
     if grid_mwh:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import re
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
+from pydantic_core import SchemaValidator
 
 from advisor.schemas.common import Strict
 
@@ -321,7 +323,75 @@ class Profile(Strict):
     def ids_are_unique(self) -> "Profile":
         for name, items in (("processes", self.processes), ("enterprises", self.enterprises)):
             ids = [i.id for i in items or []]
+            if len(set(ids)) == len(ids):   # the usual case, without counting each id
+                continue
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"{name}: id {', '.join(dupes)} is used more than once")
         return self
+
+
+# --- the same validation, faster for plain numbers ----------------------------------------------
+# Every number field runs coerce_number (and a Python ge/le check) for each value, ~120 Python
+# calls per park. Most profiles (every batch row) hold only plain int/float numbers, which
+# pydantic-core checks natively. `validate_profile` tries a copy of Profile's core schema in
+# which those fields are native strict numbers with the same bounds; anything that copy refuses
+# (text, yes/no, nan, a bound broken …) is validated again by Profile itself, so the result and
+# every error message are exactly those of Profile.model_validate.
+
+_BOUNDS = {"greater_than_or_equal_validator": "ge", "less_than_or_equal_validator": "le"}
+
+
+def _native_numbers(schema: Any) -> Any:
+    """A copy of a core schema with coerce_number fields replaced by native strict numbers."""
+    if isinstance(schema, list):
+        return [_native_numbers(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    # default values are kept as they are (not copied): pydantic-core copies them itself
+    out = {k: (v if k == "default" else _native_numbers(v)) for k, v in schema.items()}
+    kind, inner = out.get("type"), out.get("schema")
+    if kind == "default" and type(out.get("default")) is dict and not out["default"]:
+        del out["default"]   # a fresh {} without copy.deepcopy({}) each time
+        return {**out, "default_factory": dict}
+    if kind not in ("function-before", "function-after") or not isinstance(inner, dict):
+        return out   # not a validator function (nor a field named 'type')
+    function = out["function"].get("function")
+    if kind == "function-before" and function is coerce_number and inner.get("type") in ("float", "int"):
+        # strict: int or float only (no bool, no text); a float must also be finite
+        native = {**inner, "strict": True}
+        if inner["type"] == "float":
+            native["allow_inf_nan"] = False
+        return native
+    if (kind == "function-after" and isinstance(function, partial) and inner.get("strict")
+            and inner.get("type") in ("float", "int") and len(function.keywords) == 1):
+        bound = _BOUNDS.get(getattr(function.func, "__name__", ""))   # pydantic's own ge/le validators
+        (name, value), = function.keywords.items()
+        if bound == name and name not in inner:
+            return {**inner, name: value}   # the Field(ge=…, le=…) bound, checked natively
+    return out
+
+
+def _model_config(schema: Any) -> Any:
+    while isinstance(schema, dict) and schema.get("type") != "model":
+        schema = schema.get("schema")
+    return schema.get("config") if isinstance(schema, dict) else None
+
+
+_fast: list = []
+
+
+def validate_profile(data: Any) -> "Profile":
+    """Profile.model_validate(data): the same Profile, or the same ValidationError."""
+    if not _fast:
+        schema = Profile.__pydantic_core_schema__
+        try:   # without prebuilt validators, which would run the nested models' coerce_number again
+            _fast.append(SchemaValidator(_native_numbers(schema), _model_config(schema), _use_prebuilt=False))
+        except TypeError:   # a pydantic-core without that option: no fast path
+            _fast.append(None)
+    if _fast[0] is not None:
+        try:
+            return _fast[0].validate_python(data)
+        except ValidationError:
+            pass   # let Profile itself accept the value (e.g. '5.21e6') or word the errors
+    return Profile.model_validate(data)
