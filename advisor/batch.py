@@ -40,7 +40,7 @@ OUTPUT_COLUMNS = ["park.id", "status", "error", "synergy", "carbon_state", "poll
 INPUT_SUFFIXES = (".csv", ".xlsx")
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 REQUIRED_COLUMNS = ("park.id", "park.name", "park.base_year", "park.industries")
-CHUNK = 25                # rows per task sent to a worker
+CHUNK = 100               # rows per task sent to a worker (fewer, larger tasks: less pool overhead)
 WINDOW_PER_JOB = 4        # chunks in flight per worker (bounds memory, keeps workers busy)
 csv.field_size_limit(16 * 1024 * 1024)
 

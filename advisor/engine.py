@@ -165,7 +165,7 @@ class _Chunk:
                     findings.append(atom.finding)
         self.facts, self.findings = tuple(facts), tuple(findings)
         self.finding_keys = tuple(finding_key(f) for f in findings)
-        self.memo: dict[Any, tuple] = {}    # key → (rule id, outcome, finding concluded) per rule
+        self.memo: dict[Any, tuple] = {}    # key → the ruleset's results (see Engine._results)
         # key(seen): parks with equal keys get equal results from this ruleset – every comparison its
         # rules make comes out the same for them (see `_value_class`). `seen` maps each fact key the
         # rules read to its class (None: unknown) and each finding of earlier rounds to its code.
@@ -287,13 +287,16 @@ class Engine:
             self._errors.pop(sid, None)
             host.delete_state(chunk.name, sid)
 
-    def _results(self, chunk: _Chunk, fired: frozenset[str]) -> tuple:
-        """(rule id, outcome, finding it concludes) for each rule of the ruleset."""
-        out = []
+    def _results(self, chunk: _Chunk, fired: frozenset[str]) -> tuple[dict[str, str], tuple]:
+        """({rule id: outcome} for the ruleset's rules, ((finding, certainly?) for each rule that concludes one))."""
+        outcomes, concluded = {}, []
         for rid in chunk.rule_ids:
             outcome = "T" if f"{rid}#T" in fired else "U" if f"{rid}#P" in fired else "F"
-            out.append((rid, outcome, self.base.rules[rid].rule.then.finding))
-        return tuple(out)
+            outcomes[rid] = outcome
+            fid = self.base.rules[rid].rule.then.finding
+            if fid and outcome != "F":
+                concluded.append((fid, outcome == "T"))
+        return outcomes, tuple(concluded)
 
     def evaluate(self, facts: dict[str, Any], fresh: list[str] | None = None
                  ) -> tuple[dict[str, str], dict[str, bool | None]]:
@@ -331,8 +334,7 @@ class Engine:
                             if len(chunk.memo) >= self.MEMO_LIMIT:
                                 chunk.memo.clear()
                             chunk.memo[key] = results
-                    for rid, outcome, fid in results:
-                        outcomes[rid] = outcome
-                        if fid and outcome != "F":
-                            findings[fid] = True if (outcome == "T" or findings.get(fid) is True) else None
+                    outcomes.update(results[0])
+                    for fid, certain in results[1]:
+                        findings[fid] = True if (certain or findings.get(fid) is True) else None
         return outcomes, findings

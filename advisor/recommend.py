@@ -133,10 +133,10 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
     shares = _category_shares(profile, analysis)
     severity = {fid: base.findings[fid].severity for fid in findings if fid in base.findings}
     supporting: dict[str, list[tuple[CompiledRule, str]]] = {}
-    for r in base.measure_rules():          # each measure's rules in rule-file order
-        outcome = outcomes.get(r.rule.id, "F")
-        if outcome == "T" or (outcome == "U" and r.rule.on_unknown == "verify"):
-            supporting.setdefault(r.rule.then.measure, []).append((r, outcome))
+    for r, rid, measure, verify in base.measure_rules():   # each measure's rules in rule-file order
+        outcome = outcomes.get(rid, "F")
+        if outcome == "T" or (outcome == "U" and verify):
+            supporting.setdefault(measure, []).append((r, outcome))
     scored = []
     for mid, support in supporting.items():  # order() sorts on a unique key: this order does not matter
         measure = kb.measures.get(mid)

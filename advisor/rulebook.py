@@ -68,10 +68,12 @@ class RuleBase:
     def rules_for_measure(self, measure: str) -> list[CompiledRule]:
         return self._index().get(("measure", measure), [])
 
-    def measure_rules(self) -> list[CompiledRule]:
-        """The rules that conclude a measure, in rule-file order."""
+    def measure_rules(self) -> list[tuple[CompiledRule, str, str, bool]]:
+        """(rule, its id, the measure it concludes, whether it supports it when only possible) for
+        each rule that concludes a measure, in rule-file order (read for every park)."""
         if getattr(self, "_measure_rules", None) is None or self._measure_rules_of != len(self.rules):
-            self._measure_rules = [r for r in self.rules.values() if r.rule.then.measure]
+            self._measure_rules = [(r, r.rule.id, r.rule.then.measure, r.rule.on_unknown == "verify")
+                                   for r in self.rules.values() if r.rule.then.measure]
             self._measure_rules_of = len(self.rules)
         return self._measure_rules
 

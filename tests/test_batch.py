@@ -226,7 +226,7 @@ def test_the_cli_prints_a_summary_and_exits_1_when_a_row_is_bad(tmp_path, capsys
 def test_stopping_a_batch_keeps_every_row_already_written(tmp_path, monkeypatch):
     import advisor.batch as batch
 
-    rows = [{**MINIMAL, "park.id": f"bad-{i}", "park.industries": "C26:55"} for i in range(60)]
+    rows = [{**MINIMAL, "park.id": f"bad-{i}", "park.industries": "C26:55"} for i in range(batch.CHUNK + 10)]
     src = write_csv(tmp_path / "parks.csv", rows)
     real, calls = batch.process_chunk, []
 
