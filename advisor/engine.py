@@ -33,7 +33,7 @@ import re
 import threading
 from typing import Any
 
-from advisor.conditions import All, AnyOf, Atom, FindingAtom, Node, atoms
+from advisor.conditions import All, Atom, FindingAtom, Node, atoms
 from advisor.errors import Issue, RuleEngineError
 from advisor.rulebook import RuleBase
 

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.conditions import Atom, FindingAtom, blocking
+from advisor.conditions import FindingAtom, blocking
 from advisor.errors import Issue, RuleEngineError
 from advisor.evaluator import check_rules
 from advisor.facts import build_facts
