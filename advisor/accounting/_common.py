@@ -14,8 +14,6 @@ from advisor.units import UnitError, find_unit, unit_error
 
 UNASSIGNED = "(unassigned)"   # process or owner of an energy row that names none; not a valid slug, so no clash
 INFRASTRUCTURE = "infrastructure"
-# An inventory that covers less than this share of the reported park total (or more than its inverse) is flagged.
-# Our default from the design brief; move it to knowledge/analysis.yaml when that schema gains the field.
 
 
 def r(x: float | None, digits: int = 4) -> float | None:

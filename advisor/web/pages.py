@@ -40,6 +40,16 @@ def _park(request: Request, token: str) -> ParkState:
     return state
 
 
+def _park_page(request: Request, token: str) -> tuple[ParkState, Advisor, str]:
+    """The park behind a link (404 if none), the advisor and the page language: what every park page starts from."""
+    return _park(request, token), _advisor(request), page_lang(request)
+
+
+def _safe_filename(name: str) -> str:
+    """A download name a browser keeps as it is (ASCII letters, digits, '_', '.', '-')."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -161,9 +171,7 @@ async def save_topic(request: Request, token: str, topic: str):
 
 
 def _save_topic(request: Request, token: str, topic: str, form):
-    state = _park(request, token)
-    adv = _advisor(request)
-    lang = page_lang(request)
+    state, adv, lang = _park_page(request, token)
     flow = adv.flow(state)
     order = topics_in_use(flow)
     if topic not in order:
@@ -193,9 +201,7 @@ async def autosave(request: Request, token: str):
 
 
 def _autosave(request: Request, token: str, form):
-    state = _park(request, token)
-    adv = _advisor(request)
-    lang = page_lang(request)
+    state, adv, lang = _park_page(request, token)
     q = adv.questions.get(str(form.get("question") or ""))
     if q is None:
         return JSONResponse({"ok": False, "error": texts(lang)["w_bad_request"]}, status_code=422)
@@ -225,9 +231,7 @@ def _object_groups(advice: dict) -> list[tuple[str, list[dict], list[dict]]]:
 
 @router.get("/p/{token}/results")
 def results(request: Request, token: str):
-    state = _park(request, token)
-    adv = _advisor(request)
-    lang = page_lang(request)
+    state, adv, lang = _park_page(request, token)
     try:
         res = adv.results(state.answers, _answers_name(request), lang)
     except ProfileError as exc:
@@ -265,9 +269,7 @@ async def whatif_run(request: Request, token: str):
 def _whatif_run(request: Request, token: str, form):
     from advisor.questionnaire import AnswerError
 
-    state = _park(request, token)
-    adv = _advisor(request)
-    lang = page_lang(request)
+    state, adv, lang = _park_page(request, token)
     T = texts(lang)
     chosen = str(form.get("question") or "")
     typed = str(form.get("value") or "").strip()
@@ -296,7 +298,7 @@ def download_profile(request: Request, token: str):
     adv = _advisor(request)
     text = adv.profile_yaml(state.answers)
     park_id = str(adv.profile_data(state.answers).get("park", {}).get("id") or "park")
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", park_id)[:64] or "park"
+    safe = _safe_filename(park_id)[:64] or "park"
     return Response(text.encode("utf-8"), media_type="application/x-yaml; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{safe}.yaml"'})
 
@@ -307,5 +309,5 @@ def download_report(request: Request, token: str, fmt: str):
         raise HTTPException(status_code=404)
     state = _park(request, token)
     content, name, media = _advisor(request).report(state.answers, _answers_name(request), fmt, page_lang(request))
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    safe = _safe_filename(name)
     return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
