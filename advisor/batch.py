@@ -291,9 +291,9 @@ def _advise_row(profile, number: int) -> list:
         ranked = [(r["measure"], r["priority"]) for r in advice["recommendations"]]
         n_unknowns, park_type = len(advice["unknowns"]), advice.get("park_type")
     else:
-        # the table shows the whole span's decoupling and no reasons or texts: year pairs and
-        # reasons are worked out only when the full advice is written (--json-dir)
-        analysis = analyze_profile(profile, kb, year_pairs=False)
+        # the table shows the whole span's decoupling and no reasons or texts: the rest of the
+        # analysis and the reasons are worked out only when the full advice is written (--json-dir)
+        analysis = analyze_profile(profile, kb, detail=False)
         result = screen(profile, kb, analysis=analysis, base=_W["base"], engine=_W["engine"])
         ranked = [(measure, priority) for measure, priority, _ in result["ranked"]]
         n_unknowns, park_type = len(result["unknowns"]), result["park_type"]

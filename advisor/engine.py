@@ -188,11 +188,13 @@ _HASHABLE = (bool, str, int, float)   # (type, value) is a class of its own; oth
 
 def _value_class(value: Any, cuts: tuple | None) -> Any:
     """A value's class: numbers by their place among the thresholds (below, equal to or between
-    them), everything else by type and exact value."""
+    them) and whether they are int or float, as one small int (cheap to hash in the memo keys);
+    everything else by type and exact value, as a tuple (never equal to an int)."""
     kind = type(value)
     if cuts is not None and (kind is float or kind is int) and math.isfinite(value):
         at = bisect.bisect_left(cuts, value)
-        return (kind, at, at < len(cuts) and cuts[at] == value)
+        equal = at < len(cuts) and cuts[at] == value
+        return at * 4 + (2 if equal else 0) + (kind is float)
     return (kind, value) if kind in _HASHABLE else (kind, repr(value))
 
 
@@ -225,6 +227,8 @@ class Engine:
         self._cuts = {k: _numeric_thresholds(v) for k, v in constants.items()}
         self._fact_keys = {name: fact_key(name) for name in base.facts}
         self._unknown_classes = dict.fromkeys(self._cuts)
+        # fact name → (its key, its thresholds) for the facts some rule reads (the memo keys' inputs)
+        self._class_of = {name: (key, self._cuts[key]) for name, key in self._fact_keys.items() if key in self._cuts}
         # durable's matcher has a fixed 64-slot stack per asserted fact: many rules matching one
         # fact overflow it (error 303, then a crash in delete_state). So each round's rules are
         # split into small rulesets and the round's fact is asserted into each of them.
@@ -304,14 +308,21 @@ class Engine:
         `fresh` (a list) receives the ids of the rules durable evaluated for this park, as opposed
         to those whose result was remembered."""
         keys = self._fact_keys
-        cuts = self._cuts
         memo = self.memo
         seen = dict(self._unknown_classes)
         if memo:
+            class_of = self._class_of
             for name, value in facts.items():
-                key = keys.get(name)
-                if key in cuts and value is not None:
-                    seen[key] = _value_class(value, cuts[key])
+                hit = class_of.get(name)
+                if hit is None or value is None:
+                    continue
+                key, cuts = hit
+                kind = type(value)
+                if cuts is not None and (kind is float or kind is int) and value - value == 0:
+                    at = bisect.bisect_left(cuts, value)   # _value_class inline, for the usual case: a finite number
+                    seen[key] = at * 4 + (2 if at < len(cuts) and cuts[at] == value else 0) + (kind is float)
+                else:
+                    seen[key] = _value_class(value, cuts)
         known = None       # the park as durable reads it: built on the first ruleset not remembered
         outcomes: dict[str, str] = {}
         findings: dict[str, bool | None] = {}

@@ -52,9 +52,9 @@ class Scored:
 def score_measure(measure, rule_weights: list[tuple[float, bool]], severities: list[int],
                   category_shares: dict[str, tuple[float, float]], settings: RankingSettings) -> Scored:
     """rule_weights: (weight, rests_on_unknown) per supporting rule; category_shares: category → (CO2e share, max pollutant share)."""
-    verify = settings.verify_factor.value
+    verify, severity_weight, co2e_weight, pollutant_weight, high, medium = _weights(settings)
     rules = sum([w * (verify if unsure else 1.0) for w, unsure in rule_weights])
-    findings = settings.severity_weight.value * sum(severities)
+    findings = severity_weight * sum(severities)
     co2e, pollutant = 0.0, None
     for c in measure.target_processes:
         share_co2e, share_pollutant = category_shares.get(c, _NO_SHARE)
@@ -65,13 +65,25 @@ def score_measure(measure, rule_weights: list[tuple[float, bool]], severities: l
     parts = {
         "rules": round(rules, 4),
         "findings": round(findings, 4),
-        "co2e_share": round(settings.co2e_weight.value * min(co2e, 1.0), 4),
-        "pollutant_share": round(settings.pollutant_weight.value * min(pollutant, 1.0), 4),
+        "co2e_share": round(co2e_weight * min(co2e, 1.0), 4),
+        "pollutant_share": round(pollutant_weight * min(pollutant, 1.0), 4),
     }
     score = round(sum(parts.values()), 4)
-    priority = ("high" if score >= settings.priority_high.value
-                else "medium" if score >= settings.priority_medium.value else "low")
+    priority = "high" if score >= high else "medium" if score >= medium else "low"
     return Scored(measure.id, score, parts, priority)
+
+
+_weights_of: dict[int, tuple] = {}
+
+
+def _weights(settings: RankingSettings) -> tuple[float, ...]:
+    """The settings' six values, read once per settings object (score_measure runs for every measure of every park)."""
+    hit = _weights_of.get(id(settings))
+    if hit is None or hit[0] is not settings:
+        values = (settings.verify_factor.value, settings.severity_weight.value, settings.co2e_weight.value,
+                  settings.pollutant_weight.value, settings.priority_high.value, settings.priority_medium.value)
+        hit = _weights_of[id(settings)] = (settings, values)
+    return hit[1]
 
 
 _NO_SHARE = (0.0, 0.0)

@@ -133,14 +133,16 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
     shares = _category_shares(profile, analysis)
     severity = {fid: base.findings[fid].severity for fid in findings if fid in base.findings}
     supporting: dict[str, list[tuple[CompiledRule, str]]] = {}
-    for r, rid, measure, verify in base.measure_rules():   # each measure's rules in rule-file order
-        outcome = outcomes.get(rid, "F")
-        if outcome == "T" or (outcome == "U" and verify):
-            supporting.setdefault(measure, []).append((r, outcome))
     scored = []
-    for mid, support in supporting.items():  # order() sorts on a unique key: this order does not matter
-        measure = kb.measures.get(mid)
-        if measure is None:
+    for mid, measure, rules in base.measure_plan(kb.measures):   # each measure's rules in rule-file order
+        support = None
+        for r, rid, verify in rules:
+            outcome = outcomes.get(rid, "F")
+            if outcome == "T" or (outcome == "U" and verify):
+                if support is None:
+                    support = supporting[mid] = []
+                support.append((r, outcome))
+        if support is None or measure is None:
             continue
         weights = [(r.rule.then.weight, outcome == "U") for r, outcome in support]
         severities = [severity[g] for r, _ in support for g in r.findings if g in severity]
@@ -151,10 +153,11 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
     for rid, outcome in outcomes.items():
         if outcome != "U":
             continue
-        r = base.rules[rid]
-        targets = {r.rule.then.measure} if r.rule.then.measure else base.measures_reading(r.rule.then.finding)
-        for fact in _rule_unknowns(r, base, facts, findings, outcomes):
-            unknowns.setdefault(fact, set()).update(t for t in targets if t)
+        targets = base.rule_targets(rid)
+        if not targets:   # an unknown that changes no measure is not listed
+            continue
+        for fact in _rule_unknowns(base.rules[rid], base, facts, findings, outcomes):
+            unknowns.setdefault(fact, set()).update(targets)
     return Judgement(facts, outcomes, findings, order(scored, kb.measures), supporting,
                      {f: ms for f, ms in unknowns.items() if ms})
 

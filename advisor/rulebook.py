@@ -77,6 +77,31 @@ class RuleBase:
             self._measure_rules_of = len(self.rules)
         return self._measure_rules
 
+    def measure_plan(self, measures: dict) -> list[tuple[str, object, list[tuple[CompiledRule, str, bool]]]]:
+        """(measure id, its knowledge entry or None, [(rule, rule id, supports it when only possible)]) per
+        measure some rule concludes, its rules in rule-file order (read for every park; remembered per
+        measure catalogue)."""
+        plan = getattr(self, "_measure_plan", None)
+        if plan is None or plan[0] is not measures or plan[1] != len(self.rules):
+            by_measure: dict[str, list] = {}
+            for r, rid, measure, verify in self.measure_rules():
+                by_measure.setdefault(measure, []).append((r, rid, verify))
+            plan = (measures, len(self.rules), [(mid, measures.get(mid), rules) for mid, rules in by_measure.items()])
+            self._measure_plan = plan
+        return plan[2]
+
+    def rule_targets(self, rule_id: str) -> tuple[str, ...]:
+        """The measures a rule's outcome bears on: its own measure, or those reading its finding."""
+        targets = getattr(self, "_targets", None)
+        if targets is None or self._targets_of != len(self.rules):
+            targets = {}
+            for rid, r in self.rules.items():
+                then = r.rule.then
+                found = {then.measure} if then.measure else self.measures_reading(then.finding)
+                targets[rid] = tuple(sorted(t for t in found if t))
+            self._targets, self._targets_of = targets, len(self.rules)
+        return targets[rule_id]
+
     def rules_for_finding(self, finding: str) -> list[CompiledRule]:
         return self._index().get(("finding", finding), [])
 

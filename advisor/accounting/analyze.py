@@ -20,12 +20,16 @@ from advisor.accounting.pollutants import calc_pollutants
 SCHEMA_VERSION = 1
 
 
-def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pairs: bool = True) -> dict:
+def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pairs: bool = True,
+                    detail: bool = True) -> dict:
     """Energy, materials, carbon, pollutants, same-source processes, trade-offs and decoupling of one park.
 
     period: (Y1, Y2) restricts decoupling to that period; by default the whole span and each pair of years
     (year_pairs=False: the span only, for the batch table).
+    detail=False: only the blocks the facts and the batch table read (screen_analysis), with the same numbers.
     """
+    if not detail:
+        return screen_analysis(profile, kb)
     period = check_period(period)
     ix = kb_index(kb)
     notes: list[Note] = []
@@ -72,6 +76,35 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pai
             "include_scope3": profile.accounting.include_scope3,
             "period": list(period) if period else None,
         },
+    }
+
+
+def screen_analysis(profile, kb) -> dict:
+    """What the rules' facts, the ranking and the batch table read of the analysis: energy summary, carbon
+    total and by_process, pollutants, same-source groups (without their reason texts), trade-offs and the
+    whole span's decoupling. Each block comes from the same functions as in analyze_profile, so the numbers
+    are the same; the blocks only a reader sees (balance, materials, gaps, warnings, labels, factor tables,
+    per-industry decoupling) are left out."""
+    ix = kb_index(kb)
+    notes: list[Note] = []
+    steam = steam_conversion(profile, kb)
+    lines = calc_energy_lines(profile, kb, ix, steam, notes)
+    exports = calc_exports(profile, kb, ix, steam)
+    energy = calc_energy_summary(lines, exports, steam, ix)
+    carbon = calc_carbon(profile, kb, ix, lines, exports, notes, detail=False)
+    pollutants = calc_pollutants(profile, kb, notes)
+    groups = calc_fused(profile, kb, carbon, pollutants, energy, detail=False)["groups"]
+    trade_offs, _ = calc_trade_offs(carbon)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "park": {"id": profile.park.id, "name": profile.park.name, "base_year": profile.park.base_year,
+                 "province": profile.park.province},
+        "carbon": carbon,
+        "pollutants": pollutants,
+        "same_source": calc_same_source(groups, kb, reasons=False),
+        "decoupling": calc_decoupling(profile, kb, None, year_pairs=False, by_industry=False),
+        "energy": energy,
+        "trade_offs": trade_offs,
     }
 
 

@@ -567,8 +567,11 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
     return rows
 
 
-def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list[dict], notes: list[Note]) -> dict:
-    """The carbon inventory: Σ activity × factor × GWP by scope, carrier, process, owner; see the module doc."""
+def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list[dict], notes: list[Note],
+                detail: bool = True) -> dict:
+    """The carbon inventory: Σ activity × factor × GWP by scope, carrier, process, owner; see the module doc.
+
+    detail=False: total, scopes, by_process and controls only (what the facts and the ranking read)."""
     gwp_set = profile.accounting.gwp
     grid = select_grid_factor(profile, ix)
     notes.extend(grid.notes)
@@ -588,6 +591,10 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     sums = _Sums(emitted)
     for k, v in sums.scope.items():
         by_scope[k] = by_scope.get(k, 0.0) + v
+    if not detail:
+        return {"total_t_co2e": r(total), "by_scope": {k: r(v) for k, v in by_scope.items()},
+                "by_process": calc_by_process(emitted, profile, info_by_process, lines, total, sums),
+                "controls": controls}
 
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix)
     history = _history_coverage(profile, kb, total)

@@ -271,10 +271,11 @@ def check_period(period) -> tuple[int, int] | None:
     return y1, y2
 
 
-def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pairs: bool = True) -> dict:
+def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pairs: bool = True,
+                    by_industry: bool = True) -> dict:
     """The decoupling block of CONTRACT §3: indicator, periods (whole span first, then consecutive pairs – or only
     the requested period), thresholds and by_industry where both economy and emissions exist per division.
-    year_pairs=False: the whole span only (what the batch table shows)."""
+    year_pairs=False: the whole span only (what the batch table shows); by_industry=False: no divisions."""
     period = check_period(period)
     eco = profile.economy
     hist = profile.emissions_history
@@ -294,7 +295,8 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pai
         return out
     st = _Settings(profile, kb)
     out["periods"] = _periods(eco.values, hist.series, st, period, year_pairs)
-    for code in sorted(set(eco.by_industry or {}) & set(hist.by_industry or {})):   # the whole span per industry
+    for code in sorted(set(eco.by_industry or {}) & set(hist.by_industry or {}) if by_industry else ()):
+        # the whole span per industry
         plan = plan_periods(eco.by_industry[code], hist.by_industry[code])[:1] if period is None else [
             (period[0], period[1], "requested")]
         out["by_industry"][code] = {"periods": [calc_period(a, b, kind, eco.by_industry[code],

@@ -68,8 +68,9 @@ def _reason(group: dict, co2e_share: float, over: dict[str, float], category_nam
     return en, zh
 
 
-def calc_same_source(groups: list[dict], kb) -> list[dict]:
-    """The same-source groups over both thresholds (shares as in calc_fused's groups), largest CO2e share first."""
+def calc_same_source(groups: list[dict], kb, reasons: bool = True) -> list[dict]:
+    """The same-source groups over both thresholds (shares as in calc_fused's groups), largest CO2e share first.
+    reasons=False: without the reason texts (the batch screen does not show them)."""
     settings = kb.analysis.same_source
     co2e_min = settings.co2e_share_min.value
     pol_min = settings.pollutant_share_min.value
@@ -81,8 +82,11 @@ def calc_same_source(groups: list[dict], kb) -> list[dict]:
         over = {p: s for p, s in g["pollutant_shares"].items() if s is not None and s >= pol_min}
         if not over:
             continue
-        cat = kb.process_categories.get(g["category"])
-        en, zh = _reason(g, co2e_share, over, cat.name if cat is not None else _Plain(g["category"]))
+        if reasons:
+            cat = kb.process_categories.get(g["category"])
+            en, zh = _reason(g, co2e_share, over, cat.name if cat is not None else _Plain(g["category"]))
+        else:
+            en = zh = ""
         single = len(g["processes"]) == 1
         out.append({
             "process": g["processes"][0] if single else f"{g['category']}/{g['owner']}",
@@ -120,8 +124,9 @@ def calc_trade_offs(carbon: dict) -> tuple[list[dict], list[dict]]:
     return trade, other
 
 
-def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict | None) -> dict:
-    """The fused inventory block: processes, category × owner groups, and its notes."""
+def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict | None,
+               detail: bool = True) -> dict:
+    """The fused inventory block: processes, category × owner groups, and its notes (detail=False: the groups)."""
     fused = calc_fused_processes(carbon, pollutants, profile)
     groups = calc_groups(fused)
     park_co2e = carbon["total_t_co2e"] or 0.0
@@ -145,6 +150,8 @@ def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict
                                           else None),
                            "pollutants": pollutants_r, "pollutant_shares": shares_r})
     group_rows.sort(key=lambda g: (-(g["t_co2e"] or 0.0), g["category"], g["owner"]))
+    if not detail:
+        return {"groups": group_rows}
     for row in fused:   # r inline: these are numbers (carbon's rounded values or 0.0), never None
         row["t_co2e"] = round(row["t_co2e"] * 1e4) / 1e4
         row["t_co2e_direct"] = round(row["t_co2e_direct"] * 1e4) / 1e4
