@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from advisor import disk_cache
 from advisor.errors import Issue, KnowledgeError
 from advisor.paths import knowledge_dir
 from advisor.safe_load import load_data_file
@@ -198,8 +199,10 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
 
 @cache
 def _cached(root: Path) -> tuple[KnowledgeBase, tuple[Issue, ...]]:
-    kb, issues = load_knowledge_uncached(root)
-    return kb, tuple(issues)
+    def build():
+        kb, issues = load_knowledge_uncached(root)
+        return kb, tuple(issues)
+    return disk_cache.load("knowledge", [root], build)
 
 
 def load_knowledge(root: Path | None = None) -> KnowledgeBase:

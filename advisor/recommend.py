@@ -134,7 +134,7 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
     severity = {fid: base.findings[fid].severity for fid in findings if fid in base.findings}
     supporting: dict[str, list[tuple[CompiledRule, str]]] = {}
     scored = []
-    for mid, measure, rules in base.measure_plan(kb.measures):   # each measure's rules in rule-file order
+    for mid, rules in base.measure_plan():   # each measure's rules in rule-file order
         support = None
         for r, rid, verify in rules:
             outcome = outcomes.get(rid, "F")
@@ -142,7 +142,10 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
                 if support is None:
                     support = supporting[mid] = []
                 support.append((r, outcome))
-        if support is None or measure is None:
+        if support is None:
+            continue
+        measure = kb.measures.get(mid)
+        if measure is None:
             continue
         weights = [(r.rule.then.weight, outcome == "U") for r, outcome in support]
         severities = [severity[g] for r, _ in support for g in r.findings if g in severity]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from advisor import disk_cache
 from advisor.conditions import ConditionSyntaxError, Node, compile_check, facts_of, findings_of, parse
 from advisor.errors import Issue, KnowledgeError
 from advisor.paths import knowledge_dir, rules_dir
@@ -77,18 +78,15 @@ class RuleBase:
             self._measure_rules_of = len(self.rules)
         return self._measure_rules
 
-    def measure_plan(self, measures: dict) -> list[tuple[str, object, list[tuple[CompiledRule, str, bool]]]]:
-        """(measure id, its knowledge entry or None, [(rule, rule id, supports it when only possible)]) per
-        measure some rule concludes, its rules in rule-file order (read for every park; remembered per
-        measure catalogue)."""
-        plan = getattr(self, "_measure_plan", None)
-        if plan is None or plan[0] is not measures or plan[1] != len(self.rules):
+    def measure_plan(self) -> list[tuple[str, list[tuple[CompiledRule, str, bool]]]]:
+        """(measure id, [(rule, rule id, supports it when only possible)]) per measure some rule
+        concludes, its rules in rule-file order (read for every park)."""
+        if getattr(self, "_measure_plan", None) is None or self._measure_plan_of != len(self.rules):
             by_measure: dict[str, list] = {}
             for r, rid, measure, verify in self.measure_rules():
                 by_measure.setdefault(measure, []).append((r, rid, verify))
-            plan = (measures, len(self.rules), [(mid, measures.get(mid), rules) for mid, rules in by_measure.items()])
-            self._measure_plan = plan
-        return plan[2]
+            self._measure_plan, self._measure_plan_of = list(by_measure.items()), len(self.rules)
+        return self._measure_plan
 
     def rule_targets(self, rule_id: str) -> tuple[str, ...]:
         """The measures a rule's outcome bears on: its own measure, or those reading its finding."""
@@ -212,8 +210,10 @@ def load_rulebase_uncached(rules_root: Path, knowledge_root: Path) -> tuple[Rule
 
 @cache
 def _cached(rules_root: Path, knowledge_root: Path):
-    base, issues = load_rulebase_uncached(rules_root, knowledge_root)
-    return base, tuple(issues)
+    def build():
+        base, issues = load_rulebase_uncached(rules_root, knowledge_root)
+        return base, tuple(issues)
+    return disk_cache.load("rules", [rules_root, knowledge_root], build)
 
 
 def load_rulebase(rules_root: Path | None = None, knowledge_root: Path | None = None) -> RuleBase:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the loaded knowledge and rule bases are cached on disk (advisor/disk_cache.py): the tests, and the
+# commands they start, keep theirs in a folder of their own instead of the user's cache
+os.environ.setdefault("PARK_ADVISOR_CACHE_DIR", tempfile.mkdtemp(prefix="park-advisor-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("demo-*.yaml"))
