@@ -166,7 +166,8 @@ def main(argv=None) -> int:
     workdir = Path(a.workdir or tmp.name)
     workdir.mkdir(parents=True, exist_ok=True)
     env = run_env(workdir / "cache")
-    subprocess.run(advisor + ["--help"], cwd=ROOT, stdout=subprocess.DEVNULL, env=env, check=False)   # fills the cache
+    for args in (["recommend", str(DEMO)], ["batch", "--help"]):   # fill the caches before anything is measured
+        subprocess.run(advisor + args, cwd=ROOT, stdout=subprocess.DEVNULL, env=env, check=False)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
     print(f"{'parks':>7} {'jobs':>4} {'parks/s':>9} {'seconds':>8} {'CPU s':>7} {'parks/CPU-s':>11} "
           f"{'peak PSS MB':>12} {'max HWM MB':>11} {'pandas s':>9} {'× floor':>8}")
