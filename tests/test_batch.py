@@ -307,6 +307,8 @@ def test_the_batch_screen_ranks_prioritises_and_lists_unknowns_like_the_full_adv
             {k: analysis["carbon"][k] for k in ("total_t_co2e", "by_scope", "by_process")}
         assert lean["pollutants"] == analysis["pollutants"] and lean["trade_offs"] == analysis["trade_offs"]
         assert [{**s, "reason": "", "reason_zh": ""} for s in analysis["same_source"]] == lean["same_source"]
+        assert (analyze_profile(profile, kb, period=(2019, 2021), detail=False)["decoupling"]["periods"]
+                == analyze_profile(profile, kb, period=(2019, 2021))["decoupling"]["periods"])
         full = advise(profile, kb, analysis=analysis)
         short = screen(profile, kb, analysis=lean)
         unknowns_seen += len(short["unknowns"])

@@ -26,10 +26,11 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pai
 
     period: (Y1, Y2) restricts decoupling to that period; by default the whole span and each pair of years
     (year_pairs=False: the span only, for the batch table).
-    detail=False: only the blocks the facts and the batch table read (screen_analysis), with the same numbers.
+    detail=False: only the blocks the facts and the batch table read (screen_analysis), with the same numbers
+    (decoupling: the requested period or the whole span).
     """
     if not detail:
-        return screen_analysis(profile, kb)
+        return screen_analysis(profile, kb, period)
     period = check_period(period)
     ix = kb_index(kb)
     notes: list[Note] = []
@@ -79,12 +80,13 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pai
     }
 
 
-def screen_analysis(profile, kb) -> dict:
-    """What the rules' facts, the ranking and the batch table read of the analysis: energy summary, carbon
-    total and by_process, pollutants, same-source groups (without their reason texts), trade-offs and the
-    whole span's decoupling. Each block comes from the same functions as in analyze_profile, so the numbers
-    are the same; the blocks only a reader sees (balance, materials, gaps, warnings, labels, factor tables,
-    per-industry decoupling) are left out."""
+def screen_analysis(profile, kb, period: tuple[int, int] | None = None) -> dict:
+    """What the rules' facts, the ranking and the batch table read of the analysis: energy summary,
+    carbon total and by_process, pollutants, same-source groups (without their reason texts),
+    trade-offs and the decoupling of the whole span (or of the requested period). Each block comes
+    from the same functions as in analyze_profile, so the numbers are the same; the blocks only a
+    reader sees (balance, materials, gaps, warnings, labels, factor tables, per-industry
+    decoupling) are left out."""
     ix = kb_index(kb)
     notes: list[Note] = []
     steam = steam_conversion(profile, kb)
@@ -102,7 +104,7 @@ def screen_analysis(profile, kb) -> dict:
         "carbon": carbon,
         "pollutants": pollutants,
         "same_source": calc_same_source(groups, kb, reasons=False),
-        "decoupling": calc_decoupling(profile, kb, None, year_pairs=False, by_industry=False),
+        "decoupling": calc_decoupling(profile, kb, period, year_pairs=False, by_industry=False),
         "energy": energy,
         "trade_offs": trade_offs,
     }
