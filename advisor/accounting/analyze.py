@@ -10,8 +10,8 @@ from __future__ import annotations
 from advisor.accounting._common import Note, kb_index, texts
 from advisor.accounting.carbon import calc_carbon
 from advisor.accounting.decoupling import calc_decoupling, check_period
-from advisor.accounting.energy import (calc_energy_balance, calc_energy_lines, calc_energy_summary, calc_exports,
-                                       steam_conversion)
+from advisor.accounting.energy import (SteamConversion, calc_energy_balance, calc_energy_lines, calc_energy_summary,
+                                       calc_exports, steam_conversion)
 from advisor.accounting.fused import calc_fused, calc_same_source, calc_trade_offs
 from advisor.accounting.gaps import find_gaps
 from advisor.accounting.materials import calc_materials
@@ -32,15 +32,7 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pai
     if not detail:
         return screen_analysis(profile, kb, period)
     period = check_period(period)
-    ix = kb_index(kb)
-    notes: list[Note] = []
-    steam = steam_conversion(profile, kb)
-    lines = calc_energy_lines(profile, kb, ix, steam, notes)
-    exports = calc_exports(profile, kb, ix, steam)
-    energy = calc_energy_summary(lines, exports, steam, ix)
-    energy["balance"] = calc_energy_balance(lines)
-    carbon = calc_carbon(profile, kb, ix, lines, exports, notes)
-    pollutants = calc_pollutants(profile, kb, notes)
+    notes, steam, energy, carbon, pollutants = _inventories(profile, kb, detail=True)
     fused = calc_fused(profile, kb, carbon, pollutants, energy)
     same_source = calc_same_source(fused["groups"], kb)
     trade_offs, other_controls = calc_trade_offs(carbon)
@@ -53,8 +45,7 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pai
     labels = _labels(kb, profile, pollutants)
     return {
         "schema_version": SCHEMA_VERSION,
-        "park": {"id": profile.park.id, "name": profile.park.name, "base_year": profile.park.base_year,
-                 "province": profile.park.province},
+        "park": _park(profile),
         "carbon": carbon,
         "pollutants": pollutants,
         "same_source": same_source,
@@ -87,20 +78,12 @@ def screen_analysis(profile, kb, period: tuple[int, int] | None = None) -> dict:
     from the same functions as in analyze_profile, so the numbers are the same; the blocks only a
     reader sees (balance, materials, gaps, warnings, labels, factor tables, per-industry
     decoupling) are left out."""
-    ix = kb_index(kb)
-    notes: list[Note] = []
-    steam = steam_conversion(profile, kb)
-    lines = calc_energy_lines(profile, kb, ix, steam, notes)
-    exports = calc_exports(profile, kb, ix, steam)
-    energy = calc_energy_summary(lines, exports, steam, ix)
-    carbon = calc_carbon(profile, kb, ix, lines, exports, notes, detail=False)
-    pollutants = calc_pollutants(profile, kb, notes)
+    _, _, energy, carbon, pollutants = _inventories(profile, kb, detail=False)
     groups = calc_fused(profile, kb, carbon, pollutants, energy, detail=False)["groups"]
     trade_offs, _ = calc_trade_offs(carbon)
     return {
         "schema_version": SCHEMA_VERSION,
-        "park": {"id": profile.park.id, "name": profile.park.name, "base_year": profile.park.base_year,
-                 "province": profile.park.province},
+        "park": _park(profile),
         "carbon": carbon,
         "pollutants": pollutants,
         "same_source": calc_same_source(groups, kb, reasons=False),
@@ -108,6 +91,27 @@ def screen_analysis(profile, kb, period: tuple[int, int] | None = None) -> dict:
         "energy": energy,
         "trade_offs": trade_offs,
     }
+
+
+def _inventories(profile, kb, detail: bool) -> tuple[list[Note], SteamConversion, dict, dict, dict]:
+    """(notes, steam conversion, energy summary, carbon, pollutants): where both analyses start.
+    detail=False: without the energy balance and carbon's tables for readers."""
+    ix = kb_index(kb)
+    notes: list[Note] = []
+    steam = steam_conversion(profile, kb)
+    lines = calc_energy_lines(profile, kb, ix, steam, notes)
+    exports = calc_exports(profile, kb, ix, steam)
+    energy = calc_energy_summary(lines, exports, steam, ix)
+    if detail:
+        energy["balance"] = calc_energy_balance(lines)
+    carbon = calc_carbon(profile, kb, ix, lines, exports, notes, detail=detail)
+    pollutants = calc_pollutants(profile, kb, notes)
+    return notes, steam, energy, carbon, pollutants
+
+
+def _park(profile) -> dict:
+    park = profile.park
+    return {"id": park.id, "name": park.name, "base_year": park.base_year, "province": park.province}
 
 
 def _text(t) -> dict:
