@@ -121,8 +121,7 @@ def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
             issues.append(_unknown(file, f"materials[{i}].receiver", "receiver", flow.receiver,
                                    enterprise_ids | _RECEIVERS,
                                    "use an enterprise id or outside, landfill, incineration, recycling"))
-        problem = None if unit_fits(flow.unit, kb, ("mass",)) else \
-            _unit_issue(file, f"materials[{i}].unit", flow.unit, "mass", kb)
+        problem = _unit_issue(file, f"materials[{i}].unit", flow.unit, "mass", kb)
         if problem:
             issues.append(problem)
     return issues

@@ -58,6 +58,11 @@ class _UnitIndex:
         self.fits: dict[tuple, bool] = {}   # (spelling, dimensions) → unit_fits answer
 
 
+# The most entries any per-knowledge-base look-up remembers (units here; fuel factors, grid choices and
+# carrier units in the accounting): beyond it answers are computed each time, so memory stays flat
+# however many different spellings a batch holds.
+MEMO_LIMIT = 10_000
+
 _INDEXES: dict[int, _UnitIndex] = {}
 _LAST: list = [None, None]   # the units dict and the index used last (one kb per process, as a rule)
 
@@ -85,7 +90,7 @@ def find_unit(unit: str, kb):
     found = idx.hits.get(unit)
     if found is None:
         found = idx.loose.get(normalise_unit(unit))
-        if found is not None and len(idx.hits) < 10_000:
+        if found is not None and len(idx.hits) < MEMO_LIMIT:
             idx.hits[unit] = found
     return found
 
@@ -98,7 +103,7 @@ def unit_fits(unit: str, kb, dimensions: tuple[str, ...]) -> bool:
     if fits is None:
         found = find_unit(unit, kb)
         fits = found is not None and found.dimension in dimensions
-        if len(idx.fits) < 10_000:
+        if len(idx.fits) < MEMO_LIMIT:
             idx.fits[key] = fits
     return fits
 

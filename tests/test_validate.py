@@ -66,6 +66,17 @@ def test_a_unit_of_the_wrong_kind_is_an_error(kb):
     assert "measures mass" in issue.problem
 
 
+def test_a_material_stream_needs_a_known_unit_of_mass(kb):
+    stream = {"enterprise": "e-a", "kind": "byproduct", "material": "粉煤灰", "amount": 2.1e4}
+    enterprises = [{"id": "e-a"}]
+    valid = validate_data(minimal_profile(enterprises=enterprises, materials=[{**stream, "unit": "万t"}]), "park.yaml", kb)
+    assert valid.materials[0].unit == "万t"
+    [wrong_kind] = problems(minimal_profile(enterprises=enterprises, materials=[{**stream, "unit": "MWh"}]), kb)
+    assert wrong_kind.path == "materials[0].unit" and "this field needs mass" in wrong_kind.problem
+    [unknown] = problems(minimal_profile(enterprises=enterprises, materials=[{**stream, "unit": "tonnz"}]), kb)
+    assert unknown.path == "materials[0].unit" and "unknown unit" in unknown.problem
+
+
 def test_negative_amounts_are_rejected(kb):
     data = minimal_profile(energy=[{"carrier": "raw_coal", "amount": -5, "unit": "t"}])
     [issue] = problems(data, kb)

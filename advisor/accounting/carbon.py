@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from advisor.accounting._common import (INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, calc_share, r,
                                         rs)
 from advisor.accounting.energy import EnergyLine
-from advisor.units import UnitError, convert
+from advisor.units import MEMO_LIMIT, UnitError, convert
 
 C_TO_CO2 = 44 / 12
 NON_ENERGY = "non_energy"     # by_carrier label of reported process gases that are not tied to an energy row
@@ -132,7 +132,7 @@ def select_grid_factor(profile, ix: KbIndex) -> GridChoice:
     choice = ix.grid_choices.get(key)
     if choice is None:
         choice = _select_grid_factor(profile, ix)
-        if len(ix.grid_choices) < 10_000:
+        if len(ix.grid_choices) < MEMO_LIMIT:
             ix.grid_choices[key] = choice
     return choice
 
@@ -210,7 +210,7 @@ def _fuel_factor(line: EnergyLine, profile, ix: KbIndex, notes: list[Note]) -> F
     if hit is not None:
         return hit
     factor, rank = _find_fuel_factor(line, preferred, ix, notes)
-    if factor is not None and rank == 0 and len(ix.fuel_factors) < 10_000:
+    if factor is not None and rank == 0 and len(ix.fuel_factors) < MEMO_LIMIT:
         ix.fuel_factors[key] = factor
     return factor
 

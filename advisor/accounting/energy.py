@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from advisor.accounting._common import UNASSIGNED, KbIndex, Note, calc_share, kb_index, r, rs
 from advisor.errors import ProfileError, did_you_mean, one_issue
-from advisor.units import UnitError, unit_of
+from advisor.units import MEMO_LIMIT, UnitError, unit_of
 
 GAS_CARRIER_PREFIX = "natural_gas"   # natural_gas, natural_gas_gasfield
 RENEWABLE_ORIGINS = ("onsite_renewable", "green_purchase")
@@ -131,7 +131,7 @@ def _carrier_and_unit(section: str, i: int, row, kb, ix: KbIndex | None = None):
         unit = unit_of(row.unit, kb, dims)
     except UnitError as exc:
         raise UnitError(f"{section}[{i}].unit: {exc}") from None
-    if len(units) < 10_000:
+    if len(units) < MEMO_LIMIT:
         units[(carrier.id, row.unit)] = unit
     return carrier, unit
 
