@@ -13,7 +13,7 @@
   everything computed so far.
 - `jobs > 1` runs worker processes, each with its own rule engine, on chunks of rows; results are
   written in input order and are identical to `jobs = 1`. Workers are forked when the parent has
-  not started a rule engine (durable starts timer threads; forking them is unsafe), otherwise
+  not started a rule engine (a forked copy of durable's C state is untried), otherwise
   spawned.
 """
 
@@ -502,7 +502,7 @@ def _pool(jobs: int, init_args: tuple):
 
     import advisor.engine as engine_module
 
-    # durable's Host starts timer threads: fork only a parent that has none
+    # fork only a parent that has not started durable: a forked copy of its C state is untried
     method = "fork" if engine_module._host is None and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
                                initializer=setup_worker, initargs=init_args + (True,))

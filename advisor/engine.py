@@ -17,7 +17,8 @@ Traps handled here (see the engine notes): exceptions inside actions are swallow
 durable, so every action is wrapped and errors are collected and raised; every ruleset has a
 rule that any fact of its round matches, since durable crashes when deleting a session that an
 unmatched fact never created, and sessions are deleted after each assertion (at most 1,024
-live sessions); engine calls are serialised by a lock; facts are flat with `sid` and `id`
+live sessions); engine calls are serialised by a lock; durable's polling threads are not started
+(nothing here is queued or timed); facts are flat with `sid` and `id`
 fields; a ruleset holding many rules that one fact matches overflows durable's 64-slot stack.
 Not used, on purpose: durable's `cap` (one action for many matched facts) – with a few hundred
 parks in one session it dropped matches and then failed with error 307 (node deleted).
@@ -53,7 +54,16 @@ def _get_host():
     if _host is None:
         from durable.engine import Host
 
-        _host = Host()
+        class QuietHost(Host):
+            """A durable Host without its two polling threads. They visit every ruleset again and
+            again, starting a new thread per visit, to run queued actions and rule timers; our
+            facts are asserted and their actions run synchronously, and no rule uses a timer.
+            With 57 rulesets the polling cost about 7% of a core and competed for the GIL."""
+
+            def _run(self):
+                pass
+
+        _host = QuietHost()
     return _host
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -213,3 +214,9 @@ def test_advice_stops_when_durable_and_the_python_evaluator_disagree(kb, rulebas
     with pytest.raises(RuleEngineError) as caught:
         advise(profile, kb, base=rulebase, engine=engine)
     assert rule.rule.id in caught.value.issues[0].path
+
+
+def test_the_engine_runs_no_polling_threads_beside_the_park_being_judged(tiny):
+    _, engine = tiny
+    engine.evaluate({"coal_share": 0.7, "plan": False})
+    assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
