@@ -251,3 +251,21 @@ def test_a_carbon_sink_is_reported_apart_and_only_netted_in_net_t_co2e(kb):
                  {"id": "green-belt", "category": "carbon_sink", "emissions": {"CO2": 300}}]
     c = carbon(kb, HAND_WORKED[:1], processes=processes)
     assert (c["total_t_co2e"], c["sinks_t_co2e"], c["net_t_co2e"]) == (19003.0, 300.0, 18703.0)
+
+
+def test_parks_with_the_same_grid_choice_share_its_factors_but_each_row_gets_the_note_of_its_own_origin(kb):
+    """The factors of grid electricity and purchased heat are built once per grid choice and shared by the parks
+    that make it; a row without an origin still says that grid (or purchased) was assumed, a row with one does not."""
+    given = [{"carrier": "electricity", "amount": 100, "unit": "MWh", "origin": "grid"},
+             {"carrier": "steam", "amount": 100, "unit": "GJ", "origin": "purchased"}]
+    assumed = [{"carrier": "electricity", "amount": 100, "unit": "MWh"},
+               {"carrier": "steam", "amount": 100, "unit": "GJ"}]
+    for rows in (given, assumed, given):
+        c = carbon(kb, rows)
+        notes = {f["carrier"]: f["note"] for f in c["factors_used"]}
+        if rows is assumed:
+            assert "origin not given: grid assumed" in notes["electricity"]
+            assert notes["steam"] == "origin not given: purchased assumed"
+        else:
+            assert "assumed" not in notes["electricity"] and notes["steam"] == ""
+        assert c["total_t_co2e"] == carbon(kb, assumed)["total_t_co2e"]

@@ -112,3 +112,18 @@ def test_off_site_grid_pollutants_are_named_as_not_estimated(kb):
     result = analyse(kb, PROCESSES, energy=[{"carrier": "electricity", "amount": 1000, "unit": "MWh"}])
     [note] = result["fused"]["notes"]
     assert note["id"] == "offsite-grid-pollutants" and "not estimated" in note["text_en"]
+
+
+def test_the_lean_analysis_keeps_the_groups_that_can_be_same_source_exactly_as_the_full_one(kb):
+    """The lean analysis (the batch screen) rounds only the groups of the same-source categories, the only ones
+    calc_same_source can flag; they and the same-source rows equal those of the full analysis."""
+    from advisor.accounting.fused import calc_fused
+
+    profile = Profile.model_validate(minimal_profile(processes=PROCESSES + [
+        {"id": "b1", "category": "fuel_combustion", "owner": "e-a", "emissions": {"CO2": 600, "NOx": 6}}]))
+    full, lean = analyze_profile(profile, kb), analyze_profile(profile, kb, detail=False)
+    categories = kb.analysis.same_source.categories
+    lean_groups = calc_fused(profile, kb, lean["carbon"], lean["pollutants"], lean["energy"], detail=False)["groups"]
+    assert lean_groups == [g for g in full["fused"]["groups"] if g["category"] in categories]
+    assert [g["processes"] for g in lean_groups] == [["boiler-a", "b1"], ["chp"]]   # not coating nor reactor
+    assert lean["same_source"] == [{**s, "reason": "", "reason_zh": ""} for s in full["same_source"]]

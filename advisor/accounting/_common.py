@@ -109,6 +109,7 @@ class KbIndex:
         self.fuel_tce: dict[tuple, float | None] = {}         # energy: (fuel, dimension) → tce per base unit
         self.fuel_ncv: dict[tuple, tuple | None] = {}         # energy: (fuel, dimension) → (NCV, per_base)
         self.carrier_units: dict[tuple, object] = {}          # energy: (carrier, unit text) → Unit that fits
+        self.energy_units: dict[tuple, tuple] = {}            # energy: (carrier, unit text) → carrier, unit, rates
         self.controls: dict[str, tuple] = {}                  # carbon: control → its CO2 factor and texts
         self.grid_choices: dict[tuple, object] = {}           # carbon: accounting choices → GridChoice (read only)
         self.fuel_factors: dict[tuple, object] = {}           # carbon: fuel row key → FactorUse (read only)

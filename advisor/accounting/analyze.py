@@ -105,7 +105,7 @@ def _inventories(profile, kb, detail: bool) -> tuple[list[Note], SteamConversion
     if detail:
         energy["balance"] = calc_energy_balance(lines)
     carbon = calc_carbon(profile, kb, ix, lines, exports, notes, detail=detail)
-    pollutants = calc_pollutants(profile, kb, notes)
+    pollutants = calc_pollutants(profile, kb, notes if detail else None)   # (the lean analysis shows no warnings)
     return notes, steam, energy, carbon, pollutants
 
 

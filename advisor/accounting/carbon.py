@@ -51,6 +51,7 @@ CONTROL_FACTORS = {
     "rco": ("VOCs", ()),
 }
 VOC_CONTROLS = {"rto", "rco"}
+ZERO_ORIGINS = ("onsite_fossil", "onsite_renewable", "green_purchase")   # electricity or heat that carries no CO2
 
 
 @dataclass(slots=True)
@@ -100,6 +101,8 @@ class GridChoice:
     choice: str
     year_note: str = ""
     notes: list[Note] = field(default_factory=list)
+    # the fixed factors of rows under this choice (see _fixed_factor): filled on first use, like a memo
+    factors: dict[tuple, FactorUse] = field(default_factory=dict, compare=False, repr=False)
 
 
 def calc_emission(activity: float, factor_per_unit: float, gwp: float = 1.0) -> float:
@@ -182,6 +185,17 @@ def _gwp(kb, gas: str, gwp_set: str) -> float | None:
     return getattr(row, gwp_set) if row is not None else None
 
 
+def _gwp_values(ix: KbIndex, gwp_set: str) -> dict[str, float | None]:
+    """gas → its GWP in the set (None when the set has no value), for the gases of knowledge but CO2e (which needs
+    none); built once per knowledge base and set."""
+    memo = ix.memo
+    key = "gwp_" + gwp_set
+    values = memo.get(key)
+    if values is None:
+        values = memo[key] = {gas: _gwp(ix.kb, gas, gwp_set) for gas in ix.kb.gwp if gas != "CO2e"}
+    return values
+
+
 def _measured(line: EnergyLine, scope: str, ix: KbIndex) -> FactorUse:
     """A factor given in the profile; its unit must be per the row's quantity (or per GJ for a fuel)."""
     f = line.row.factor
@@ -244,11 +258,25 @@ def choose_factor(line: EnergyLine, profile, ix: KbIndex, grid: GridChoice, note
     if line.kind == "fuel":
         if line.row.factor is not None:
             return _measured(line, "1", ix)
-        if not line.fossil:
-            return FactorUse(line.carrier, None, "1", 0.0, "t CO2/t", 0.0, "biogenic",
-                             "biogenic CO2 is reported apart, not counted (IPCC 2006)", None, "CO2", "amount",
-                             "biogenic carbon: CO2 not counted; CH4 and N2O not estimated")
-        return _fuel_factor(line, profile, ix, notes)
+        if line.fossil:
+            return _fuel_factor(line, profile, ix, notes)
+    elif line.row.factor is not None and line.origin_used not in ZERO_ORIGINS:
+        return _measured(line, "2", ix)
+    # the other factors follow from the row's kind, carrier, origin and unit and the grid choice alone: each is built
+    # once per grid choice (which is itself shared by the parks with the same settings) and shared (read only)
+    key = (line.kind, line.carrier, line.origin_used, line.origin is None, line.base_unit)
+    factor = grid.factors.get(key)
+    if factor is None:
+        factor = grid.factors[key] = _fixed_factor(line, ix, grid)
+    return factor
+
+
+def _fixed_factor(line: EnergyLine, ix: KbIndex, grid: GridChoice) -> FactorUse:
+    """The factor of a biogenic fuel row, or of an electricity or heat row without a measured factor."""
+    if line.kind == "fuel":
+        return FactorUse(line.carrier, None, "1", 0.0, "t CO2/t", 0.0, "biogenic",
+                         "biogenic CO2 is reported apart, not counted (IPCC 2006)", None, "CO2", "amount",
+                         "biogenic carbon: CO2 not counted; CH4 and N2O not estimated")
     origin = line.origin_used
     if origin == "onsite_fossil":
         return FactorUse(line.carrier, origin, "1", 0.0, f"t CO2/{line.base_unit}", 0.0, "not_applicable",
@@ -261,8 +289,6 @@ def choose_factor(line: EnergyLine, profile, ix: KbIndex, grid: GridChoice, note
                          f"t CO2/{line.base_unit}", 0.0, "renewable_zero",
                          f"origin {origin}: {why} carries no scope-2 CO2", None, "CO2", "amount",
                          "zero by origin (market-based treatment of green power)")
-    if line.row.factor is not None:
-        return _measured(line, "2", ix)
     if line.kind == "electricity":
         note = f"series {grid.series}, region {grid.region}, year {grid.year}"
         if line.origin is None:
@@ -360,19 +386,16 @@ def _aggregate(items: list[Contribution], key) -> dict:
 
 class _Sums:
     """The Σ t_co2e of the emitted lines by scope, process (all, scope 1, scope 2), carrier, owner, category and
-    gas, from one pass: each sum adds in list order, exactly as _aggregate does, so the floats are the same."""
+    gas: each sum adds in list order, exactly as _aggregate does, so the floats are the same.
+    detail=False: by scope and process only (the tables by carrier, owner, category and gas are for readers)."""
 
     __slots__ = ("scope", "process", "process_scope1", "process_scope2", "carrier", "owner", "category", "gas")
 
-    def __init__(self, emitted: list[Contribution]) -> None:
+    def __init__(self, emitted: list[Contribution], detail: bool = True) -> None:
         by_scope: dict = {}
         by_process: dict = {}
         scope1: dict = {}
         scope2: dict = {}
-        by_carrier: dict = {}
-        by_owner: dict = {}
-        by_category: dict = {}
-        by_gas: dict = {}
         for c in emitted:
             t = c.t_co2e
             scope = c.scope
@@ -383,12 +406,23 @@ class _Sums:
                 scope1[pid] = scope1.get(pid, 0.0) + t
             elif scope == "2":
                 scope2[pid] = scope2.get(pid, 0.0) + t
+        self.scope, self.process, self.process_scope1, self.process_scope2 = by_scope, by_process, scope1, scope2
+        self.carrier = self.owner = self.category = self.gas = None
+        if detail:
+            self._tables(emitted)
+
+    def _tables(self, emitted: list[Contribution]) -> None:
+        by_carrier: dict = {}
+        by_owner: dict = {}
+        by_category: dict = {}
+        by_gas: dict = {}
+        for c in emitted:
+            t = c.t_co2e
             by_carrier[c.carrier] = by_carrier.get(c.carrier, 0.0) + t
             by_owner[c.owner] = by_owner.get(c.owner, 0.0) + t
             category = c.category or UNASSIGNED
             by_category[category] = by_category.get(category, 0.0) + t
             by_gas[c.gas] = by_gas.get(c.gas, 0.0) + t
-        self.scope, self.process, self.process_scope1, self.process_scope2 = by_scope, by_process, scope1, scope2
         self.carrier, self.owner, self.category, self.gas = by_carrier, by_owner, by_category, by_gas
 
 
@@ -432,6 +466,8 @@ def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridCho
         names = ", ".join(sorted(unknown_process))
         notes.append(Note("energy-unknown-process", f"energy rows name processes not in processes: {names}",
                           f"能源数据引用了未在 processes 中定义的工序：{names}"))
+    if not feedstock:
+        return contributions, uses, feedstock
     reporting = {p.id for p in profile.processes or [] if "CO2" in p.emissions or "CO2e" in p.emissions}
     for f in feedstock:
         f["process_reports_co2"] = f["process"] in reporting   # its CO2 then comes from a balance already
@@ -451,7 +487,8 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
     Returns (per-process info: reported, computed, control CO2 and basis; control records).
     """
     gwp_set = profile.accounting.gwp
-    info_by_process: dict[str, dict] = {}
+    gwps = _gwp_values(ix, gwp_set)
+    info_by_process: dict[str, dict] = {}   # processes left out have the defaults (_NO_INFO)
     controls: list[dict] = []
     missing_gwp: set[str] = set()
     computed_of: dict[str | None, list[Contribution]] = {}   # process → its computed lines (none are added below)
@@ -459,20 +496,21 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
         if c.basis == "computed":
             computed_of.setdefault(c.process, []).append(c)
     for p in profile.processes or []:
+        reported: list[tuple[str, float, float]] = []   # gas, t, t CO2e
+        for gas, t in p.emissions.items():
+            if gas in gwps:
+                g = gwps[gas]
+                if g is None:
+                    missing_gwp.add(gas)
+                else:
+                    reported.append((gas, t, t * g))
+        co2e_given = p.emissions.get("CO2e")
+        reports_co2 = co2e_given is not None or "CO2" in p.emissions
+        if not (reports_co2 or reported or p.controls):
+            continue   # its CO2 is all computed from its energy rows
         cat = kb.process_categories.get(p.category)
         scope = cat.scope if cat is not None else "1"
         info = {"reported_t_co2e": None, "computed_t_co2": None, "control_t_co2": 0.0, "basis": "computed"}
-        reported: list[tuple[str, float, float]] = []   # gas, t, t CO2e
-        for gas, t in p.emissions.items():
-            if gas == "CO2e" or gas not in kb.gwp:
-                continue
-            g = _gwp(kb, gas, gwp_set)
-            if g is None:
-                missing_gwp.add(gas)
-            else:
-                reported.append((gas, t, t * g))
-        co2e_given = p.emissions.get("CO2e")
-        reports_co2 = co2e_given is not None or "CO2" in p.emissions
         own = [c for c in computed_of.get(p.id, ()) if c.scope == scope]
         if reports_co2:
             computed = sum(c.t_co2e for c in own)
@@ -549,6 +587,11 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
         p = processes.get(pid)
         info = info_by_process.get(pid, _NO_INFO)
         t = proc_total.get(pid, 0.0)
+        if info is _NO_INFO:   # the usual case: CO2 computed from energy rows only (what _basis and r give for it)
+            basis, reported, computed, control = ("computed" if t else "none"), None, None, 0.0
+        else:
+            basis, reported, computed = _basis(info, t), r(info["reported_t_co2e"]), r(info["computed_t_co2"])
+            control = r(info["control_t_co2"] or 0.0)
         rows.append({   # r and rs(calc_share) inline for the values that cannot be None (see r)
             "process": pid,
             "name": p.name if p else "",
@@ -558,10 +601,10 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
             "share": round(t / total * 1e6) / 1e6 if total else None,
             "scope_1_t_co2e": round(proc_scope1.get(pid, 0.0) * 1e4) / 1e4,
             "scope_2_t_co2e": round(proc_scope2.get(pid, 0.0) * 1e4) / 1e4,
-            "basis": _basis(info, t),
-            "reported_t_co2e": r(info["reported_t_co2e"]),
-            "computed_t_co2": r(info["computed_t_co2"]),
-            "control_t_co2": r(info["control_t_co2"] or 0.0),
+            "basis": basis,
+            "reported_t_co2e": reported,
+            "computed_t_co2": computed,
+            "control_t_co2": control,
         })
     rows.sort(key=lambda row: (-row["t_co2e"], row["process"]))
     return rows
@@ -581,14 +624,13 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     counted = [c for c in contributions if c.counted]
     emitted = [c for c in counted if c.scope != "sink"]
     total = sum(c.t_co2e for c in emitted)
-    sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
     by_scope = {"1": 0.0, "2": 0.0}
     if profile.accounting.include_scope3:
         by_scope["3"] = 0.0
         notes.append(Note("scope3-not-estimated", "scope 3 was asked for, but profile format 1 carries no scope-3 "
                           "activity data: scope 3 is not estimated (0 shown)",
                           "已要求范围三，但档案格式1不含范围三活动数据：未估算（显示为0）"))
-    sums = _Sums(emitted)
+    sums = _Sums(emitted, detail)
     for k, v in sums.scope.items():
         by_scope[k] = by_scope.get(k, 0.0) + v
     if not detail:
@@ -596,6 +638,7 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
                 "by_process": calc_by_process(emitted, profile, info_by_process, lines, total, sums),
                 "controls": controls}
 
+    sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix)
     history = _history_coverage(profile, kb, total)
     coverage_min = kb.analysis.inventory_coverage_min.value

@@ -124,12 +124,16 @@ def _ranges(years: list[int]) -> str:
     return ", ".join(out)
 
 
-def plan_periods(economy: dict[int, float], series: dict[str, dict[int, float]]) -> list[tuple[int, int, str]]:
-    """The whole span (first to last year with the economy and some substance), then each consecutive pair."""
-    years = sorted(set(economy) & {y for s in series.values() for y in s})
+def plan_periods(economy: dict[int, float], series: dict[str, dict[int, float]],
+                 pairs: bool = True) -> list[tuple[int, int, str]]:
+    """The whole span (first to last year with the economy and some substance), then each consecutive pair
+    (pairs=False: the span only)."""
+    years = sorted(set(economy).intersection(set().union(*series.values())))
     if len(years) < 2:
         return []
     periods = [(years[0], years[-1], "span")]
+    if not pairs:
+        return periods
     periods += [(a, b, "pair") for a, b in zip(years, years[1:]) if (a, b) != (years[0], years[-1])]
     return periods
 
@@ -250,9 +254,7 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
 
 def _periods(economy: dict[int, float], series: dict[str, dict[int, float]], st: _Settings,
              period: tuple[int, int] | None, year_pairs: bool = True) -> list[dict]:
-    plan = [(period[0], period[1], "requested")] if period else plan_periods(economy, series)
-    if not year_pairs:
-        plan = plan[:1]
+    plan = [(period[0], period[1], "requested")] if period else plan_periods(economy, series, year_pairs)
     return [calc_period(a, b, kind, economy, series, st) for a, b, kind in plan]
 
 
@@ -297,7 +299,7 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pai
     out["periods"] = _periods(eco.values, hist.series, st, period, year_pairs)
     for code in sorted(set(eco.by_industry or {}) & set(hist.by_industry or {}) if by_industry else ()):
         # the whole span per industry
-        plan = plan_periods(eco.by_industry[code], hist.by_industry[code])[:1] if period is None else [
+        plan = plan_periods(eco.by_industry[code], hist.by_industry[code], pairs=False) if period is None else [
             (period[0], period[1], "requested")]
         out["by_industry"][code] = {"periods": [calc_period(a, b, kind, eco.by_industry[code],
                                                             hist.by_industry[code], st) for a, b, kind in plan]}

@@ -96,16 +96,14 @@ def _find_fuel_tce_rate(ix: KbIndex, fuel: str | None, dimension: str) -> float 
     return None
 
 
-def _fuel_gj(ix: KbIndex, fuel: str | None, base_amount: float, dimension: str) -> float | None:
-    """GJ = amount × net calorific value (cn_default row first); None when no NCV fits the amount's dimension."""
-    memo = ix.fuel_ncv   # (fuel, dimension) → (NCV, per_base) or None, per knowledge base
+def _fuel_ncv(ix: KbIndex, fuel: str | None, dimension: str) -> tuple[float, float] | None:
+    """(net calorific value, per_base) of a fuel (cn_default row first), for GJ = amount × NCV × per_base; None when
+    no NCV fits the amount's dimension. Knowledge values only: remembered per knowledge base."""
+    memo = ix.fuel_ncv
     key = (fuel, dimension)
     if key not in memo:
         memo[key] = _find_fuel_ncv(ix, fuel, dimension)
-    ncv = memo[key]
-    if ncv is None:
-        return None
-    return base_amount * ncv[0] * ncv[1]
+    return memo[key]
 
 
 def _find_fuel_ncv(ix: KbIndex, fuel: str | None, dimension: str) -> tuple[float, float] | None:
@@ -136,17 +134,37 @@ def _carrier_and_unit(section: str, i: int, row, kb, ix: KbIndex | None = None):
     return carrier, unit
 
 
+def _energy_unit(i: int, row, kb, ix: KbIndex) -> tuple:
+    """(carrier, unit, tce per base unit, (NCV, per_base) or None) of an energy row's carrier and unit: knowledge values
+    only, so looked up once per knowledge base (tce per GJ for heat; for a fuel, None when knowledge has no factor)."""
+    key = (row.carrier, row.unit)
+    hit = ix.energy_units.get(key)
+    if hit is not None:
+        return hit
+    carrier, unit = _carrier_and_unit("energy", i, row, kb, ix)
+    ncv = None
+    if carrier.kind == "fuel":
+        tce_rate = _fuel_tce_rate(ix, carrier.fuel, unit.dimension)
+        ncv = _fuel_ncv(ix, carrier.fuel, unit.dimension)
+    elif carrier.kind == "electricity":
+        tce_rate = ix.other("electricity_tce_equivalent").value
+    else:
+        tce_rate = ix.other("heat_tce").value
+    hit = (carrier, unit, tce_rate, ncv)
+    if len(ix.energy_units) < MEMO_LIMIT:
+        ix.energy_units[key] = hit
+    return hit
+
+
 def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: list[Note]) -> list[EnergyLine]:
     """Each energy row → base amount, GJ where known, and tce = amount × standard-coal factor.
 
     Raises UnitError (with the row named) for an unknown unit or one of the wrong dimension.
     """
     process_owner = {p.id: p.owner for p in profile.processes or []}
-    elec_tce = ix.other("electricity_tce_equivalent")
-    heat_tce = ix.other("heat_tce")
     lines: list[EnergyLine] = []
     for i, row in enumerate(profile.energy or []):
-        carrier, unit = _carrier_and_unit("energy", i, row, kb, ix)
+        carrier, unit, tce_rate, ncv = _energy_unit(i, row, kb, ix)
         base_amount = row.amount * unit.to_base
         base_unit = unit.base
         owner = row.owner or process_owner.get(row.process or "", None) or UNASSIGNED
@@ -156,8 +174,8 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
         counted = True
         origin_used = row.origin
         if carrier.kind == "fuel":
-            tce_rate = _fuel_tce_rate(ix, carrier.fuel, unit.dimension)
-            gj = _fuel_gj(ix, carrier.fuel, base_amount, unit.dimension)
+            if ncv is not None:
+                gj = base_amount * ncv[0] * ncv[1]   # amount × net calorific value
             if tce_rate is not None:
                 tce = calc_standard_coal(base_amount, tce_rate)
             else:
@@ -167,7 +185,7 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
                                   f"energy[{i}] {carrier.name.zh}：知识库无折标系数，未计入综合能耗"))
         elif carrier.kind == "electricity":
             origin_used = row.origin or "grid"
-            tce = calc_standard_coal(base_amount, elec_tce.value)
+            tce = calc_standard_coal(base_amount, tce_rate)
             gj = base_amount * GJ_PER_MWH
         else:  # heat
             origin_used = row.origin or "purchased"
@@ -177,7 +195,7 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
                 base_unit = "GJ"
                 steam.rows += 1
             gj = base_amount
-            tce = calc_standard_coal(gj, heat_tce.value)
+            tce = calc_standard_coal(gj, tce_rate)
         if origin_used == "onsite_fossil" and carrier.kind != "fuel":
             counted = False   # generated on site from fuels already counted
         # positional, in the field order of EnergyLine: twenty keywords make the call four times as slow

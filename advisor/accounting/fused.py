@@ -20,40 +20,60 @@ def calc_group_shares(co2e_direct: float, park_co2e: float, pollutants: dict[str
             {p: calc_share(t, park_pollutants.get(p, 0.0)) for p, t in pollutants.items()})
 
 
-def calc_fused_processes(carbon: dict, pollutants: dict, profile) -> list[dict]:
-    """One row per process: its CO2e (total and scope 1) beside its pollutants (t)."""
-    rows: dict[str, dict] = {}
-    for row in carbon["by_process"]:
-        rows[row["process"]] = {"process": row["process"], "name": row["name"], "category": row["category"],
-                                "owner": row["owner"], "t_co2e": row["t_co2e"],
-                                "t_co2e_direct": row["scope_1_t_co2e"], "pollutants": {}}
-    for p in profile.processes or []:
-        if p.id not in rows:   # (carbon's by_process lists every process already, as a rule)
-            rows[p.id] = {"process": p.id, "name": p.name, "category": p.category, "owner": p.owner,
-                          "t_co2e": 0.0, "t_co2e_direct": 0.0, "pollutants": {}}
+def calc_fused_processes(rows: list[tuple]) -> list[dict]:
+    """One row per process (of _process_rows): its CO2e (total and scope 1) beside its pollutants (t)."""
+    # r inline: these are numbers (carbon's rounded values or 0.0), never None
+    return [{"process": pid, "name": name, "category": category, "owner": owner, "t_co2e": round(t_co2e * 1e4) / 1e4,
+             "t_co2e_direct": round(t_direct * 1e4) / 1e4, "pollutants": pollutant_t}
+            for pid, name, category, owner, t_co2e, t_direct, pollutant_t in rows]
+
+
+def _process_rows(carbon: dict, pollutants: dict, profile, categories=None) -> list[tuple]:
+    """(process, name, category, owner, t CO2e, scope-1 t CO2e, {pollutant: t}) per process: the profile's
+    processes in their order, then the others of carbon's by_process (energy rows' processes, '(unassigned)') by id.
+    categories: the processes of these categories only (the others have none: their category is '(unassigned)')."""
+    carbon_rows = {row["process"]: row for row in carbon["by_process"]}
+    pollutants_of: dict[str, dict] = {}
     for name, block in pollutants.items():
         for row in block["by_process"]:
-            rows[row["process"]]["pollutants"][name] = row["t"]
-    order = [p.id for p in profile.processes or []]
-    listed = set(order)
-    rest = sorted(k for k in rows if k not in listed)
-    return [rows[k] for k in order + rest]
+            if categories is None or row["category"] in categories:
+                pollutants_of.setdefault(row["process"], {})[name] = row["t"]
+    rows = []
+    found = 0
+    for p in profile.processes or []:
+        row = carbon_rows.get(p.id)
+        if row is not None:
+            found += 1
+        if categories is not None and p.category not in categories:
+            continue
+        if row is None:   # (carbon's by_process lists every process already, as a rule)
+            rows.append((p.id, p.name, p.category, p.owner, 0.0, 0.0, pollutants_of.get(p.id, {})))
+        else:
+            rows.append((p.id, row["name"], row["category"], row["owner"], row["t_co2e"], row["scope_1_t_co2e"],
+                         pollutants_of.get(p.id, {})))
+    if len(carbon_rows) > found and categories is None:   # processes that processes[] does not hold
+        listed = {p.id for p in profile.processes or []}
+        for pid in sorted(k for k in carbon_rows if k not in listed):
+            row = carbon_rows[pid]
+            rows.append((pid, row["name"], row["category"], row["owner"], row["t_co2e"], row["scope_1_t_co2e"], {}))
+    return rows
 
 
-def calc_groups(fused: list[dict]) -> list[dict]:
-    """Σ by (category, owner): CO2e, scope-1 CO2e and each pollutant."""
+def calc_groups(rows: list[tuple]) -> list[dict]:
+    """Σ by (category, owner) of _process_rows: CO2e, scope-1 CO2e and each pollutant. The shares are left None for
+    calc_fused (which fills them in when it rounds)."""
     groups: dict[tuple[str, str], dict] = {}
-    for row in fused:
-        key = (row["category"] or UNASSIGNED, row["owner"] or UNASSIGNED)
+    for pid, _, category, owner, t_co2e, t_direct, pollutant_t in rows:
+        key = (category or UNASSIGNED, owner or UNASSIGNED)
         g = groups.get(key)
-        if g is None:
+        if g is None:   # the keys in the order of the output rows
             g = groups[key] = {"category": key[0], "owner": key[1], "processes": [], "t_co2e": 0.0,
-                               "t_co2e_direct": 0.0, "pollutants": {}}
-        g["processes"].append(row["process"])
-        g["t_co2e"] += row["t_co2e"] or 0.0
-        g["t_co2e_direct"] += row["t_co2e_direct"] or 0.0
+                               "t_co2e_direct": 0.0, "co2e_share": None, "pollutants": {}, "pollutant_shares": None}
+        g["processes"].append(pid)
+        g["t_co2e"] += t_co2e or 0.0
+        g["t_co2e_direct"] += t_direct or 0.0
         group_t = g["pollutants"]
-        for p, t in row["pollutants"].items():
+        for p, t in pollutant_t.items():
             group_t[p] = group_t.get(p, 0.0) + t
     return list(groups.values())
 
@@ -126,15 +146,15 @@ def calc_trade_offs(carbon: dict) -> tuple[list[dict], list[dict]]:
 
 def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict | None,
                detail: bool = True) -> dict:
-    """The fused inventory block: processes, category × owner groups, and its notes (detail=False: the groups)."""
-    fused = calc_fused_processes(carbon, pollutants, profile)
-    groups = calc_groups(fused)
+    """The fused inventory block: processes, category × owner groups, and its notes (detail=False: the groups of the
+    same-source categories only, all that calc_same_source reads)."""
+    rows = _process_rows(carbon, pollutants, profile, None if detail else kb.analysis.same_source.categories)
+    group_rows = calc_groups(rows)
     park_co2e = carbon["total_t_co2e"] or 0.0
     park_pol = {p: b["total_t"] for p, b in pollutants.items()}
-    group_rows = []
-    for g in groups:
-        # the shares of calc_group_shares, computed in the loop that rounds them (pollutants in name order);
-        # r(t) and rs(calc_share(t, whole)) written inline (see r)
+    for g in group_rows:
+        # rounded in place; the shares of calc_group_shares, computed in the loop that rounds them (pollutants in
+        # name order); r(t) and rs(calc_share(t, whole)) written inline (see r)
         pollutant_t = g["pollutants"]
         pollutants_r = {}
         shares_r = {}
@@ -143,18 +163,16 @@ def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict
             whole = park_pol.get(p, 0.0)
             pollutants_r[p] = round(t * 1e4) / 1e4
             shares_r[p] = round(t / whole * 1e6) / 1e6 if whole else None
-        group_rows.append({"category": g["category"], "owner": g["owner"], "processes": g["processes"],
-                           "t_co2e": round(g["t_co2e"] * 1e4) / 1e4,
-                           "t_co2e_direct": round(g["t_co2e_direct"] * 1e4) / 1e4,
-                           "co2e_share": (round(g["t_co2e_direct"] / park_co2e * 1e6) / 1e6 if park_co2e
-                                          else None),
-                           "pollutants": pollutants_r, "pollutant_shares": shares_r})
+        t_direct = g["t_co2e_direct"]
+        g["t_co2e"] = round(g["t_co2e"] * 1e4) / 1e4
+        g["t_co2e_direct"] = round(t_direct * 1e4) / 1e4
+        g["co2e_share"] = round(t_direct / park_co2e * 1e6) / 1e6 if park_co2e else None
+        g["pollutants"] = pollutants_r
+        g["pollutant_shares"] = shares_r
     group_rows.sort(key=lambda g: (-(g["t_co2e"] or 0.0), g["category"], g["owner"]))
     if not detail:
         return {"groups": group_rows}
-    for row in fused:   # r inline: these are numbers (carbon's rounded values or 0.0), never None
-        row["t_co2e"] = round(row["t_co2e"] * 1e4) / 1e4
-        row["t_co2e_direct"] = round(row["t_co2e_direct"] * 1e4) / 1e4
+    fused = calc_fused_processes(rows)
     fused_notes = []
     grid_mwh = (energy_summary or {}).get("electricity_by_origin_mwh", {}).get("grid", 0.0)
     if grid_mwh:

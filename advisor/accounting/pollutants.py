@@ -7,18 +7,22 @@ the processes then miss part of the park's emissions.
 
 from __future__ import annotations
 
-from advisor.accounting._common import Note, calc_share, r, rs
+from advisor.accounting._common import Note, calc_share, kb_index, r, rs
 from advisor.units import UnitError, convert
 
 
-def calc_pollutant_totals(processes, pollutant_ids) -> dict[str, list[tuple[str, str, str, float]]]:
-    """pollutant → [(process, owner, category, t)], t as given (t/yr); Σ over processes gives the park total."""
+def calc_pollutant_totals(processes, pollutant_ids) -> tuple[dict[str, list[tuple[str, str, str, float]]], list[str]]:
+    """(pollutant → [(process, owner, category, t)], the other substances named): t as given (t/yr); Σ over
+    processes gives the park total."""
     out: dict[str, list[tuple[str, str, str, float]]] = {}
+    others: list[str] = []
     for p in processes or []:
         for name, t in p.emissions.items():
             if name in pollutant_ids:
                 out.setdefault(name, []).append((p.id, p.owner, p.category, t))
-    return out
+            else:
+                others.append(name)
+    return out, others
 
 
 def calc_coverage(inventory_t: float, reported_t: float) -> float | None:
@@ -26,10 +30,10 @@ def calc_coverage(inventory_t: float, reported_t: float) -> float | None:
     return calc_share(inventory_t, reported_t)
 
 
-def calc_pollutants(profile, kb, notes: list[Note]) -> dict:
+def calc_pollutants(profile, kb, notes: list[Note] | None) -> dict:
     """{pollutant: {total_t, by_process [{process, owner, category, t, share}], history_t, coverage}}, in the
-    order of knowledge/pollutants.yaml."""
-    totals = calc_pollutant_totals(profile.processes, kb.pollutants)
+    order of knowledge/pollutants.yaml. notes=None: without the warnings (the lean analysis shows none)."""
+    totals, others = calc_pollutant_totals(profile.processes, kb.pollutants)
     hist = profile.emissions_history
     base = profile.park.base_year
     to_t = 1.0
@@ -39,12 +43,14 @@ def calc_pollutants(profile, kb, notes: list[Note]) -> dict:
         except UnitError as exc:
             raise UnitError(f"emissions_history.unit: {exc}") from None
     coverage_min = kb.analysis.inventory_coverage_min.value
-    names = [p for p in kb.pollutants if p in totals]
-    if hist is not None and profile.processes is not None:
-        names += [p for p in kb.pollutants if p not in totals and base in hist.series.get(p, {})]
-    out: dict[str, dict] = {}
-    low: list[str] = []
+    position = _positions(kb)
+    names = sorted(totals, key=position.__getitem__)
     series = hist.series if hist is not None else {}
+    if hist is not None and profile.processes is not None:   # reported for the base year, but by no process
+        names += sorted((p for p, values in series.items() if p in position and p not in totals and base in values),
+                        key=position.__getitem__)
+    out: dict[str, dict] = {}
+    low: list[tuple[str, float]] = []   # (pollutant, coverage) under the minimum
     for name in names:
         rows = totals.get(name, [])
         total = sum(row[3] for row in rows)
@@ -60,16 +66,27 @@ def calc_pollutants(profile, kb, notes: list[Note]) -> dict:
             block["history_t"] = r(reported)
             block["coverage"] = rs(cov)
             if cov is not None and cov < coverage_min:
-                low.append(f"{name} {cov:.0%}")
+                low.append((name, cov))
         out[name] = block
+    if notes is None:
+        return out
     if low:
+        low_text = [f"{name} {cov:.0%}" for name, cov in low]
         notes.append(Note("pollutant-coverage-low",
                           f"the process inventory covers less than {coverage_min:.0%} of the park total reported "
-                          f"for {base}: {', '.join(low)} – add the missing processes",
-                          f"工序清单覆盖不足 {base} 年园区报告总量的 {coverage_min:.0%}：{', '.join(low)}，请补充遗漏工序"))
-    unknown = sorted({name for p in profile.processes or [] for name in p.emissions
-                      if name not in kb.pollutants and name not in kb.gwp and name != "CO2e"})
+                          f"for {base}: {', '.join(low_text)} – add the missing processes",
+                          f"工序清单覆盖不足 {base} 年园区报告总量的 {coverage_min:.0%}：{', '.join(low_text)}，请补充遗漏工序"))
+    unknown = sorted({name for name in others if name not in kb.gwp and name != "CO2e"})
     if unknown:
         notes.append(Note("unknown-substance", f"substances not in knowledge were left out: {', '.join(unknown)}",
                           f"知识库中没有的物质未纳入：{', '.join(unknown)}"))
     return out
+
+
+def _positions(kb) -> dict[str, int]:
+    """pollutant → its place in knowledge/pollutants.yaml (the order of the output), built once per knowledge base."""
+    memo = kb_index(kb).memo
+    position = memo.get("pollutant_positions")
+    if position is None:
+        position = memo["pollutant_positions"] = {name: i for i, name in enumerate(kb.pollutants)}
+    return position
