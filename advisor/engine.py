@@ -42,6 +42,7 @@ MAX_EXPRESSIONS = 32       # durable's MAX_SEQUENCE_EXPRESSIONS per rule conditi
 MAX_PROPERTIES = 255       # durable's MAX_OBJECT_PROPERTIES per fact
 RULES_PER_RULESET = 2     # small rulesets: a short memo key each, far from durable's 64-slot stack
 FOUND, POSSIBLE, ABSENT = 2, 1, 0
+_CODE = {True: FOUND, None: POSSIBLE, False: ABSENT}    # a finding's status (False: not concluded) → its code
 SEEN = "seen"             # the rule each ruleset has that every fact of its round matches
 
 _ruleset_names = itertools.count(1)
@@ -259,10 +260,11 @@ class Engine:
                 definition[SEEN] = {"all": [{"m": {"round": rnd}}], "run": self._action(SEEN)}
                 definitions[name] = definition
                 self._chunks.append(_Chunk(rnd, name, ids[start:start + RULES_PER_RULESET], base))
-        # per round: its rulesets and the findings concluded in earlier rounds
-        self._rounds = [(rnd, [c for c in self._chunks if c.round == rnd],
-                         [fid for fid, stratum in base.finding_stratum.items() if stratum < rnd])
-                        for rnd in range(1, base.rounds + 1)]
+        # per round: its rulesets and the findings they read (all concluded in earlier rounds)
+        self._rounds = []
+        for rnd in range(1, base.rounds + 1):
+            chunks = [c for c in self._chunks if c.round == rnd]
+            self._rounds.append((rnd, chunks, tuple(dict.fromkeys(f for c in chunks for f in c.findings))))
         with _lock:
             _get_host().set_rulesets(definitions)
 
@@ -337,9 +339,8 @@ class Engine:
         outcomes: dict[str, str] = {}
         findings: dict[str, bool | None] = {}
         with _lock:
-            for rnd, chunks, earlier in self._rounds:
-                codes = {fid: FOUND if findings.get(fid, False) is True else
-                         POSSIBLE if findings.get(fid, False) is None else ABSENT for fid in earlier}
+            for rnd, chunks, read in self._rounds:
+                codes = {fid: _CODE[findings.get(fid, False)] for fid in read}
                 seen.update(codes)
                 for chunk in chunks:
                     key = chunk.key(seen) if memo else None

@@ -7,34 +7,71 @@ left out (unknown) – never defaulted to "no" or 0.
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 from advisor.schemas.profile import Profile, Service
 
 
+class _KbTables(NamedTuple):
+    """What the facts read from the knowledge base, gathered once per knowledge base (the facts
+    are built for every park of a batch)."""
+    kb: Any
+    park_type: dict[str, str]                # division → park type (the first park type listing it)
+    energy_intensive: frozenset[str]         # divisions
+    water_intensive: frozenset[str]
+    model_park: frozenset[str]               # programme kinds
+    co_control: frozenset[str]
+    fgases: frozenset[str]                   # greenhouse gases other than CO2, CH4, N2O
+    heavy_metals: frozenset[str]             # pollutant ids
 
-def _share_of(profile: Profile, kb, flag: str) -> float:
-    return round(sum(i.share for i in profile.park.industries
-                     if getattr(kb.industries.get(i.code), flag, False)), 6)
+
+def _build_tables(kb) -> _KbTables:
+    park_type: dict[str, str] = {}
+    for pt in kb.park_types.values():
+        for division in pt.divisions:
+            park_type.setdefault(division, pt.id)
+
+    def flagged(table: dict, flag: str) -> frozenset[str]:
+        return frozenset(key for key, row in table.items() if getattr(row, flag, False))
+
+    return _KbTables(kb, park_type,
+                     flagged(kb.industries, "energy_intensive"), flagged(kb.industries, "water_intensive"),
+                     flagged(kb.programmes, "model_park"), flagged(kb.programmes, "co_control"),
+                     frozenset(g for g in kb.gwp if g not in ("CO2", "CH4", "N2O")),
+                     flagged(kb.pollutants, "heavy_metal"))
 
 
-def _park_type(profile: Profile, kb, analysis: dict) -> str | None:
-    dominant = max(profile.park.industries, key=lambda i: i.share)
-    kind = kb.park_type_of(dominant.code)
+_TABLES: dict[int, _KbTables] = {}
+
+
+def _tables(kb) -> _KbTables:
+    """The tables of this knowledge base (cached by identity)."""
+    tables = _TABLES.get(id(kb))
+    if tables is None or tables.kb is not kb:
+        tables = _TABLES[id(kb)] = _build_tables(kb)
+    return tables
+
+
+def _share_of(profile: Profile, divisions: frozenset[str]) -> float:
+    return round(sum(i.share for i in profile.park.industries if i.code in divisions), 6)
+
+
+def _park_type(dominant_code: str, tables: _KbTables, analysis: dict) -> str | None:
+    kind = tables.park_type.get(dominant_code)
     if kind in ("chemical", "petrochemical") and (analysis.get("energy") or {}).get("coal_feedstock"):
         return "coal_chemical"
     return kind or "comprehensive"
 
 
-def _programme_flag(profile: Profile, kb, flag: str) -> bool | None:
-    """Whether any programme the park takes part in has `flag` (knowledge/programmes.yaml)."""
+def _programme_flag(profile: Profile, kinds: frozenset[str]) -> bool | None:
+    """Whether any programme the park takes part in is of one of `kinds` (knowledge/programmes.yaml)."""
     programmes = profile.management.programmes
     if programmes is None:
         return None
-    return any(getattr(kb.programmes.get(p.kind), flag, False) for p in programmes)
+    return any(p.kind in kinds for p in programmes)
 
 
-def _enterprise_share(analysis: dict, pollutant_ids: set[str]) -> float | None:
+def _enterprise_share(analysis: dict, pollutant_ids: frozenset[str]) -> float | None:
     """Share of the named pollutants emitted by processes owned by enterprises."""
     total = owned = 0.0
     for pid, block in (analysis.get("pollutants") or {}).items():
@@ -47,22 +84,27 @@ def _enterprise_share(analysis: dict, pollutant_ids: set[str]) -> float | None:
     return round(owned / total, 6) if total > 0 else None
 
 
+_VOCS = frozenset({"VOCs"})
+_SERVICE_KINDS = len(get_args(Service))
+
+
 def build_facts(profile: Profile, analysis: dict, kb) -> dict[str, Any]:
     """The fact dictionary for one park; unknown facts are absent."""
     p = profile
+    tables = _tables(kb)
     f: dict[str, Any] = {}
     dominant = max(p.park.industries, key=lambda i: i.share)
     f["park.level"] = p.park.level
-    f["park.type"] = _park_type(p, kb, analysis)
+    f["park.type"] = _park_type(dominant.code, tables, analysis)
     f["park.dominant_share"] = dominant.share
-    f["park.energy_intensive_share"] = _share_of(p, kb, "energy_intensive")
-    f["park.water_intensive_share"] = _share_of(p, kb, "water_intensive")
+    f["park.energy_intensive_share"] = _share_of(p, tables.energy_intensive)
+    f["park.water_intensive_share"] = _share_of(p, tables.water_intensive)
     f["park.key_air_region"] = p.park.key_air_region
     f["park.water_scarce"] = p.park.water_scarce
     f["park.vacant_land_share"] = p.park.vacant_land_share
     f["park.enterprise_count"] = p.park.enterprise_count
-    f["park.is_model_park"] = _programme_flag(p, kb, "model_park")
-    f["park.has_co_control_pilot"] = _programme_flag(p, kb, "co_control")
+    f["park.is_model_park"] = _programme_flag(p, tables.model_park)
+    f["park.has_co_control_pilot"] = _programme_flag(p, tables.co_control)
 
     m = p.management
     f["management.synergy_plan"] = m.synergy_plan
@@ -139,7 +181,7 @@ def build_facts(profile: Profile, analysis: dict, kb) -> dict[str, Any]:
     f["third_party.innovation_consortium"] = tp.innovation_consortium
     f["third_party.shared_service_platform"] = tp.shared_service_platform
     f["third_party.shared_process_firms"] = tp.shared_process_firms
-    f["third_party.services_missing"] = (len(get_args(Service)) - len(set(tp.services))
+    f["third_party.services_missing"] = (_SERVICE_KINDS - len(set(tp.services))
                                          if tp.services is not None else None)
     f["third_party.sme_share"] = tp.sme_share
 
@@ -148,11 +190,11 @@ def build_facts(profile: Profile, analysis: dict, kb) -> dict[str, Any]:
                  "rail_or_water_access", "urban_heat_demand_nearby", "cross_boundary_enterprise_links"):
         f[f"surroundings.{name}"] = getattr(s, name)
 
-    _analysis_facts(f, p, analysis, kb)
+    _analysis_facts(f, p, analysis, tables)
     return {k: v for k, v in f.items() if v is not None}
 
 
-def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, kb) -> None:
+def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTables) -> None:
     energy = analysis.get("energy") or {}
     if p.energy:
         f["energy.total_tce"] = energy.get("total_tce")
@@ -168,12 +210,11 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, kb) -> None:
                         if r.get("category") == "industrial_process")
         f["carbon.process_co2_share"] = round(process_t / total, 6)
     if p.processes is not None:
-        fgases = {g for g in kb.gwp if g not in ("CO2", "CH4", "N2O")}
-        f["carbon.fgas_present"] = any(any(g in fgases and v > 0 for g, v in proc.emissions.items())
-                                       for proc in p.processes)
-        heavy = {pid for pid, pol in kb.pollutants.items() if pol.heavy_metal}
-        f["pollutants.enterprise_vocs_share"] = _enterprise_share(analysis, {"VOCs"})
-        f["pollutants.enterprise_heavy_metal_share"] = _enterprise_share(analysis, heavy)
+        fgases = tables.fgases
+        f["carbon.fgas_present"] = any(v > 0 for proc in p.processes
+                                       for g, v in proc.emissions.items() if g in fgases)
+        f["pollutants.enterprise_vocs_share"] = _enterprise_share(analysis, _VOCS)
+        f["pollutants.enterprise_heavy_metal_share"] = _enterprise_share(analysis, tables.heavy_metals)
         vocs = (analysis.get("pollutants") or {}).get("VOCs")
         f["pollutants.vocs_t"] = vocs.get("total_t") if vocs else 0.0
         same = analysis.get("same_source") or []
@@ -183,7 +224,7 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, kb) -> None:
         f["fused.trade_off_count"] = sum(1 for t in analysis.get("trade_offs") or []
                                          if t.get("pollutant_removed") is not None or (t.get("t_co2_added") or 0) > 0)
     if p.characteristic_pollutants is not None:
-        heavy = {pid for pid, pol in kb.pollutants.items() if pol.heavy_metal}
+        heavy = tables.heavy_metals
         f["pollutants.heavy_metal_characteristic"] = any(c in heavy for c in p.characteristic_pollutants)
     periods = (analysis.get("decoupling") or {}).get("periods") or []
     if periods:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -41,7 +42,7 @@ def ranking_settings(root: Path | None = None) -> RankingSettings:
                               for e in exc.errors()]) from None
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     measure: str
     score: float
@@ -49,12 +50,21 @@ class Scored:
     priority: str = "low"
 
 
-def score_measure(measure, rule_weights: list[tuple[float, bool]], severities: list[int],
-                  category_shares: dict[str, tuple[float, float]], settings: RankingSettings) -> Scored:
-    """rule_weights: (weight, rests_on_unknown) per supporting rule; category_shares: category → (CO2e share, max pollutant share)."""
-    verify, severity_weight, co2e_weight, pollutant_weight, high, medium = _weights(settings)
-    rules = sum([w * (verify if unsure else 1.0) for w, unsure in rule_weights])
-    findings = severity_weight * sum(severities)
+class ScoreWeights(NamedTuple):
+    """The settings' values as plain numbers (read for every measure of every park)."""
+    verify: float
+    severity: float
+    co2e: float
+    pollutant: float
+    high: float
+    medium: float
+
+
+def score_measure(measure, rules: float, severity: int, category_shares: dict[str, tuple[float, float]],
+                  weights: ScoreWeights) -> Scored:
+    """rules: Σ weight of the supporting rules (one resting on unknowns counts `weights.verify` of its
+    weight); severity: Σ severity of the findings those rules read; category_shares: category → (CO2e
+    share, max pollutant share)."""
     co2e, pollutant = 0.0, None
     for c in measure.target_processes:
         share_co2e, share_pollutant = category_shares.get(c, _NO_SHARE)
@@ -63,25 +73,32 @@ def score_measure(measure, rule_weights: list[tuple[float, bool]], severities: l
             pollutant = share_pollutant
     pollutant = pollutant or 0.0
     parts = {
-        "rules": round(rules, 4),
-        "findings": round(findings, 4),
-        "co2e_share": round(co2e_weight * min(co2e, 1.0), 4),
-        "pollutant_share": round(pollutant_weight * min(pollutant, 1.0), 4),
+        "rules": _round4(rules),
+        "findings": _round4(weights.severity * severity),
+        "co2e_share": _round4(weights.co2e * min(co2e, 1.0)),
+        "pollutant_share": _round4(weights.pollutant * min(pollutant, 1.0)),
     }
-    score = round(sum(parts.values()), 4)
-    priority = "high" if score >= high else "medium" if score >= medium else "low"
+    score = _round4(sum(parts.values()))
+    priority = "high" if score >= weights.high else "medium" if score >= weights.medium else "low"
     return Scored(measure.id, score, parts, priority)
+
+
+def _round4(x: float) -> float:
+    """round(x, 4) – which converts to decimal and back, slowly – except for a multiple of 1/16: it has
+    at most four decimals, so rounding leaves it as it is (most parts: rule weights, severities, no share)."""
+    return x if (x * 16).is_integer() else round(x, 4)
 
 
 _weights_of: dict[int, tuple] = {}
 
 
-def _weights(settings: RankingSettings) -> tuple[float, ...]:
-    """The settings' six values, read once per settings object (score_measure runs for every measure of every park)."""
+def score_weights(settings: RankingSettings) -> ScoreWeights:
+    """The settings' six values, read once per settings object."""
     hit = _weights_of.get(id(settings))
     if hit is None or hit[0] is not settings:
-        values = (settings.verify_factor.value, settings.severity_weight.value, settings.co2e_weight.value,
-                  settings.pollutant_weight.value, settings.priority_high.value, settings.priority_medium.value)
+        values = ScoreWeights(settings.verify_factor.value, settings.severity_weight.value, settings.co2e_weight.value,
+                              settings.pollutant_weight.value, settings.priority_high.value,
+                              settings.priority_medium.value)
         hit = _weights_of[id(settings)] = (settings, values)
     return hit[1]
 

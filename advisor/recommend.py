@@ -10,7 +10,7 @@ from advisor.conditions import FindingAtom, blocking
 from advisor.errors import Issue, RuleEngineError
 from advisor.evaluator import check_rules
 from advisor.facts import build_facts
-from advisor.ranking import OBJECT_ORDER, Scored, order, ranking_settings, score_measure
+from advisor.ranking import OBJECT_ORDER, Scored, order, ranking_settings, score_measure, score_weights
 from advisor.rulebook import CompiledRule, RuleBase, load_rulebase
 from advisor.schemas.profile import Profile
 
@@ -31,23 +31,31 @@ def get_engine(base: RuleBase | None = None):
         return _engine
 
 
+def _shares_by_category(rows: list[dict], profile: Profile) -> dict[str, float]:
+    """category → summed share of the rows (a row without a category takes its process's)."""
+    out: dict[str, float] = {}
+    category_of = None      # built only for a row without a category
+    for row in rows:
+        cat = row.get("category")
+        if not cat:
+            if category_of is None:
+                category_of = {p.id: p.category for p in profile.processes or []}
+            cat = category_of.get(row.get("process"))
+            if not cat:
+                continue
+        out[cat] = out.get(cat, 0.0) + (row.get("share") or 0.0)
+    return out
+
+
 def _category_shares(profile: Profile, analysis: dict) -> dict[str, tuple[float, float]]:
     """process category → (share of park CO2e, largest share of any pollutant)."""
-    category_of = {p.id: p.category for p in profile.processes or []}
-    co2e: dict[str, float] = {}
-    pollutant: dict[str, dict[str, float]] = {}
-    for row in (analysis.get("carbon") or {}).get("by_process", []):
-        cat = row.get("category") or category_of.get(row.get("process"))
-        if cat:
-            co2e[cat] = co2e.get(cat, 0.0) + (row.get("share") or 0.0)
-    for pid, block in (analysis.get("pollutants") or {}).items():
-        for row in block.get("by_process", []):
-            cat = row.get("category") or category_of.get(row.get("process"))
-            if cat:
-                pollutant.setdefault(cat, {})
-                pollutant[cat][pid] = pollutant[cat].get(pid, 0.0) + (row.get("share") or 0.0)
-    cats = set(co2e) | set(pollutant)
-    return {c: (co2e.get(c, 0.0), max(pollutant.get(c, {}).values(), default=0.0)) for c in cats}
+    co2e = _shares_by_category((analysis.get("carbon") or {}).get("by_process", []), profile)
+    pollutant: dict[str, float] = {}
+    for block in (analysis.get("pollutants") or {}).values():
+        for cat, share in _shares_by_category(block.get("by_process", []), profile).items():
+            if cat not in pollutant or share > pollutant[cat]:
+                pollutant[cat] = share
+    return {c: (co2e.get(c, 0.0), pollutant.get(c, 0.0)) for c in co2e.keys() | pollutant.keys()}
 
 
 def _fact_text(base: RuleBase, fact: str, lang: str) -> str:
@@ -73,26 +81,34 @@ def _explain_atom(atom, facts: dict, findings: dict, base: RuleBase, lang: str, 
             "needed": atom.text() if value is not None else f"find out {_fact_text(base, atom.fact, lang)} ({atom.text()})"}
 
 
-def _unknowns_behind(fid: str, base: RuleBase, facts: dict, outcomes: dict, seen: set[str]) -> list[str]:
-    """Unknown facts behind a finding that is only possible (transitively)."""
-    if fid in seen:
-        return []
-    seen.add(fid)
-    out = []
-    for r in base.rules_for_finding(fid):
-        if outcomes.get(r.rule.id) == "U":
-            out += [f for f in r.facts if facts.get(f) is None]
-            for g in r.findings:
-                out += _unknowns_behind(g, base, facts, outcomes, seen)
-    return list(dict.fromkeys(out))
+class _Unknowns:
+    """The unknown facts behind one park's rule outcomes; each possible finding's worked out once."""
 
+    def __init__(self, base: RuleBase, facts: dict, findings: dict, outcomes: dict):
+        self.base, self.facts, self.findings, self.outcomes = base, facts, findings, outcomes
+        self._behind: dict[str, list[str]] = {}
 
-def _rule_unknowns(r, base, facts, findings, outcomes) -> list[str]:
-    out = [f for f in r.facts if facts.get(f) is None]
-    for g in r.findings:
-        if findings.get(g, False) is None:
-            out += _unknowns_behind(g, base, facts, outcomes, set())
-    return list(dict.fromkeys(out))
+    def behind(self, fid: str) -> list[str]:
+        """Unknown facts behind a finding that is only possible (transitively)."""
+        found = self._behind.get(fid)
+        if found is None:
+            self._behind[fid] = []      # ends a cycle (the rule loader refuses them)
+            out = []
+            for r in self.base.rules_for_finding(fid):
+                if self.outcomes.get(r.rule.id) == "U":
+                    out += [f for f in r.facts if self.facts.get(f) is None]
+                    for g in r.findings:
+                        out += self.behind(g)
+            found = self._behind[fid] = list(dict.fromkeys(out))
+        return found
+
+    def of_rule(self, r: CompiledRule) -> list[str]:
+        """Unknown facts a rule reads, and those behind the possible findings it reads."""
+        out = [f for f in r.facts if self.facts.get(f) is None]
+        for g in r.findings:
+            if self.findings.get(g, False) is None:
+                out += self.behind(g)
+        return list(dict.fromkeys(out))
 
 
 def _actions(measure, park_type: str | None, lang: str) -> list[str]:
@@ -118,6 +134,13 @@ class Judgement:
 def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_engine: bool = True) -> Judgement:
     """Facts → rules → scored, ordered measures and the unknowns behind them (no texts)."""
     facts = build_facts(profile, analysis, kb)
+    outcomes, findings = _evaluate(base, engine, facts, check_engine)
+    scored, supporting = _supported(kb, base, outcomes, findings, _category_shares(profile, analysis))
+    return Judgement(facts, outcomes, findings, order(scored, kb.measures), supporting,
+                     _unknowns(base, facts, findings, outcomes))
+
+
+def _evaluate(base: RuleBase, engine, facts: dict, check_engine: bool) -> tuple[dict[str, str], dict]:
     fresh: list[str] = []
     outcomes, findings = engine.evaluate(facts, fresh=fresh)
     if check_engine and fresh:
@@ -129,29 +152,43 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
             raise RuleEngineError([Issue("rules/", ", ".join(diff) or "findings",
                                          "the rule engine and the Python evaluator disagree",
                                          "report this with the profile; run `park-advisor kb check`")])
-    settings = ranking_settings()
-    shares = _category_shares(profile, analysis)
-    severity = {fid: base.findings[fid].severity for fid in findings if fid in base.findings}
+    return outcomes, findings
+
+
+def _supported(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict
+               ) -> tuple[list[Scored], dict[str, list[tuple[CompiledRule, str]]]]:
+    """The measures some rule supports, scored, and the (rule, outcome) pairs supporting each."""
+    weights = score_weights(ranking_settings())
+    severities = base.severities()
+    severity = {fid: severities[fid] for fid in findings if fid in severities}   # of the park's findings
     supporting: dict[str, list[tuple[CompiledRule, str]]] = {}
     scored = []
     for mid, rules in base.measure_plan():   # each measure's rules in rule-file order
-        support = None
-        for r, rid, verify in rules:
-            outcome = outcomes.get(rid, "F")
-            if outcome == "T" or (outcome == "U" and verify):
-                if support is None:
-                    support = supporting[mid] = []
-                support.append((r, outcome))
-        if support is None:
-            continue
         measure = kb.measures.get(mid)
         if measure is None:
             continue
-        weights = [(r.rule.then.weight, outcome == "U") for r, outcome in support]
-        severities = [severity[g] for r, _ in support for g in r.findings if g in severity]
-        scored.append(score_measure(measure, weights, severities, shares, settings))
-    supporting = {mid: support for mid, support in supporting.items() if mid in kb.measures}
+        support, rule_weights, severity_sum = [], [], 0
+        for r, rid, verify, weight, reads in rules:
+            outcome = outcomes.get(rid, "F")
+            if outcome == "T":
+                rule_weights.append(weight)
+            elif outcome == "U" and verify:
+                rule_weights.append(weight * weights.verify)
+            else:
+                continue
+            support.append((r, outcome))
+            for g in reads:
+                if g in severity:
+                    severity_sum += severity[g]
+        if support:
+            supporting[mid] = support
+            scored.append(score_measure(measure, sum(rule_weights), severity_sum, shares, weights))
+    return scored, supporting
 
+
+def _unknowns(base: RuleBase, facts: dict, findings: dict, outcomes: dict) -> dict[str, set[str]]:
+    """unknown fact → the measures it could change."""
+    behind = _Unknowns(base, facts, findings, outcomes)
     unknowns: dict[str, set[str]] = {}
     for rid, outcome in outcomes.items():
         if outcome != "U":
@@ -159,10 +196,9 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
         targets = base.rule_targets(rid)
         if not targets:   # an unknown that changes no measure is not listed
             continue
-        for fact in _rule_unknowns(base.rules[rid], base, facts, findings, outcomes):
+        for fact in behind.of_rule(base.rules[rid]):
             unknowns.setdefault(fact, set()).update(targets)
-    return Judgement(facts, outcomes, findings, order(scored, kb.measures), supporting,
-                     {f: ms for f, ms in unknowns.items() if ms})
+    return unknowns
 
 
 def screen(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None, engine=None,
@@ -212,6 +248,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         not_recommended.append({"measure": measure.id, "object": measure.object,
                                 "title": measure.title.in_lang(lang), "why_not": why})
 
+    behind = _Unknowns(base, facts, findings, outcomes)
     recommendations = []
     for rank, s in enumerate(j.ranked, start=1):
         m = kb.measures[s.measure]
@@ -221,7 +258,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
                             "facts": {f: facts.get(f) for f in r.facts},
                             "findings": [g for g in r.findings if findings.get(g, False) is not False]})
             if outcome == "U":
-                for fact in _rule_unknowns(r, base, facts, findings, outcomes):
+                for fact in behind.of_rule(r):
                     if fact not in [v["fact"] for v in verify]:
                         verify.append({"fact": fact, "text": _fact_text(base, fact, lang)})
         recommendations.append({

@@ -78,15 +78,23 @@ class RuleBase:
             self._measure_rules_of = len(self.rules)
         return self._measure_rules
 
-    def measure_plan(self) -> list[tuple[str, list[tuple[CompiledRule, str, bool]]]]:
-        """(measure id, [(rule, rule id, supports it when only possible)]) per measure some rule
-        concludes, its rules in rule-file order (read for every park)."""
+    def measure_plan(self) -> list[tuple[str, tuple[tuple[CompiledRule, str, bool, float, tuple[str, ...]], ...]]]:
+        """(measure id, ((rule, rule id, supports it when only possible, weight, findings it reads), …))
+        per measure some rule concludes, its rules in rule-file order (read for every park)."""
         if getattr(self, "_measure_plan", None) is None or self._measure_plan_of != len(self.rules):
             by_measure: dict[str, list] = {}
             for r, rid, measure, verify in self.measure_rules():
-                by_measure.setdefault(measure, []).append((r, rid, verify))
-            self._measure_plan, self._measure_plan_of = list(by_measure.items()), len(self.rules)
+                by_measure.setdefault(measure, []).append((r, rid, verify, float(r.rule.then.weight), r.findings))
+            self._measure_plan = [(measure, tuple(rules)) for measure, rules in by_measure.items()]
+            self._measure_plan_of = len(self.rules)
         return self._measure_plan
+
+    def severities(self) -> dict[str, int]:
+        """finding id → its severity (read for every park)."""
+        if getattr(self, "_severities", None) is None or self._severities_of != len(self.findings):
+            self._severities = {fid: d.severity for fid, d in self.findings.items()}
+            self._severities_of = len(self.findings)
+        return self._severities
 
     def rule_targets(self, rule_id: str) -> tuple[str, ...]:
         """The measures a rule's outcome bears on: its own measure, or those reading its finding."""

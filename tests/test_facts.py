@@ -35,3 +35,13 @@ def test_absent_programmes_leave_the_facts_unknown(kb):
 def test_the_inventory_coverage_threshold_is_knowledge_data(kb):
     assert kb.analysis.inventory_coverage_min.value == 0.8
     assert kb.analysis.inventory_coverage_min.source
+
+
+def test_another_knowledge_base_is_read_afresh_not_from_the_first_one_s_tables(kb):
+    import dataclasses
+
+    programmes = {kind: row.model_copy(update={"model_park": True}) for kind, row in kb.programmes.items()}
+    changed = dataclasses.replace(kb, programmes=programmes)
+    profile = validate_data(minimal_profile(management={"programmes": [{"kind": "no_waste_city"}]}), "park.yaml", kb)
+    assert build_facts(profile, {}, kb)["park.is_model_park"] is False
+    assert build_facts(profile, {}, changed)["park.is_model_park"] is True
