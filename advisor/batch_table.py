@@ -137,7 +137,7 @@ def _blank(value: Any) -> bool:
 # --- compact list forms -------------------------------------------------------------------
 
 def _items(text: str, sep: str = ITEM_SEP) -> list[str]:
-    return [part for part in map(str.strip, text.split(sep)) if part]
+    return list(filter(None, map(str.strip, text.split(sep))))   # the non-empty parts, stripped
 
 
 def _quick_number(value: str) -> float | None:
@@ -150,7 +150,23 @@ def _quick_number(value: str) -> float | None:
     return number if number - number == 0.0 else None   # not inf or nan
 
 
+def _plain_amount(text: str) -> tuple[float, str] | None:
+    """_amount(text) for the usual 'NUMBER UNIT' (a plain finite number, one space), else None.
+
+    Faster than the _AMOUNT pattern; anything unusual (1,000, 1_000, no space, a line break, inf)
+    gives None and the pattern reads it."""
+    number, space, unit = text.partition(" ")
+    if not space or "_" in number or "\n" in unit:
+        return None
+    unit = unit.strip()
+    value = _quick_number(number) if unit else None
+    return None if value is None else (value, unit)
+
+
 def _amount(text: str, form: str) -> tuple[float, str]:
+    plain = _plain_amount(text)
+    if plain is not None:
+        return plain
     m = _AMOUNT.match(text)
     if not m or not m.group(2):
         raise CellError(f"'{text}' is not an amount with a unit", f"write {form}, e.g. 1.62e6 t")
@@ -221,16 +237,7 @@ def _energy(item: str) -> dict:
     fields = list(map(str.strip, item.split(":")))
     if len(fields) < 2 or not fields[0]:
         raise CellError(f"'{item}' is not carrier:amount unit", "write e.g. raw_coal:1.62e6 t:fuel or electricity:2.9e6 MWh:grid")
-    m = _AMOUNT.match(fields[1])   # _amount(fields[1], …), inline: this runs for every energy row
-    if m is None or not m.group(2):
-        _amount(fields[1], "carrier:amount unit")   # raises the error
-    number, unit = m.groups()
-    try:
-        amount = float(number)
-    except ValueError:   # 1,000: to_number reads it
-        amount = None
-    if amount is None or amount - amount != 0.0:
-        amount = to_number(number)
+    amount, unit = _amount(fields[1], "carrier:amount unit")
     out: dict[str, Any] = {"carrier": fields[0], "amount": amount, "unit": unit}
     tag_keys = _TAG_KEYS
     for tag in fields[2:]:
@@ -392,6 +399,8 @@ def _parse_list(column: str, value: Any) -> list:
 
 def _parse_list_text(text: str, parse: Callable[[str], Any] | None, form: str) -> list:
     """A list cell's stripped text: JSON, a compact list (parse each item) or words (parse None)."""
+    if text == "[]":   # known to be none: the usual JSON cell, without the JSON reader
+        return []
     if text.startswith("["):
         try:
             data = json.loads(text)
@@ -563,7 +572,7 @@ def _compile(plan: list[Column | None]) -> tuple[list[tuple], list[tuple]]:
     for every read column; parents: the distinct parent key paths, () first as number 0.
     `may hold parts` is true only when another column's path goes inside this column's field (or
     is the same path, e.g. economy.values.2018 and economy.values.02018);
-    `list parser` is (item parser, form) for a compact list column, None for the others.
+    `list parser` is (item parser, form) for a list column ((None, "") for words), None for the others.
     """
     hit = _compiled.get(id(plan))
     if hit is not None and hit[0] is plan:
@@ -578,7 +587,7 @@ def _compile(plan: list[Column | None]) -> tuple[list[tuple], list[tuple]]:
     for i, c in columns:
         has_parts = c.keys in inner_paths or path_count[c.keys] > 1
         entries.append((i, _KIND_CODES[c.kind], parents[c.keys[:-1]], c.keys[-1], has_parts,
-                        COMPACT.get(c.name) if c.kind == "list" else None, c))
+                        COMPACT.get(c.name, _WORDS) if c.kind == "list" else None, c))
     compiled = (entries, list(parents))
     if len(_compiled) > 64:
         _compiled.clear()
@@ -586,13 +595,16 @@ def _compile(plan: list[Column | None]) -> tuple[list[tuple], list[tuple]]:
     return compiled
 
 
-def _parse_compact(parse: Callable[[str], Any], form: str, value: Any) -> list:
-    """_parse_list for a compact list column whose item parser is already known."""
+_WORDS = (None, "")   # the list parser of a word list column
+
+
+def _parse_compact(parse: Callable[[str], Any] | None, form: str, value: Any) -> list:
+    """_parse_list for a list column whose item parser (None for words) is already known."""
     text = value.strip() if type(value) is str else _text(value)
-    if not text or text[0] == "[":   # JSON (or nothing): the general reader
+    if not text or text[0] == "[" or parse is None:   # JSON, words (or nothing): the general reader
         return _parse_list_text(text, parse, form)
     try:
-        return [parse(item) for item in map(str.strip, text.split(ITEM_SEP)) if item]
+        return list(map(parse, filter(None, map(str.strip, text.split(ITEM_SEP)))))
     except CellError:
         return _parse_list_text(text, parse, form)   # again, item by item: the error names the item
 
@@ -647,8 +659,6 @@ def row_to_data(plan: list[Column | None], cells: list[Any], file: str) -> tuple
                 continue
             elif compact is not None:
                 converted = _parse_compact(compact[0], compact[1], value)
-            elif code == 4:
-                converted = _parse_list(column.name, value)
             else:
                 converted = _CONVERTERS[column.kind](value)
         except CellError as exc:
