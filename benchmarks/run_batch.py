@@ -5,8 +5,8 @@
 
 For each size and job count it runs `python -m advisor batch parks.csv -o out.csv --jobs N` as a
 separate process and prints: parks per second and seconds (wall, start-up included), peak memory
-(the sum of PSS over the batch process and its workers, sampled from /proc every 20 ms, and the
-largest VmHWM of any of them), the CPU time of the tree (the machine may be shared: wall figures then vary, CPU figures much
+(the sum of PSS over the batch process and its workers, sampled from /proc every 0.25 s, and the
+largest VmHWM of any of them, which the kernel keeps exactly), the CPU time of the tree (the machine may be shared: wall figures then vary, CPU figures much
 less), and the ratio of the batch time to a pandas read_csv +
 to_csv of the same table (the I/O floor). Then the wall time of `recommend` and `analyze` on
 the demo park and of `--help`, best of 3, start-up included – with the compiled modules and the loaded
@@ -96,6 +96,9 @@ def run_env(cache: Path | None) -> dict[str, str]:
     return env
 
 
+SAMPLE_EVERY = 0.25   # seconds between memory samples
+
+
 def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, int, str]:
     """(wall s, CPU s of the process tree, peak summed PSS of the tree in kB, largest VmHWM in kB, stdout).
 
@@ -114,7 +117,9 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[flo
             tree = [proc.pid] + _children(proc.pid)
             peak[0] = max(peak[0], sum(_memory_kb(p) for p in tree))
             hwm[0] = max([hwm[0]] + [_hwm_kb(p) for p in tree])
-            done.wait(0.02)
+            # not more often: reading PSS walks the page tables of every process and, every 20 ms,
+            # slowed the batch it measures by about a fifth with two workers
+            done.wait(SAMPLE_EVERY)
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
