@@ -42,12 +42,15 @@ def _build_tables(kb) -> _KbTables:
 
 
 _TABLES: dict[int, _KbTables] = {}
+TABLES_KEPT = 8   # knowledge bases whose tables are kept (each holds its base alive): a few, not every one ever built
 
 
 def _tables(kb) -> _KbTables:
     """The tables of this knowledge base (cached by identity)."""
     tables = _TABLES.get(id(kb))
     if tables is None or tables.kb is not kb:
+        if len(_TABLES) >= TABLES_KEPT:
+            _TABLES.clear()
         tables = _TABLES[id(kb)] = _build_tables(kb)
     return tables
 

@@ -45,3 +45,15 @@ def test_another_knowledge_base_is_read_afresh_not_from_the_first_one_s_tables(k
     profile = validate_data(minimal_profile(management={"programmes": [{"kind": "no_waste_city"}]}), "park.yaml", kb)
     assert build_facts(profile, {}, kb)["park.is_model_park"] is False
     assert build_facts(profile, {}, changed)["park.is_model_park"] is True
+
+
+def test_the_tables_of_many_knowledge_bases_do_not_pile_up(kb):
+    import dataclasses
+
+    from advisor import facts
+
+    profile = validate_data(minimal_profile(), "park.yaml", kb)
+    copies = [dataclasses.replace(kb) for _ in range(3 * facts.TABLES_KEPT)]
+    for copy in copies:
+        build_facts(profile, {}, copy)
+    assert len(facts._TABLES) <= facts.TABLES_KEPT
