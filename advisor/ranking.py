@@ -72,13 +72,12 @@ def score_measure(measure, rules: float, severity: int, category_shares: dict[st
         if pollutant is None or share_pollutant > pollutant:
             pollutant = share_pollutant
     pollutant = pollutant or 0.0
-    parts = {
-        "rules": _round4(rules),
-        "findings": _round4(weights.severity * severity),
-        "co2e_share": _round4(weights.co2e * min(co2e, 1.0)),
-        "pollutant_share": _round4(weights.pollutant * min(pollutant, 1.0)),
-    }
-    score = _round4(sum(parts.values()))
+    r4 = _round4
+    rules, findings = r4(rules), r4(weights.severity * severity)
+    co2e = r4(weights.co2e * (1.0 if 1.0 < co2e else co2e))                 # min(share, 1.0)
+    pollutant = r4(weights.pollutant * (1.0 if 1.0 < pollutant else pollutant))
+    parts = {"rules": rules, "findings": findings, "co2e_share": co2e, "pollutant_share": pollutant}
+    score = r4(0.0 + rules + findings + co2e + pollutant)                     # = sum(parts.values())
     priority = "high" if score >= weights.high else "medium" if score >= weights.medium else "low"
     return Scored(measure.id, score, parts, priority)
 
@@ -112,15 +111,32 @@ def _static_key(obj: str, measure_id: str) -> tuple:
     return OBJECT_ORDER.index(obj), tuple(int(p) for p in measure_id.split("."))
 
 
+_order_info: dict[int, tuple] = {}
+
+
+def _measure_order_info(measures: dict) -> dict[str, tuple[tuple, tuple[str, ...]]]:
+    """measure id → (its static sort key, its prerequisites), built once per measures table (ordered
+    for every park of a batch); rebuilt when the table is another one or has changed size."""
+    hit = _order_info.get(id(measures))
+    if hit is None or hit[0] is not measures or hit[1] != len(measures):
+        info = {mid: (_static_key(m.object, mid), tuple(m.prerequisites)) for mid, m in measures.items()}
+        if len(_order_info) >= 8:
+            _order_info.clear()
+        hit = _order_info[id(measures)] = (measures, len(measures), info)
+    return hit[2]
+
+
 def order(scored: list[Scored], measures: dict) -> list[Scored]:
     """Rank by score, object, guideline order; then pull each recommended prerequisite ahead."""
-    static = {s.measure: _static_key(measures[s.measure].object, s.measure) for s in scored}
-    ranked = sorted(scored, key=lambda s: (-s.score, static[s.measure]))
+    info = _measure_order_info(measures)
+    ranked = sorted(scored, key=lambda s: (-s.score, info[s.measure][0]))
+    if not any(info[s.measure][1] for s in ranked):
+        return ranked    # no recommended measure has a prerequisite: nothing to move
     ids = [s.measure for s in ranked]
     for _ in range(len(ids)):  # a few passes settle any chain of prerequisites
         moved = False
-        for s in list(ranked):
-            for pre in measures[s.measure].prerequisites:
+        for s in [s for s in ranked if info[s.measure][1]]:   # those without one never move themselves
+            for pre in info[s.measure][1]:
                 if pre in ids and ids.index(pre) > ids.index(s.measure):
                     ranked.remove(s)
                     ranked.insert([x.measure for x in ranked].index(pre) + 1, s)

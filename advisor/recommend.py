@@ -159,45 +159,54 @@ def _supported(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict
                ) -> tuple[list[Scored], dict[str, list[tuple[CompiledRule, str]]]]:
     """The measures some rule supports, scored, and the (rule, outcome) pairs supporting each."""
     weights = score_weights(ranking_settings())
+    verify_factor = weights.verify
     severities = base.severities()
-    severity = {fid: severities[fid] for fid in findings if fid in severities}   # of the park's findings
+    measures = kb.measures
+    outcome_of = outcomes.get
     supporting: dict[str, list[tuple[CompiledRule, str]]] = {}
     scored = []
     for mid, rules in base.measure_plan():   # each measure's rules in rule-file order
-        measure = kb.measures.get(mid)
-        if measure is None:
-            continue
-        support, rule_weights, severity_sum = [], [], 0
+        support = None
         for r, rid, verify, weight, reads in rules:
-            outcome = outcomes.get(rid, "F")
+            outcome = outcome_of(rid, "F")
             if outcome == "T":
-                rule_weights.append(weight)
+                pass
             elif outcome == "U" and verify:
-                rule_weights.append(weight * weights.verify)
+                weight = weight * verify_factor
             else:
                 continue
+            if support is None:
+                support, rule_sum, severity_sum = [], 0, 0
             support.append((r, outcome))
+            rule_sum += weight      # the same additions, in the same order, as sum() of the weights
             for g in reads:
-                if g in severity:
-                    severity_sum += severity[g]
-        if support:
+                if g in findings:   # a finding of this park: its severity counts
+                    severity_sum += severities.get(g, 0)
+        if support is not None:
+            measure = measures.get(mid)
+            if measure is None:
+                continue
             supporting[mid] = support
-            scored.append(score_measure(measure, sum(rule_weights), severity_sum, shares, weights))
+            scored.append(score_measure(measure, rule_sum, severity_sum, shares, weights))
     return scored, supporting
 
 
 def _unknowns(base: RuleBase, facts: dict, findings: dict, outcomes: dict) -> dict[str, set[str]]:
     """unknown fact → the measures it could change."""
     behind = _Unknowns(base, facts, findings, outcomes)
+    targets_of = base.targets_table()
+    rules = base.rules
     unknowns: dict[str, set[str]] = {}
-    for rid, outcome in outcomes.items():
-        if outcome != "U":
-            continue
-        targets = base.rule_targets(rid)
+    for rid in [rid for rid, outcome in outcomes.items() if outcome == "U"]:
+        targets = targets_of[rid]
         if not targets:   # an unknown that changes no measure is not listed
             continue
-        for fact in behind.of_rule(base.rules[rid]):
-            unknowns.setdefault(fact, set()).update(targets)
+        for fact in behind.of_rule(rules[rid]):
+            known_to = unknowns.get(fact)
+            if known_to is None:
+                unknowns[fact] = set(targets)
+            else:
+                known_to.update(targets)
     return unknowns
 
 

@@ -98,6 +98,10 @@ class RuleBase:
 
     def rule_targets(self, rule_id: str) -> tuple[str, ...]:
         """The measures a rule's outcome bears on: its own measure, or those reading its finding."""
+        return self.targets_table()[rule_id]
+
+    def targets_table(self) -> dict[str, tuple[str, ...]]:
+        """rule id → rule_targets(rule id), for all rules (read for every park)."""
         targets = getattr(self, "_targets", None)
         if targets is None or self._targets_of != len(self.rules):
             targets = {}
@@ -106,7 +110,7 @@ class RuleBase:
                 found = {then.measure} if then.measure else self.measures_reading(then.finding)
                 targets[rid] = tuple(sorted(t for t in found if t))
             self._targets, self._targets_of = targets, len(self.rules)
-        return targets[rule_id]
+        return targets
 
     def rules_for_finding(self, finding: str) -> list[CompiledRule]:
         return self._index().get(("finding", finding), [])

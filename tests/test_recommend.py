@@ -86,3 +86,115 @@ def test_rounding_keeps_zero_signs_infinities_and_nan():
     for x in (0.0, -0.0, 1.5, -2.0625, 0.0001, 1e300, -math.inf, math.inf):
         assert _round4(x) == round(x, 4) and math.copysign(1, _round4(x)) == math.copysign(1, round(x, 4))
     assert math.isnan(_round4(math.nan))
+
+
+# --- the per-park scoring, ordering and unknowns against their plain definitions ------------------
+
+def _example_parks(kb, rulebase, example_paths, per_example=25):
+    """(profile, analysis, facts, outcomes, findings) of the example parks, each with a random third
+    of its facts unknown in all but the first copy."""
+    from advisor.accounting import analyze_profile
+    from advisor.facts import build_facts
+    from advisor.profile_io import load_profile
+
+    rng = random.Random(11)
+    for path in example_paths:
+        profile = load_profile(path, kb)
+        analysis = analyze_profile(profile, kb)
+        full = build_facts(profile, analysis, kb)
+        for copy in range(per_example):
+            facts = full if copy == 0 else {k: v for k, v in full.items() if rng.random() > 1 / 3}
+            outcomes, findings = evaluate_rules(rulebase, facts)
+            yield profile, analysis, facts, outcomes, findings
+
+
+def _plain_supported(kb, base, outcomes, findings, shares):
+    from advisor.ranking import ranking_settings, score_measure, score_weights
+
+    weights = score_weights(ranking_settings())
+    severity = {fid: base.findings[fid].severity for fid in findings}
+    scored, supporting = [], {}
+    for mid, rules in base.measure_plan():
+        support, rule_weights, severity_sum = [], [], 0
+        for r, rid, verify, weight, reads in rules:
+            outcome = outcomes.get(rid, "F")
+            if outcome == "T":
+                rule_weights.append(weight)
+            elif outcome == "U" and verify:
+                rule_weights.append(weight * weights.verify)
+            else:
+                continue
+            support.append((r, outcome))
+            severity_sum += sum(severity[g] for g in reads if g in severity)
+        if support:
+            supporting[mid] = support
+            scored.append(score_measure(kb.measures[mid], sum(rule_weights), severity_sum, shares, weights))
+    return scored, supporting
+
+
+def _plain_order(scored, measures):
+    from advisor.ranking import OBJECT_ORDER
+
+    ranked = sorted(scored, key=lambda s: (-s.score, OBJECT_ORDER.index(measures[s.measure].object),
+                                           tuple(int(p) for p in s.measure.split("."))))
+    ids = [s.measure for s in ranked]
+    for _ in range(len(ids)):
+        moved = False
+        for s in list(ranked):
+            for pre in measures[s.measure].prerequisites:
+                if pre in ids and ids.index(pre) > ids.index(s.measure):
+                    ranked.remove(s)
+                    ranked.insert([x.measure for x in ranked].index(pre) + 1, s)
+                    ids = [x.measure for x in ranked]
+                    moved = True
+        if not moved:
+            break
+    return ranked
+
+
+def _plain_unknowns(base, facts, findings, outcomes):
+    out: dict[str, set[str]] = {}
+    for rid, outcome in outcomes.items():
+        if outcome == "U" and base.rule_targets(rid):
+            for fact in _rule_unknowns(base.rules[rid], base, facts, findings, outcomes):
+                out.setdefault(fact, set()).update(base.rule_targets(rid))
+    return out
+
+
+def test_scores_order_and_unknowns_are_those_of_their_plain_definitions(kb, rulebase, example_paths):
+    from advisor.ranking import order
+    from advisor.recommend import _supported, _unknowns
+
+    no_prerequisites = {mid: m.model_copy(update={"prerequisites": []}) for mid, m in kb.measures.items()}
+    moved = 0
+    for profile, analysis, facts, outcomes, findings in _example_parks(kb, rulebase, example_paths):
+        shares = _category_shares(profile, analysis)
+        scored, supporting = _supported(kb, rulebase, outcomes, findings, shares)
+        plain_scored, plain_supporting = _plain_supported(kb, rulebase, outcomes, findings, shares)
+        assert [(s.measure, s.score, s.parts, s.priority) for s in scored] == \
+               [(s.measure, s.score, s.parts, s.priority) for s in plain_scored]
+        assert supporting == plain_supporting
+        ranked = [s.measure for s in order(scored, kb.measures)]
+        assert ranked == [s.measure for s in _plain_order(scored, kb.measures)]
+        moved += ranked != [s.measure for s in _plain_order(scored, no_prerequisites)]
+        assert _unknowns(rulebase, facts, findings, outcomes) == _plain_unknowns(rulebase, facts, findings, outcomes)
+    assert moved, "in some park a prerequisite should have moved a measure"
+
+
+def test_a_measure_moves_to_just_after_its_recommended_prerequisite(kb):
+    from advisor.ranking import Scored, order
+
+    assert "7.1.1" in kb.measures["7.1.2"].prerequisites
+    scored = [Scored("7.1.2", 3.0), Scored("7.2.1", 2.0), Scored("7.1.1", 1.0)]
+    assert [s.measure for s in order(scored, kb.measures)] == ["7.2.1", "7.1.1", "7.1.2"]
+    # without the prerequisite among the recommended measures, score order stands
+    assert [s.measure for s in order(scored[:2], kb.measures)] == ["7.1.2", "7.2.1"]
+
+
+def test_ordering_reads_the_measures_table_it_is_given_not_one_seen_before(kb):
+    from advisor.ranking import Scored, order
+
+    scored = [Scored("7.1.2", 3.0), Scored("7.1.1", 1.0)]
+    assert [s.measure for s in order(scored, kb.measures)] == ["7.1.1", "7.1.2"]
+    no_prerequisites = {mid: m.model_copy(update={"prerequisites": []}) for mid, m in kb.measures.items()}
+    assert [s.measure for s in order(scored, no_prerequisites)] == ["7.1.2", "7.1.1"]
