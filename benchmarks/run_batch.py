@@ -1,18 +1,22 @@
 """Batch throughput, memory and start-up figures (the targets of the batch issue).
 
-    python benchmarks/run_batch.py              # 2,200 parks, --jobs 1 and 2, plus start-up times
-    python benchmarks/run_batch.py --large      # also 22,000 parks (a few minutes)
+    python benchmarks/run_batch.py                        # 2,200 parks, --jobs 1 and 2, plus start-up times
+    python benchmarks/run_batch.py --large --repeat 3     # also 22,000 parks, every run three times
 
 For each size and job count it runs `python -m advisor batch parks.csv -o out.csv --jobs N` as a
-separate process and prints: parks per second and seconds (wall, start-up included), peak memory
-(the sum of PSS over the batch process and its workers, sampled from /proc every 0.25 s, and the
-largest VmHWM of any of them, which the kernel keeps exactly), the CPU time of the tree (the machine may be shared: wall figures then vary, CPU figures much
-less), and the ratio of the batch time to a pandas read_csv +
-to_csv of the same table (the I/O floor). Then the wall time of `recommend` and `analyze` on
-the demo park and of `--help`, best of 3, start-up included – with the compiled modules and the loaded
-knowledge and rule bases cached, as from the second run of an installed package, and cold (every module
-compiled and the bases read at start). The batch runs use the caches too (kept in the work folder, so the
-repository and the user's cache stay clean).
+separate process and prints: parks per second and seconds (wall, start-up included), the CPU time of the
+process tree, peak memory (the sum of PSS over the batch process and its workers, sampled from /proc
+every 0.25 s, and the largest VmHWM of any of them, which the kernel keeps exactly), the ratio of the
+batch time to a pandas read_csv + to_csv of the same table (the I/O floor), and the calibration of the
+moment: the milliseconds a fixed piece of plain Python takes just before the run. The machines these
+figures are taken on are shared and change speed from minute to minute (the same batch has taken a
+third longer in one run than in the next); a run with a high calibration ran on a slow machine. With
+--repeat the median of the runs is printed as well.
+
+Then the wall time of `recommend` and `analyze` on the demo park and of `--help`, best of 3, start-up
+included – with the compiled modules and the loaded knowledge and rule bases cached, as from the second
+run of an installed package, and cold (every module compiled and the bases read at start). The batch runs
+use the caches too (kept in the work folder, so the repository and the user's cache stay clean).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import argparse
 import os
 import resource
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -143,6 +148,25 @@ def pandas_floor(src: Path, workdir: Path) -> float:
     return time.perf_counter() - start
 
 
+def calibrate() -> float:
+    """Milliseconds this machine takes for a fixed piece of plain Python work (dicts, floats, text: the
+    kind of work a park is). These shared machines run at changing speeds; a batch figure read next to
+    the calibration of its moment tells a slow machine from slow code. Best of 3 short rounds."""
+    def work() -> float:
+        total = 0.0
+        for i in range(40_000):
+            row = {"id": f"p{i}", "t": i * 1.5, "parts": "a:1;b:2;c:3".split(";")}
+            total += row["t"] / (len(row["parts"]) + 1) + len(row["id"])
+        return total
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def best_of(cmd: list[str], env: dict[str, str], n: int = 3) -> float:
     times = []
     for _ in range(n):
@@ -161,6 +185,7 @@ def main(argv=None) -> int:
     ap.add_argument("--advisor", default=f"{PY} -m advisor",
                     help="the command to benchmark (default: this python -m advisor; e.g. park-advisor)")
     ap.add_argument("--no-startup", action="store_true", help="skip the recommend/analyze/--help timings")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each size and job count (the median is summed up)")
     a = ap.parse_args(argv)
     sizes = a.sizes or ([2200, 22000] if a.large else [2200])
     advisor = shlex.split(a.advisor)
@@ -175,20 +200,29 @@ def main(argv=None) -> int:
         subprocess.run(advisor + args, cwd=ROOT, stdout=subprocess.DEVNULL, env=env, check=False)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
     print(f"{'parks':>7} {'jobs':>4} {'parks/s':>9} {'seconds':>8} {'CPU s':>7} {'parks/CPU-s':>11} "
-          f"{'peak PSS MB':>12} {'max HWM MB':>11} {'pandas s':>9} {'× floor':>8}")
+          f"{'peak PSS MB':>12} {'max HWM MB':>11} {'pandas s':>9} {'× floor':>8} {'calib ms':>9}")
     peaks: dict[tuple[int, int], int] = {}
+    rates: dict[tuple[int, int], list[float]] = {}
     for n in sizes:
         src = workdir / f"parks-{n}.csv"
         if not src.exists():
             write(n, src)
         floor = pandas_floor(src, workdir)
-        for jobs in a.jobs:
-            out = workdir / f"out-{n}-{jobs}.csv"
-            seconds, cpu, pss, rss, _ = run_measured(advisor + ["batch", str(src), "-o", str(out), "--jobs", str(jobs)], env)
-            peaks[(n, jobs)] = pss
-            print(f"{n:>7,} {jobs:>4} {n / seconds:>9,.0f} {seconds:>8.2f} {cpu:>7.1f} {n / cpu:>11,.0f} "
-                  f"{pss / 1024:>12.1f} {rss / 1024:>11.1f} "
-                  f"{floor:>9.2f} {seconds / floor:>8.1f}", flush=True)
+        for _ in range(a.repeat):
+            for jobs in a.jobs:
+                out = workdir / f"out-{n}-{jobs}.csv"
+                calib = calibrate()
+                seconds, cpu, pss, rss, _ = run_measured(advisor + ["batch", str(src), "-o", str(out), "--jobs", str(jobs)], env)
+                peaks[(n, jobs)] = max(pss, peaks.get((n, jobs), 0))
+                rates.setdefault((n, jobs), []).append(n / seconds)
+                print(f"{n:>7,} {jobs:>4} {n / seconds:>9,.0f} {seconds:>8.2f} {cpu:>7.1f} {n / cpu:>11,.0f} "
+                      f"{pss / 1024:>12.1f} {rss / 1024:>11.1f} "
+                      f"{floor:>9.2f} {seconds / floor:>8.1f} {calib:>9.0f}", flush=True)
+    if a.repeat > 1:
+        for (n, jobs), got in rates.items():
+            got = sorted(got)
+            print(f"{n:,} parks, jobs {jobs}: median {statistics.median(got):,.0f} parks/s "
+                  f"(runs {', '.join(f'{r:,.0f}' for r in got)})")
     if len(sizes) > 1:
         for jobs in a.jobs:
             small, large = peaks[(min(sizes), jobs)], peaks[(max(sizes), jobs)]
