@@ -7,11 +7,10 @@ For each size and job count it runs `python -m advisor batch parks.csv -o out.cs
 separate process and prints: parks per second and seconds (wall, start-up included), the CPU time of the
 process tree, peak memory (the sum of PSS over the batch process and its workers, sampled from /proc
 every 0.25 s, and the largest VmHWM of any of them, which the kernel keeps exactly), the ratio of the
-batch time to a pandas read_csv + to_csv of the same table (the I/O floor), and the calibration of the
-moment: the milliseconds a fixed piece of plain Python takes just before the run. The machines these
-figures are taken on are shared and change speed from minute to minute (the same batch has taken a
-third longer in one run than in the next); a run with a high calibration ran on a slow machine. With
---repeat the median of the runs is printed as well.
+batch time to a pandas read_csv + to_csv of the same table (the I/O floor). The machines these figures
+are taken on are shared and change speed from minute to minute: the same batch has needed 40% more CPU
+time in one run than in the next, which shows as fewer parks per CPU-second. So each figure is best
+read over a few runs: with --repeat the median of the runs is printed as well.
 
 Then the wall time of `recommend` and `analyze` on the demo park and of `--help`, best of 3, start-up
 included – with the compiled modules and the loaded knowledge and rule bases cached, as from the second
@@ -148,25 +147,6 @@ def pandas_floor(src: Path, workdir: Path) -> float:
     return time.perf_counter() - start
 
 
-def calibrate() -> float:
-    """Milliseconds this machine takes for a fixed piece of plain Python work (dicts, floats, text: the
-    kind of work a park is). These shared machines run at changing speeds; a batch figure read next to
-    the calibration of its moment tells a slow machine from slow code. Best of 3 short rounds."""
-    def work() -> float:
-        total = 0.0
-        for i in range(40_000):
-            row = {"id": f"p{i}", "t": i * 1.5, "parts": "a:1;b:2;c:3".split(";")}
-            total += row["t"] / (len(row["parts"]) + 1) + len(row["id"])
-        return total
-
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
-
-
 def best_of(cmd: list[str], env: dict[str, str], n: int = 3) -> float:
     times = []
     for _ in range(n):
@@ -200,7 +180,7 @@ def main(argv=None) -> int:
         subprocess.run(advisor + args, cwd=ROOT, stdout=subprocess.DEVNULL, env=env, check=False)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
     print(f"{'parks':>7} {'jobs':>4} {'parks/s':>9} {'seconds':>8} {'CPU s':>7} {'parks/CPU-s':>11} "
-          f"{'peak PSS MB':>12} {'max HWM MB':>11} {'pandas s':>9} {'× floor':>8} {'calib ms':>9}")
+          f"{'peak PSS MB':>12} {'max HWM MB':>11} {'pandas s':>9} {'× floor':>8}")
     peaks: dict[tuple[int, int], int] = {}
     rates: dict[tuple[int, int], list[float]] = {}
     for n in sizes:
@@ -211,13 +191,12 @@ def main(argv=None) -> int:
         for _ in range(a.repeat):
             for jobs in a.jobs:
                 out = workdir / f"out-{n}-{jobs}.csv"
-                calib = calibrate()
                 seconds, cpu, pss, rss, _ = run_measured(advisor + ["batch", str(src), "-o", str(out), "--jobs", str(jobs)], env)
                 peaks[(n, jobs)] = max(pss, peaks.get((n, jobs), 0))
                 rates.setdefault((n, jobs), []).append(n / seconds)
                 print(f"{n:>7,} {jobs:>4} {n / seconds:>9,.0f} {seconds:>8.2f} {cpu:>7.1f} {n / cpu:>11,.0f} "
                       f"{pss / 1024:>12.1f} {rss / 1024:>11.1f} "
-                      f"{floor:>9.2f} {seconds / floor:>8.1f} {calib:>9.0f}", flush=True)
+                      f"{floor:>9.2f} {seconds / floor:>8.1f}", flush=True)
     if a.repeat > 1:
         for (n, jobs), got in rates.items():
             got = sorted(got)
