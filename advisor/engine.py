@@ -265,6 +265,7 @@ class Engine:
         for rnd in range(1, base.rounds + 1):
             chunks = [c for c in self._chunks if c.round == rnd]
             self._rounds.append((rnd, chunks, tuple(dict.fromkeys(f for c in chunks for f in c.findings))))
+        self._rule_ids = tuple(rid for _, chunks, _ in self._rounds for c in chunks for rid in c.rule_ids)
         with _lock:
             _get_host().set_rulesets(definitions)
 
@@ -303,16 +304,17 @@ class Engine:
             self._errors.pop(sid, None)
             host.delete_state(chunk.name, sid)
 
-    def _results(self, chunk: _Chunk, fired: frozenset[str]) -> tuple[dict[str, str], tuple]:
-        """({rule id: outcome} for the ruleset's rules, ((finding, certainly?) for each rule that concludes one))."""
-        outcomes, concluded = {}, []
+    def _results(self, chunk: _Chunk, fired: frozenset[str]) -> tuple[tuple[str, ...], tuple]:
+        """(the outcome of each of the ruleset's rules, in its order; (finding, certainly?) for each rule
+        that concludes one) – what the ruleset's memo keeps."""
+        outcomes, concluded = [], []
         for rid in chunk.rule_ids:
             outcome = "T" if f"{rid}#T" in fired else "U" if f"{rid}#P" in fired else "F"
-            outcomes[rid] = outcome
+            outcomes.append(outcome)
             fid = self.base.rules[rid].rule.then.finding
             if fid and outcome != "F":
                 concluded.append((fid, outcome == "T"))
-        return outcomes, tuple(concluded)
+        return tuple(outcomes), tuple(concluded)
 
     def evaluate(self, facts: dict[str, Any], fresh: list[str] | None = None
                  ) -> tuple[dict[str, str], dict[str, bool | None]]:
@@ -336,7 +338,7 @@ class Engine:
                 else:
                     seen[key] = _value_class(value, cuts)
         known = None       # the park as durable reads it: built on the first ruleset not remembered
-        outcomes: dict[str, str] = {}
+        values: list[str] = []      # the outcomes of every ruleset's rules, rulesets in order (= self._rule_ids)
         findings: dict[str, bool | None] = {}
         with _lock:
             for rnd, chunks, read in self._rounds:
@@ -356,7 +358,8 @@ class Engine:
                             if len(chunk.memo) >= self.MEMO_LIMIT:
                                 chunk.memo.clear()
                             chunk.memo[key] = results
-                    outcomes.update(results[0])
-                    for fid, certain in results[1]:
-                        findings[fid] = True if (certain or findings.get(fid) is True) else None
-        return outcomes, findings
+                    values += results[0]
+                    if results[1]:
+                        for fid, certain in results[1]:
+                            findings[fid] = True if (certain or findings.get(fid) is True) else None
+        return dict(zip(self._rule_ids, values)), findings

@@ -214,7 +214,7 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTa
         f["carbon.process_co2_share"] = round(process_t / total, 6)
     if p.processes is not None:
         fgases = tables.fgases
-        f["carbon.fgas_present"] = any(v > 0 for proc in p.processes
+        f["carbon.fgas_present"] = any(v > 0 for proc in p.processes if not fgases.isdisjoint(proc.emissions)
                                        for g, v in proc.emissions.items() if g in fgases)
         f["pollutants.enterprise_vocs_share"] = _enterprise_share(analysis, _VOCS)
         f["pollutants.enterprise_heavy_metal_share"] = _enterprise_share(analysis, tables.heavy_metals)
@@ -242,5 +242,5 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTa
             f["data.weak_tier_share"] = round(weak / len(p.energy), 6)
     if p.economy is not None and p.emissions_history is not None:
         years = set(p.economy.values)
-        common = {y for series in p.emissions_history.series.values() for y in series if y in years}
-        f["data.history_years"] = len(common)
+        reported = set().union(*p.emissions_history.series.values())   # the years some series has
+        f["data.history_years"] = len(years & reported)

@@ -57,3 +57,23 @@ def test_the_tables_of_many_knowledge_bases_do_not_pile_up(kb):
     for copy in copies:
         build_facts(profile, {}, copy)
     assert len(facts._TABLES) <= facts.TABLES_KEPT
+
+
+def test_history_years_count_the_years_with_both_economy_and_some_emission_series(kb):
+    facts = facts_for(kb, economy={"indicator": "gdp", "unit": "亿元", "values": {2019: 10, 2020: 11, 2021: 12}},
+                      emissions_history={"unit": "t", "series": {"CO2e": {2018: 5, 2019: 5}, "SO2": {2021: 1, 2023: 1}}})
+    assert facts["data.history_years"] == 2        # 2019 and 2021; 2018 and 2023 have no economy value
+    facts = facts_for(kb, economy={"indicator": "gdp", "unit": "亿元", "values": {2019: 10}},
+                      emissions_history={"unit": "t", "series": {}})
+    assert facts["data.history_years"] == 0
+
+
+def test_an_f_gas_counts_as_present_only_with_a_positive_amount(kb):
+    def fgas(emissions):
+        processes = [{"id": "boiler", "category": "fuel_combustion", "owner": "infrastructure", "emissions": {"CO2": 5.0}},
+                     {"id": "switchgear", "category": "fluorinated_gas_use", "owner": "infrastructure", "emissions": emissions}]
+        return facts_for(kb, processes=processes)["carbon.fgas_present"]
+
+    assert fgas({"SF6": 0.2}) is True
+    assert fgas({"SF6": 0.0, "CO2": 1.0}) is False
+    assert fgas({"CH4": 3.0}) is False
