@@ -116,7 +116,8 @@ _order_info: dict[int, tuple] = {}
 
 def _measure_order_info(measures: dict) -> dict[str, tuple[tuple, tuple[str, ...]]]:
     """measure id → (its static sort key, its prerequisites), built once per measures table (ordered
-    for every park of a batch); rebuilt when the table is another one or has changed size."""
+    for every park of a batch); rebuilt when the table is another one or has changed size (knowledge
+    tables are not edited in place after loading)."""
     hit = _order_info.get(id(measures))
     if hit is None or hit[0] is not measures or hit[1] != len(measures):
         info = {mid: (_static_key(m.object, mid), tuple(m.prerequisites)) for mid, m in measures.items()}
@@ -127,7 +128,8 @@ def _measure_order_info(measures: dict) -> dict[str, tuple[tuple, tuple[str, ...
 
 
 def order(scored: list[Scored], measures: dict) -> list[Scored]:
-    """Rank by score, object, guideline order; then pull each recommended prerequisite ahead."""
+    """Rank by score, object, guideline order; then move each measure ranked above a recommended
+    prerequisite of its to just after that prerequisite."""
     info = _measure_order_info(measures)
     ranked = sorted(scored, key=lambda s: (-s.score, info[s.measure][0]))
     if not any(info[s.measure][1] for s in ranked):
