@@ -16,7 +16,7 @@ class _KbTables(NamedTuple):
     """What the facts read from the knowledge base, gathered once per knowledge base (the facts
     are built for every park of a batch)."""
     kb: Any
-    park_type: dict[str, str]                # division → park type (the first park type listing it)
+    park_type: dict[str, str]                # division → kb.park_type_of(division)
     energy_intensive: frozenset[str]         # divisions
     water_intensive: frozenset[str]
     model_park: frozenset[str]               # programme kinds
@@ -26,10 +26,8 @@ class _KbTables(NamedTuple):
 
 
 def _build_tables(kb) -> _KbTables:
-    park_type: dict[str, str] = {}
-    for pt in kb.park_types.values():
-        for division in pt.divisions:
-            park_type.setdefault(division, pt.id)
+    # kb.park_type_of for every division some park type lists (the others have none)
+    park_type = {d: kb.park_type_of(d) for pt in kb.park_types.values() for d in pt.divisions}
 
     def flagged(table: dict, flag: str) -> frozenset[str]:
         return frozenset(key for key, row in table.items() if getattr(row, flag, False))

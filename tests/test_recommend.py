@@ -133,6 +133,7 @@ def _plain_supported(kb, base, outcomes, findings, shares):
 
 
 def _plain_order(scored, measures):
+    """The ordering as it was written before its per-table index (the reference the index must match)."""
     from advisor.ranking import OBJECT_ORDER
 
     ranked = sorted(scored, key=lambda s: (-s.score, OBJECT_ORDER.index(measures[s.measure].object),
