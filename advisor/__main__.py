@@ -1,3 +1,3 @@
-from advisor.cli import main
+from advisor.cli.entry import main
 
 raise SystemExit(main())

@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE))
 DRIVER = """
 import sys
 from pathlib import Path
-from advisor.batch import open_table, plan_columns, setup_worker, process_row
+from advisor.batch.run import open_table, plan_columns, setup_worker, process_row
 src = Path(sys.argv[1]); count = int(sys.argv[2])
 table = open_table(src); plan, _ = plan_columns(table.header)
 setup_worker(plan, src.name, "zh", None)

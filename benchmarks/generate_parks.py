@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from advisor.batch_table import _resolve, profile_to_row  # noqa: E402
+from advisor.profile.table_rows import _resolve, profile_to_row  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("demo-*.yaml"))
 BOOL_SECTIONS = ("management", "infrastructure", "water", "enterprises_summary", "third_party", "surroundings")

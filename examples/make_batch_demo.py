@@ -17,7 +17,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from advisor.batch_table import profile_to_row  # noqa: E402
+from advisor.profile.table_rows import profile_to_row  # noqa: E402
 
 BAD_ROW = {"park.id": "demo-bad-row", "park.name": "填错的园区（演示错误行）", "park.base_year": "2022",
            "park.industries": "C26:55", "management.synergy_plan": "maybe"}

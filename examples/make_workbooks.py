@@ -4,7 +4,7 @@
 
 writes, next to this script:
   template.xlsx        the blank park-profile template (every fact and column, notes in Chinese and English)
-  demo-chemical.xlsx   demo-chemical.yaml written with advisor.workbook.write_workbook
+  demo-chemical.xlsx   demo-chemical.yaml written with advisor.profile.workbook.write_workbook
 
 The files are made byte-reproducible (fixed zip and document timestamps), so regenerating them without a
 change in the YAML or in advisor/workbook.py leaves git clean.
@@ -18,8 +18,8 @@ import zipfile
 from pathlib import Path
 
 from advisor.errors import AdvisorError, ProfileError
-from advisor.safe_load import load_data_file
-from advisor.workbook import write_template, write_workbook
+from advisor.kb.safe_load import load_data_file
+from advisor.profile.workbook import write_template, write_workbook
 
 HERE = Path(__file__).resolve().parent
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)

@@ -18,14 +18,14 @@ EXAMPLES = sorted((ROOT / "examples").glob("demo-*.yaml"))
 
 @pytest.fixture(scope="session")
 def kb():
-    from advisor.knowledge import load_knowledge
+    from advisor.kb.knowledge import load_knowledge
 
     return load_knowledge()
 
 
 @pytest.fixture(scope="session")
 def rulebase():
-    from advisor.rulebook import load_rulebase
+    from advisor.kb.rulebook import load_rulebase
 
     return load_rulebase()
 

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from advisor.accounting import analyze_profile
-from advisor.accounting.view import analysis_text
-from advisor.profile_io import load_profile
-from advisor.schemas.profile import Profile
-from advisor.units import UnitError
+from advisor.render.analysis_text import analysis_text
+from advisor.profile.files import load_profile
+from advisor.profile.model import Profile
+from advisor.kb.units import UnitError
 from conftest import EXAMPLES, ROOT, minimal_profile
 
 # warnings an example park may legitimately carry (ids of analysis warnings)
@@ -159,7 +159,7 @@ def test_the_terminal_view_copes_with_an_empty_analysis(kb):
 
 
 def test_columns_line_up_even_with_chinese_text(kb):
-    from advisor.accounting.view import _width, table
+    from advisor.render.analysis_text import _width, table
 
     lines = table(["品种", "tce"], [["原煤", "1,000"], ["electricity", "20"]], right={1})
     assert len({_width(line) for line in lines}) == 1

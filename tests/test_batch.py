@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor.batch_table import profile_to_row, row_dict_to_data
+from advisor.profile.table_rows import profile_to_row, row_dict_to_data
 from advisor.errors import ProfileError
 from conftest import ROOT
 
@@ -111,7 +111,7 @@ def test_a_bad_cell_names_its_column_its_value_and_a_fix():
 
 
 def test_every_example_park_reads_back_from_its_row_unchanged(kb, example_paths):
-    from advisor.profile_io import validate_data
+    from advisor.profile.files import validate_data
 
     for path in example_paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -124,7 +124,7 @@ def test_every_example_park_reads_back_from_its_row_unchanged(kb, example_paths)
 # --- the batch --------------------------------------------------------------------------------
 
 def test_an_unknown_column_stops_the_batch_before_any_row_with_a_suggestion(tmp_path):
-    from advisor.batch import run_batch
+    from advisor.batch.run import run_batch
 
     src = write_csv(tmp_path / "parks.csv", [{**MINIMAL, "management.synergy_plna": "true"}])
     with pytest.raises(ProfileError) as info:
@@ -133,7 +133,7 @@ def test_an_unknown_column_stops_the_batch_before_any_row_with_a_suggestion(tmp_
 
 
 def test_bad_rows_get_their_own_error_rows_and_the_batch_goes_on(tmp_path):
-    from advisor.batch import run_batch
+    from advisor.batch.run import run_batch
 
     rows = [{**MINIMAL, "park.id": "bad-share", "park.industries": "C26:55"},
             {**MINIMAL, "park.id": "bad-flag", "management.synergy_plan": "maybe", "park.base_year": "later"},
@@ -149,7 +149,7 @@ def test_bad_rows_get_their_own_error_rows_and_the_batch_goes_on(tmp_path):
 
 
 def test_the_demo_batch_screens_the_examples_and_reports_the_bad_row(tmp_path, example_paths):
-    from advisor.batch import OUTPUT_COLUMNS, run_batch
+    from advisor.batch.run import OUTPUT_COLUMNS, run_batch
 
     summary = run_batch(ROOT / "examples" / "batch-demo.csv", tmp_path / "out.csv")
     out = read_csv(tmp_path / "out.csv")
@@ -161,8 +161,8 @@ def test_the_demo_batch_screens_the_examples_and_reports_the_bad_row(tmp_path, e
 
 def test_results_are_the_same_with_two_workers_and_equal_to_advise(tmp_path, kb, example_paths):
     from advisor.accounting import analyze_profile
-    from advisor.batch import run_batch
-    from advisor.profile_io import load_profile
+    from advisor.batch.run import run_batch
+    from advisor.profile.files import load_profile
 
     rows = example_rows(example_paths) * 3
     for i, row in enumerate(rows):
@@ -173,7 +173,7 @@ def test_results_are_the_same_with_two_workers_and_equal_to_advise(tmp_path, kb,
     one, two = read_csv(tmp_path / "one.csv"), read_csv(tmp_path / "two.csv")
     assert one == two
     for path, row in zip(example_paths, one):
-        from advisor.recommend import advise
+        from advisor.decide.recommend import advise
 
         profile = load_profile(path, kb)
         advice = advise(profile, kb)
@@ -189,7 +189,7 @@ def test_results_are_the_same_with_two_workers_and_equal_to_advise(tmp_path, kb,
 def test_jsonl_and_xlsx_outputs_and_xlsx_input_are_readable(tmp_path):
     import openpyxl
 
-    from advisor.batch import OUTPUT_COLUMNS, run_batch
+    from advisor.batch.run import OUTPUT_COLUMNS, run_batch
 
     demo = read_csv(ROOT / "examples" / "batch-demo.csv")
     wb = openpyxl.Workbook()
@@ -209,14 +209,14 @@ def test_jsonl_and_xlsx_outputs_and_xlsx_input_are_readable(tmp_path):
 
 
 def test_the_cli_refuses_an_unknown_output_suffix_with_exit_2(tmp_path, capsys):
-    from advisor.cli import main
+    from advisor.cli.entry import main
 
     assert main(["batch", str(ROOT / "examples" / "batch-demo.csv"), "-o", str(tmp_path / "out.txt")]) == 2
     assert ".csv, .xlsx or .jsonl" in capsys.readouterr().err
 
 
 def test_the_cli_prints_a_summary_and_exits_1_when_a_row_is_bad(tmp_path, capsys):
-    from advisor.cli import main
+    from advisor.cli.entry import main
 
     assert main(["batch", str(ROOT / "examples" / "batch-demo.csv"), "-o", str(tmp_path / "out.csv")]) == 1
     out = capsys.readouterr()
@@ -224,7 +224,7 @@ def test_the_cli_prints_a_summary_and_exits_1_when_a_row_is_bad(tmp_path, capsys
 
 
 def test_stopping_a_batch_keeps_every_row_already_written(tmp_path, monkeypatch):
-    import advisor.batch as batch
+    import advisor.batch.run as batch
 
     rows = [{**MINIMAL, "park.id": f"bad-{i}", "park.industries": "C26:55"} for i in range(batch.CHUNK + 10)]
     src = write_csv(tmp_path / "parks.csv", rows)
@@ -248,7 +248,7 @@ def test_stopping_a_batch_keeps_every_row_already_written(tmp_path, monkeypatch)
 def test_the_progress_line_shows_rate_and_eta_on_a_terminal():
     import io
 
-    from advisor.batch import Progress
+    from advisor.batch.run import Progress
 
     stream = io.StringIO()
     bar = Progress(stream, lambda: 0.25, enabled=True, read=lambda: 100)
@@ -272,10 +272,10 @@ def test_text_holding_a_separator_is_written_as_json_and_reads_back():
 def test_a_park_that_kills_its_worker_gets_an_error_row_and_the_others_go_on(tmp_path, monkeypatch):
     import os
 
-    import advisor.batch as batch
-    import advisor.engine
+    import advisor.batch.run as batch
+    import advisor.decide.engine
 
-    monkeypatch.setattr(advisor.engine, "_host", None)       # fork, so that the workers see the patch below
+    monkeypatch.setattr(advisor.decide.engine, "_host", None)       # fork, so that the workers see the patch below
     real = batch.process_row
 
     def crash_on_one_park(number, cells, pre_issue=None):
@@ -295,8 +295,8 @@ def test_a_park_that_kills_its_worker_gets_an_error_row_and_the_others_go_on(tmp
 
 def test_the_batch_screen_ranks_prioritises_and_lists_unknowns_like_the_full_advice(kb, example_paths):
     from advisor.accounting import analyze_profile
-    from advisor.profile_io import load_profile
-    from advisor.recommend import advise, screen
+    from advisor.profile.files import load_profile
+    from advisor.decide.recommend import advise, screen
 
     unknowns_seen = 0
     for path in example_paths:

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from advisor.batch_table import (_AMOUNT, COMPACT, CellError, _amount, _blank, _convert, _parse_compact,
+from advisor.profile.table_rows import (_AMOUNT, COMPACT, CellError, _amount, _blank, _convert, _parse_compact,
                                  _parse_list, _plain_amount, plan_columns, row_to_data, to_number)
 from conftest import ROOT
 

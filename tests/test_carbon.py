@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from advisor.accounting import analyze_profile
-from advisor.schemas.profile import Profile
-from advisor.units import UnitError
+from advisor.profile.model import Profile
+from advisor.kb.units import UnitError
 from conftest import minimal_profile
 
 HAND_WORKED = [

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from advisor.cli import main
+from advisor.cli.entry import main
 
 MEASURES = 30
 
@@ -137,7 +137,7 @@ def test_python_dash_m_is_the_same_program():
 
 
 def test_help_does_not_import_pandas_or_the_engine():
-    code = ("import sys; from advisor.cli import build_parser; build_parser(); "
+    code = ("import sys; from advisor.cli.entry import build_parser; build_parser(); "
             "print('pandas' in sys.modules, 'durable' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.split() == ["False", "False"]
@@ -146,7 +146,7 @@ def test_help_does_not_import_pandas_or_the_engine():
 @pytest.mark.parametrize("verb", ["kb list", "validate"])
 def test_verbs_that_do_not_analyse_do_not_import_pandas(verb, demo_path):
     args = verb.split() + ([str(demo_path)] if verb == "validate" else [])
-    code = ("import sys; from advisor.cli import main; main(%r); "
+    code = ("import sys; from advisor.cli.entry import main; main(%r); "
             "sys.stderr.write(str('pandas' in sys.modules))" % (args,))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stderr.strip().endswith("False")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from advisor.conditions import All, AnyOf, Atom, ConditionSyntaxError, FindingAtom, blocking, evaluate, parse
+from advisor.kb.conditions import All, AnyOf, Atom, ConditionSyntaxError, FindingAtom, blocking, evaluate, parse
 
 
 def test_not_is_pushed_down_to_the_atoms():

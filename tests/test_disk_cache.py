@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from advisor import disk_cache
-from advisor.knowledge import load_knowledge_uncached
-from advisor.paths import knowledge_dir, rules_dir
-from advisor.rulebook import load_rulebase_uncached
+from advisor.kb import disk_cache
+from advisor.kb.knowledge import load_knowledge_uncached
+from advisor.kb.paths import knowledge_dir, rules_dir
+from advisor.kb.rulebook import load_rulebase_uncached
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.engine import Engine, compile_possible, count_expressions
-from advisor.evaluator import evaluate_rules
-from advisor.rulebook import load_rulebase_uncached
+from advisor.decide.engine import Engine, compile_possible, count_expressions
+from advisor.decide.evaluator import evaluate_rules
+from advisor.kb.rulebook import load_rulebase_uncached
 
 FACTS = """
 - {id: coal_share, type: number, unit: fraction, text: {zh: 煤, en: coal}, source: test}
@@ -127,7 +127,7 @@ def _thresholds(base) -> dict[str, list]:
     """Each number a rule compares a fact with, and its two nearest floats: where classes meet."""
     import math
 
-    from advisor.conditions import Atom, atoms
+    from advisor.kb.conditions import Atom, atoms
 
     out: dict[str, list] = {}
     for r in base.rules.values():
@@ -179,8 +179,8 @@ def test_remembered_results_equal_fresh_ones_on_random_parks_near_the_thresholds
 
 def test_engine_and_evaluator_agree_on_every_example_park(kb, rulebase, example_paths):
     from advisor.accounting import analyze_profile
-    from advisor.facts import build_facts
-    from advisor.profile_io import load_profile
+    from advisor.decide.facts import build_facts
+    from advisor.profile.files import load_profile
 
     engine = Engine(rulebase)
     assert example_paths
@@ -202,8 +202,8 @@ def test_the_engine_names_the_rules_durable_evaluated_and_not_those_it_remembere
 
 def test_advice_stops_when_durable_and_the_python_evaluator_disagree(kb, rulebase, demo_path, monkeypatch):
     from advisor.errors import RuleEngineError
-    from advisor.profile_io import load_profile
-    from advisor.recommend import advise
+    from advisor.profile.files import load_profile
+    from advisor.decide.recommend import advise
 
     profile = load_profile(demo_path, kb)
     engine = Engine(rulebase, memo=False)

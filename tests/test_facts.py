@@ -2,9 +2,9 @@
 
 from typing import get_args
 
-from advisor.facts import build_facts
-from advisor.profile_io import validate_data
-from advisor.schemas.profile import Programme
+from advisor.decide.facts import build_facts
+from advisor.profile.files import validate_data
+from advisor.profile.model import Programme
 from conftest import minimal_profile
 
 
@@ -50,7 +50,7 @@ def test_another_knowledge_base_is_read_afresh_not_from_the_first_one_s_tables(k
 def test_the_tables_of_many_knowledge_bases_do_not_pile_up(kb):
     import dataclasses
 
-    from advisor import facts
+    from advisor.decide import facts
 
     profile = validate_data(minimal_profile(), "park.yaml", kb)
     copies = [dataclasses.replace(kb) for _ in range(3 * facts.TABLES_KEPT)]

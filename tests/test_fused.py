@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from advisor.accounting import analyze_profile
-from advisor.schemas.knowledge import Quantity
-from advisor.schemas.profile import Profile
+from advisor.kb.schemas.knowledge import Quantity
+from advisor.profile.model import Profile
 from conftest import minimal_profile
 
 # park CO2 = 10,000 t, SO2 = 100 t

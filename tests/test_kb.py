@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor.kb_checks import check_all
-from advisor.knowledge import load_knowledge_uncached
+from advisor.decide.checks import check_all
+from advisor.kb.knowledge import load_knowledge_uncached
 
 ROOT = Path(__file__).resolve().parent.parent
 

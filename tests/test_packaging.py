@@ -30,9 +30,9 @@ def test_the_wheel_ships_knowledge_rules_and_templates_and_runs_from_elsewhere(t
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", "from advisor.cli import main; raise SystemExit(main(['kb', 'check']))"],
+    done = subprocess.run([sys.executable, "-c", "from advisor.cli.entry import main; raise SystemExit(main(['kb', 'check']))"],
                           cwd=elsewhere, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    check = subprocess.run([sys.executable, "-c", "import advisor.paths as p; print(p.knowledge_dir())"],
+    check = subprocess.run([sys.executable, "-c", "import advisor.kb.paths as p; print(p.knowledge_dir())"],
                            cwd=elsewhere, env=env, capture_output=True, text=True)
     assert str(site) in check.stdout

@@ -17,8 +17,8 @@ import yaml
 from demo_answers import TYPED
 
 from advisor.errors import ProfileError
-from advisor.profile_io import validate_data
-from advisor.questionnaire import (AskOptions, Interview, Reader, Session, flatten, load_questions,
+from advisor.profile.files import validate_data
+from advisor.questionnaire.interview import (AskOptions, Interview, Reader, Session, flatten, load_questions,
                                    load_rulebase_partial, measures_at_stake, nest, run_ask, source_paths,
                                    units_only)
 
@@ -109,7 +109,7 @@ def test_only_id_name_base_year_and_industries_are_required(book):
 def test_a_misspelt_key_in_a_question_is_an_error(book):
     from pydantic import ValidationError
 
-    from advisor.schemas.questions import QuestionBook
+    from advisor.kb.schemas.questions import QuestionBook
 
     data = book.model_dump(mode="json")
     data["questions"][0]["txet"] = data["questions"][0]["text"]
@@ -118,7 +118,7 @@ def test_a_misspelt_key_in_a_question_is_an_error(book):
 
 
 def test_every_question_fills_a_real_profile_field(book, kb):
-    from advisor.profile_io import _model_at
+    from advisor.profile.files import _model_at
 
     for q in book.questions:
         head, _, last = q.path.rpartition(".")
@@ -147,7 +147,7 @@ def test_measures_at_stake_include_every_rule_reading_the_questions_fact(book, s
     base = load_rulebase_partial()
     if not base.rules:
         pytest.skip("rules/ has no rule books yet")
-    from advisor.conditions import facts_of
+    from advisor.kb.conditions import facts_of
 
     direct = {r.rule.then.measure for r in base.rules.values()
               if r.rule.then.measure and "infrastructure.wastewater_kwh_per_m3" in facts_of(r.condition)}
@@ -188,7 +188,7 @@ def test_answers_are_read_in_the_users_units(book, units, qid, text, value):
     ("park-level", "galactic", "not one of the choices"),
 ])
 def test_a_bad_answer_is_refused_with_the_reason(book, units, qid, text, reason):
-    from advisor.questionnaire import AnswerError, industry_codes
+    from advisor.questionnaire.interview import AnswerError, industry_codes
 
     q = next(q for q in book.questions if q.id == qid)
     with pytest.raises(AnswerError, match=reason):
@@ -329,7 +329,7 @@ def test_non_interactive_answers_from_the_demo_park_give_the_same_recommendation
 
 
 def test_list_questions_json_lists_every_question_with_its_derived_measures(capsys):
-    from advisor.cli import main
+    from advisor.cli.entry import main
 
     assert main(["ask", "--list-questions", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)

@@ -8,9 +8,9 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from advisor.evaluator import evaluate_rules
-from advisor.ranking import _round4
-from advisor.recommend import _category_shares, _Unknowns
+from advisor.decide.evaluator import evaluate_rules
+from advisor.decide.ranking import _round4
+from advisor.decide.recommend import _category_shares, _Unknowns
 from conftest import minimal_profile
 
 
@@ -38,8 +38,8 @@ def _rule_unknowns(r, base, facts, findings, outcomes):
 
 def test_the_unknowns_behind_each_rule_are_those_of_the_plain_definition_in_the_same_order(kb, rulebase, example_paths):
     from advisor.accounting import analyze_profile
-    from advisor.facts import build_facts
-    from advisor.profile_io import load_profile
+    from advisor.decide.facts import build_facts
+    from advisor.profile.files import load_profile
 
     rng = random.Random(7)
     compared = 0
@@ -58,7 +58,7 @@ def test_the_unknowns_behind_each_rule_are_those_of_the_plain_definition_in_the_
 
 
 def test_a_row_without_a_category_takes_its_process_s_and_the_largest_pollutant_share_counts(kb):
-    from advisor.profile_io import validate_data
+    from advisor.profile.files import validate_data
 
     profile = validate_data(minimal_profile(processes=[
         {"id": "boiler", "name": "锅炉", "category": "fuel_combustion", "owner": "infrastructure"},
@@ -94,8 +94,8 @@ def _example_parks(kb, rulebase, example_paths, per_example=25):
     """(profile, analysis, facts, outcomes, findings) of the example parks, each with a random third
     of its facts unknown in all but the first copy."""
     from advisor.accounting import analyze_profile
-    from advisor.facts import build_facts
-    from advisor.profile_io import load_profile
+    from advisor.decide.facts import build_facts
+    from advisor.profile.files import load_profile
 
     rng = random.Random(11)
     for path in example_paths:
@@ -109,7 +109,7 @@ def _example_parks(kb, rulebase, example_paths, per_example=25):
 
 
 def _plain_supported(kb, base, outcomes, findings, shares):
-    from advisor.ranking import ranking_settings, score_measure, score_weights
+    from advisor.decide.ranking import ranking_settings, score_measure, score_weights
 
     weights = score_weights(ranking_settings())
     severity = {fid: base.findings[fid].severity for fid in findings}
@@ -134,7 +134,7 @@ def _plain_supported(kb, base, outcomes, findings, shares):
 
 def _plain_order(scored, measures):
     """The ordering as it was written before its per-table index (the reference the index must match)."""
-    from advisor.ranking import OBJECT_ORDER
+    from advisor.decide.ranking import OBJECT_ORDER
 
     ranked = sorted(scored, key=lambda s: (-s.score, OBJECT_ORDER.index(measures[s.measure].object),
                                            tuple(int(p) for p in s.measure.split("."))))
@@ -163,8 +163,8 @@ def _plain_unknowns(base, facts, findings, outcomes):
 
 
 def test_scores_order_and_unknowns_are_those_of_their_plain_definitions(kb, rulebase, example_paths):
-    from advisor.ranking import order
-    from advisor.recommend import _supported, _unknowns
+    from advisor.decide.ranking import order
+    from advisor.decide.recommend import _supported, _unknowns
 
     no_prerequisites = {mid: m.model_copy(update={"prerequisites": []}) for mid, m in kb.measures.items()}
     moved = 0
@@ -183,7 +183,7 @@ def test_scores_order_and_unknowns_are_those_of_their_plain_definitions(kb, rule
 
 
 def test_a_measure_moves_to_just_after_its_recommended_prerequisite(kb):
-    from advisor.ranking import Scored, order
+    from advisor.decide.ranking import Scored, order
 
     assert "7.1.1" in kb.measures["7.1.2"].prerequisites
     scored = [Scored("7.1.2", 3.0), Scored("7.2.1", 2.0), Scored("7.1.1", 1.0)]
@@ -193,7 +193,7 @@ def test_a_measure_moves_to_just_after_its_recommended_prerequisite(kb):
 
 
 def test_ordering_reads_the_measures_table_it_is_given_not_one_seen_before(kb):
-    from advisor.ranking import Scored, order
+    from advisor.decide.ranking import Scored, order
 
     scored = [Scored("7.1.2", 3.0), Scored("7.1.1", 1.0)]
     assert [s.measure for s in order(scored, kb.measures)] == ["7.1.1", "7.1.2"]

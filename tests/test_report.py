@@ -8,8 +8,8 @@ from pathlib import Path
 import markupsafe
 import pytest
 
-from advisor import report
-from advisor.cli import main
+from advisor.render import report
+from advisor.cli.entry import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PARKS = sorted((ROOT / "examples").glob("*.yaml"))
@@ -21,8 +21,8 @@ HOSTILE = "<script>alert(1)</script> | pipe"
 
 def _pipeline(path: Path, kb):
     from advisor.accounting import analyze_profile
-    from advisor.profile_io import load_profile
-    from advisor.recommend import advise
+    from advisor.profile.files import load_profile
+    from advisor.decide.recommend import advise
 
     profile = load_profile(path, kb)
     analysis = analyze_profile(profile, kb)
@@ -190,7 +190,7 @@ def test_markdown_escape_neutralises_pipes_newlines_and_html():
 
 
 def test_charts_are_deterministic():
-    from advisor import charts
+    from advisor.render import charts
 
     spec = {"kind": "bars", "title": "t", "labels": ["a", "b"], "values": [1.0, 2.0], "xlabel": "x"}
     assert charts._draw(spec, "svg") == charts._draw(spec, "svg")
@@ -199,7 +199,7 @@ def test_charts_are_deterministic():
 
 
 def test_chinese_chart_text_is_used_when_a_cjk_font_is_installed():
-    from advisor import charts
+    from advisor.render import charts
 
     if charts.cjk_font() is None:
         assert charts.chart_lang("zh") == "en"
@@ -209,7 +209,7 @@ def test_chinese_chart_text_is_used_when_a_cjk_font_is_installed():
 
 
 def test_without_a_cjk_font_the_chinese_report_draws_its_charts_in_english(demo, kb, monkeypatch):
-    from advisor import charts
+    from advisor.render import charts
 
     monkeypatch.setattr(charts, "cjk_font", lambda: None)
     profile, analysis, advice = demo

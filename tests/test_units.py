@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.units import UnitError, accepted_units, convert, find_unit, normalise_unit
+from advisor.kb.units import UnitError, accepted_units, convert, find_unit, normalise_unit
 
 
 @pytest.mark.parametrize("spelling, canonical", [

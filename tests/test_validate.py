@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from advisor.errors import ProfileError
-from advisor.profile_io import load_profile, validate_data
+from advisor.profile.files import load_profile, validate_data
 from conftest import minimal_profile
 
 
@@ -157,7 +157,7 @@ def test_the_fast_number_check_gives_the_profile_and_the_errors_of_the_full_mode
 
     from pydantic import ValidationError
 
-    from advisor.schemas import profile as schema
+    from advisor.profile import model as schema
 
     def outcome(validate, data):
         try:

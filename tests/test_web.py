@@ -198,7 +198,7 @@ def test_an_upload_larger_than_the_cap_is_refused_before_it_is_read(client):
 
 
 def test_a_text_profile_above_the_text_cap_is_refused_with_the_size(client):
-    from advisor.safe_load import MAX_TEXT_BYTES
+    from advisor.kb.safe_load import MAX_TEXT_BYTES
 
     r = client.post("/upload", files={"profile": ("big.yaml", b"# x\n" * (MAX_TEXT_BYTES // 4 + 10))})
     assert r.status_code == 422
@@ -228,8 +228,8 @@ def test_a_broken_workbook_upload_is_a_located_error(client):
 
 
 def test_an_uploaded_profile_gives_the_same_ranking_as_advise(client, kb):
-    from advisor.profile_io import load_profile
-    from advisor.recommend import advise
+    from advisor.profile.files import load_profile
+    from advisor.decide.recommend import advise
 
     r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
     assert r.status_code == 303
@@ -309,7 +309,7 @@ def test_whatif_shows_what_enters_leaves_and_moves_without_changing_the_answers(
 
 
 def test_downloads_give_a_valid_profile_and_the_three_report_formats(client, kb):
-    from advisor.profile_io import validate_data
+    from advisor.profile.files import validate_data
 
     token = new_park(client)
     answer_park_page(client, token)
@@ -338,7 +338,7 @@ def test_every_page_has_the_language_switch_and_the_choice_is_remembered(client)
 
 
 def test_every_label_the_pages_use_exists_in_both_languages():
-    from advisor.paths import templates_dir
+    from advisor.kb.paths import templates_dir
     from advisor.web.texts import texts
 
     used = set()
@@ -356,7 +356,7 @@ def test_every_label_the_pages_use_exists_in_both_languages():
 # --- the verb -----------------------------------------------------------------------------------------------------
 
 def test_serve_binds_to_this_machine_by_default():
-    from advisor.cli import build_parser
+    from advisor.cli.entry import build_parser
 
     args = build_parser().parse_args(["serve"])
     assert (args.host, args.port, args.db) == ("127.0.0.1", 8000, None)
@@ -365,7 +365,7 @@ def test_serve_binds_to_this_machine_by_default():
 def test_a_port_already_in_use_is_a_clear_error_with_exit_1_not_a_server_crash(capsys, tmp_path):
     import socket
 
-    from advisor.cli import main
+    from advisor.cli.entry import main
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -377,7 +377,7 @@ def test_a_port_already_in_use_is_a_clear_error_with_exit_1_not_a_server_crash(c
 
 
 def test_help_does_not_import_the_web_stack():
-    code = ("import sys\nfrom advisor.cli import main\n"
+    code = ("import sys\nfrom advisor.cli.entry import main\n"
             "try:\n    main(['serve', '--help'])\nexcept SystemExit:\n    pass\n"
             "print([m for m in ('fastapi', 'uvicorn', 'sqlalchemy', 'starlette') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -154,10 +154,10 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
                                                                                                   tmp_path, capsys):
     from docx import Document
 
-    from advisor.cli import main
+    from advisor.cli.entry import main
 
-    from advisor.profile_io import validate_data
-    from advisor.recommend import advise
+    from advisor.profile.files import validate_data
+    from advisor.decide.recommend import advise
 
     page.goto(server.base + "/")
     with page.expect_navigation():

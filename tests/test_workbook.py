@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 import yaml
 
-from advisor import workbook
+from advisor.profile import workbook
 from advisor.errors import ProfileError
-from advisor.schemas.profile import Profile
-from advisor.workbook import (cell_of, read_workbook, read_workbook_with_cells, unplaced_fields, write_template,
+from advisor.profile.model import Profile
+from advisor.profile.workbook import (cell_of, read_workbook, read_workbook_with_cells, unplaced_fields, write_template,
                               write_workbook)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from advisor.units import UnitError, find_unit, unit_error
+from advisor.kb.units import UnitError, find_unit, unit_error
 
 UNASSIGNED = "(unassigned)"   # process or owner of an energy row that names none; not a valid slug, so no clash
 INFRASTRUCTURE = "infrastructure"

@@ -1,7 +1,7 @@
 """The status analysis of one park (guideline ch. 5 and 6) as the CONTRACT §3 dictionary.
 
 analyze_profile is pure: a validated Profile and the knowledge base in, a JSON-serialisable dict out
-(deterministic order, rounded numbers). An unknown unit raises advisor.units.UnitError (the caller
+(deterministic order, rounded numbers). An unknown unit raises advisor.kb.units.UnitError (the caller
 turns it into a located message); missing data become `gaps`, never exceptions.
 """
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from advisor.accounting._common import (INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, calc_share, r,
                                         rs)
 from advisor.accounting.energy import EnergyLine
-from advisor.units import MEMO_LIMIT, UnitError, convert
+from advisor.kb.units import MEMO_LIMIT, UnitError, convert
 
 C_TO_CO2 = 44 / 12
 NON_ENERGY = "non_energy"     # by_carrier label of reported process gases that are not tied to an energy row

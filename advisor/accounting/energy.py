@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from advisor.accounting._common import UNASSIGNED, KbIndex, Note, calc_share, kb_index, r, rs
 from advisor.errors import ProfileError, did_you_mean, one_issue
-from advisor.units import MEMO_LIMIT, UnitError, unit_of
+from advisor.kb.units import MEMO_LIMIT, UnitError, unit_of
 
 GAS_CARRIER_PREFIX = "natural_gas"   # natural_gas, natural_gas_gasfield
 RENEWABLE_ORIGINS = ("onsite_renewable", "green_purchase")

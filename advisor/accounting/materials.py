@@ -8,7 +8,7 @@ a receiver left empty is unknown.
 from __future__ import annotations
 
 from advisor.accounting._common import calc_share, r, rs
-from advisor.units import UnitError, convert
+from advisor.kb.units import UnitError, convert
 
 DESTINATIONS = ("outside", "landfill", "incineration", "recycling")
 RESIDUES = ("byproduct", "waste")

@@ -8,7 +8,7 @@ the processes then miss part of the park's emissions.
 from __future__ import annotations
 
 from advisor.accounting._common import Note, calc_share, kb_index, r, rs
-from advisor.units import UnitError, convert
+from advisor.kb.units import UnitError, convert
 
 
 def calc_pollutant_totals(processes, pollutant_ids) -> tuple[dict[str, list[tuple[str, str, str, float]]], list[str]]:

@@ -21,7 +21,7 @@ FALLBACK_500 = "服务器内部出错 / internal error – see the server log"
 
 def environment() -> jinja2.Environment:
     """Autoescaped jinja2 (every profile-derived string is escaped); the report partials are reachable too."""
-    from advisor.paths import templates_dir
+    from advisor.kb.paths import templates_dir
 
     loader = jinja2.FileSystemLoader([str(web_templates_dir()), str(templates_dir())])
     return jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,

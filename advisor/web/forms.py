@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.questionnaire import MESSAGES, AnswerError, QuestionFlow, Reader, _show, is_answered
-from advisor.schemas.questions import Question
+from advisor.questionnaire.interview import MESSAGES, AnswerError, QuestionFlow, Reader, _show, is_answered
+from advisor.kb.schemas.questions import Question
 
 UNKNOWN = "__unknown__"
 NONE = "__none__"
@@ -48,7 +48,7 @@ def visible(flow: QuestionFlow, q: Question) -> bool:
         return True
     if result is False:
         return False
-    from advisor.conditions import facts_of, parse
+    from advisor.kb.conditions import facts_of, parse
 
     reading = {p.path: p for p in flow.book.questions}
     pending = [f for f in facts_of(parse(q.ask_if)) if not is_answered(flow.session.answers, f)]
@@ -118,7 +118,7 @@ def _list_values(q: Question, value: Any) -> list[str]:
 def unit_hint(q: Question, reader: Reader, lang: str) -> str:
     if not q.unit:
         return ""
-    from advisor.units import accepted_units, find_unit
+    from advisor.kb.units import accepted_units, find_unit
 
     kb = reader.units_kb
     row = find_unit(q.unit, kb) if kb is not None else None

@@ -218,7 +218,7 @@ def _autosave(request: Request, token: str, form):
 
 def _object_groups(advice: dict) -> list[tuple[str, list[dict], list[dict]]]:
     """(object, its recommendations in rank order, its measures not recommended) for each implementation object."""
-    from advisor.ranking import OBJECT_ORDER
+    from advisor.decide.ranking import OBJECT_ORDER
 
     groups = []
     for obj in OBJECT_ORDER:
@@ -267,7 +267,7 @@ async def whatif_run(request: Request, token: str):
 
 
 def _whatif_run(request: Request, token: str, form):
-    from advisor.questionnaire import AnswerError
+    from advisor.questionnaire.interview import AnswerError
 
     state, adv, lang = _park_page(request, token)
     T = texts(lang)

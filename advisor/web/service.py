@@ -1,7 +1,7 @@
 """What the pages compute: the profile from the answers, the advice, the reports, what-if, uploads.
 
 Engine calls: the endpoints that call these functions are plain `def` routes, which FastAPI runs in a
-thread pool. `advise()` reaches durable-rules only through advisor.engine, whose `Engine.evaluate` and
+thread pool. `advise()` reaches durable-rules only through advisor.decide.engine, whose `Engine.evaluate` and
 rule-set loading hold that module's lock, and `get_engine()` builds the one engine under its own lock;
 so engine calls are serialised. Charts are drawn with matplotlib, whose rc settings are process-global:
 drawing is serialised here with RENDER_LOCK.
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import Issue, ProfileError
-from advisor.questionnaire import QuestionFlow, Reader, Session, flatten, nest
+from advisor.questionnaire.interview import QuestionFlow, Reader, Session, flatten, nest
 from advisor.web.store import ParkState
 
 RENDER_LOCK = threading.Lock()
@@ -28,8 +28,8 @@ UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
 def upload_limit() -> int:
     """The largest upload accepted: the bigger of the profile text and workbook caps (each still applies)."""
-    from advisor.safe_load import MAX_TEXT_BYTES
-    from advisor.workbook import MAX_WORKBOOK_BYTES
+    from advisor.kb.safe_load import MAX_TEXT_BYTES
+    from advisor.profile.workbook import MAX_WORKBOOK_BYTES
 
     return max(MAX_TEXT_BYTES, MAX_WORKBOOK_BYTES)
 
@@ -38,10 +38,10 @@ class Advisor:
     """Knowledge, questions and rules, loaded once when the server starts."""
 
     def __init__(self) -> None:
-        from advisor.knowledge import load_knowledge
-        from advisor.questionnaire import load_questions, measures_at_stake
-        from advisor.recommend import get_engine
-        from advisor.rulebook import load_rulebase
+        from advisor.kb.knowledge import load_knowledge
+        from advisor.questionnaire.interview import load_questions, measures_at_stake
+        from advisor.decide.recommend import get_engine
+        from advisor.kb.rulebook import load_rulebase
 
         self.kb = load_knowledge()
         self.base = load_rulebase()
@@ -66,8 +66,8 @@ class Advisor:
 
     def profile(self, answers: dict[str, Any], name: str):
         """The validated profile; the required questions not yet answered are named first."""
-        from advisor.profile_io import validate_data
-        from advisor.questionnaire import missing_required
+        from advisor.profile.files import validate_data
+        from advisor.questionnaire.interview import missing_required
 
         missing = missing_required(self.book, answers, name)
         if missing:
@@ -77,7 +77,7 @@ class Advisor:
 
     def advise(self, profile, lang: str) -> tuple[dict, dict]:
         from advisor.accounting import analyze_profile
-        from advisor.recommend import advise
+        from advisor.decide.recommend import advise
 
         analysis = analyze_profile(profile, self.kb)
         return analysis, advise(profile, self.kb, lang=lang, analysis=analysis)
@@ -86,8 +86,8 @@ class Advisor:
         """Everything the results page shows; raises ProfileError while the answers are not a valid profile."""
         import markupsafe
 
-        from advisor.charts import render
-        from advisor.report import build_context
+        from advisor.render.charts import render
+        from advisor.render.report import build_context
 
         profile = self.profile(answers, name)
         analysis, advice = self.advise(profile, lang)
@@ -103,7 +103,7 @@ class Advisor:
 
     def report(self, answers: dict[str, Any], name: str, fmt: str, lang: str) -> tuple[bytes, str, str]:
         """(content, file name, media type) of the report in html, docx or md (a zip with the chart images)."""
-        from advisor.report import build_context, render_docx, render_html, render_markdown
+        from advisor.render.report import build_context, render_docx, render_html, render_markdown
 
         profile = self.profile(answers, name)
         analysis, advice = self.advise(profile, lang)
@@ -133,7 +133,7 @@ class Advisor:
             data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=110)
 
     def what_if(self, answers: dict[str, Any], name: str, path: str, value: Any, lang: str) -> dict[str, Any]:
-        from advisor.whatif import compare_advice
+        from advisor.decide.whatif import compare_advice
 
         changed = {p: v for p, v in copy.deepcopy(answers).items() if p != path and not p.startswith(path + ".")}
         if value is not None:
@@ -145,7 +145,7 @@ class Advisor:
     # uploads -------------------------------------------------------------------------------------------
     def read_upload(self, filename: str, content: bytes) -> dict[str, Any]:
         """The answers (profile path → value) of an uploaded profile, validated like `park-advisor validate`."""
-        from advisor.profile_io import load_profile, read_profile_data
+        from advisor.profile.files import load_profile, read_profile_data
 
         name = Path(filename or "").name or "upload"
         suffix = Path(name).suffix.lower()
@@ -164,7 +164,7 @@ class Advisor:
                 raise ProfileError([Issue(name if i.file.startswith(str(path)) or i.file == str(path) else i.file,
                                           i.path, i.problem.replace(str(path), name), i.fix)
                                     for i in exc.issues]) from None
-        from advisor.questionnaire import align_units
+        from advisor.questionnaire.interview import align_units
 
         return flatten(align_units(data, self.book, self.kb))
 
@@ -178,7 +178,7 @@ class Saved:
 
 def plan_save(flow: QuestionFlow, questions: list, values: dict[str, Any]) -> Saved:
     """What to write for a submitted page: answers given, unknowns cleared, follow-ups whose ask_if no longer holds cleared."""
-    from advisor.questionnaire import is_answered
+    from advisor.questionnaire.interview import is_answered
     from advisor.web.forms import ancestor_answer
 
     answers = flow.session.answers

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from advisor.errors import Issue, KnowledgeError
-from advisor.paths import templates_dir
+from advisor.kb.paths import templates_dir
 
 LANGS = ("zh", "en")
 
@@ -16,7 +16,7 @@ def web_templates_dir():
 
 @cache
 def _web_table() -> dict[str, dict[str, str]]:
-    from advisor.safe_load import load_data_file
+    from advisor.kb.safe_load import load_data_file
 
     path = web_templates_dir() / "labels.yaml"
     data = load_data_file(path, KnowledgeError)
@@ -31,7 +31,7 @@ def _web_table() -> dict[str, dict[str, str]]:
 @cache
 def texts(lang: str) -> dict[str, str]:
     """Every label of the pages in one language (web labels win over report labels of the same key)."""
-    from advisor.report import labels
+    from advisor.render.report import labels
 
     lang = lang if lang in LANGS else "zh"
     return {**labels(lang), **{key: value[lang] for key, value in _web_table().items()}}

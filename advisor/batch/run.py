@@ -1,0 +1,593 @@
+"""Batch screening: many parks from a CSV/XLSX table, one output row each (CONTRACT §5).
+
+- Input is streamed: CSV with the csv module (UTF-8 with or without BOM, or GB18030 as saved by
+  Chinese Excel), XLSX with openpyxl in read-only mode (first sheet, header in the first
+  non-empty row). Row numbers in messages are spreadsheet row numbers (the header is row 1).
+- Each row is read by `advisor.profile.table_rows`, validated like a profile file (file label
+  `INPUT row N`), analysed and advised exactly as `recommend` does; a bad row becomes an
+  error row and the batch goes on.
+- Output is written as results arrive, in input order: CSV (UTF-8 with BOM, so Excel shows the
+  Chinese text) and JSONL are flushed after every row. XLSX can only be saved whole: rows go to
+  a CSV sidecar `OUTPUT.partial.csv` as they come, and the workbook is saved at the end (also on
+  Ctrl-C), after which the sidecar is removed – if the process is killed, the sidecar holds
+  everything computed so far.
+- `jobs > 1` runs worker processes, each with its own rule engine, on chunks of rows; results are
+  written in input order and are identical to `jobs = 1`. Workers are forked when the parent has
+  not started a rule engine (a forked copy of durable's C state is untried), otherwise
+  spawned.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import signal
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from advisor.profile.table_rows import Column, plan_columns, row_to_data
+from advisor.errors import AdvisorError, Issue, ProfileError, UsageError
+
+OUTPUT_COLUMNS = ["park.id", "status", "error", "synergy", "carbon_state", "pollutant_state", "recommended",
+                  "n_recommended", "n_high_priority", "n_unknowns", "park_type", "park.name", "row"]
+INPUT_SUFFIXES = (".csv", ".xlsx")
+OUTPUT_SUFFIXES = (".csv", ".xlsx", ".jsonl")
+REQUIRED_COLUMNS = ("park.id", "park.name", "park.base_year", "park.industries")
+CHUNK = 100               # rows per task sent to a worker (fewer, larger tasks: less pool overhead)
+WINDOW_PER_JOB = 4        # chunks in flight per worker (bounds memory, keeps workers busy)
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    header: list[Any]
+    rows: Iterator[tuple[int, list[Any]]]      # (spreadsheet row number, cells)
+    fraction: Callable[[], float | None]       # share of the input read so far, for the ETA
+    close: Callable[[], None]
+
+
+def _sniff_encoding(path: Path) -> str:
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def _not_blank(cells) -> bool:
+    return any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells)
+
+
+def open_csv(path: Path) -> Table:
+    size = max(path.stat().st_size, 1)
+    raw = open(path, "rb")
+    text = io.TextIOWrapper(raw, encoding=_sniff_encoding(path), newline="")
+    reader = csv.reader(text)
+    header: list[Any] = []
+    for cells in reader:
+        if _not_blank(cells):
+            header = cells
+            break
+    start = reader.line_num
+
+    def rows():
+        number = start
+        for cells in reader:
+            number += 1
+            if _not_blank(cells):
+                yield number, cells
+
+    return Table(header, rows(), lambda: raw.tell() / size, text.close)
+
+
+def open_xlsx(path: Path) -> Table:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ProfileError([Issue(str(path), "", f"cannot read the workbook ({type(exc).__name__}: {exc})",
+                                  "save it again as .xlsx from Excel or WPS")]) from None
+    ws = wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    header: list[Any] = []
+    number = 0
+    for cells in it:
+        number += 1
+        if _not_blank(cells):
+            header = list(cells)
+            break
+    total = ws.max_row or 0
+    state = {"at": number}
+
+    def rows():
+        n = number
+        for cells in it:
+            n += 1
+            state["at"] = n
+            if _not_blank(cells):
+                yield n, list(cells)
+
+    return Table(header, rows(), lambda: (state["at"] / total) if total else None, wb.close)
+
+
+def open_table(path: Path) -> Table:
+    suffix = path.suffix.lower()
+    if suffix not in INPUT_SUFFIXES:
+        raise UsageError([Issue("batch", str(path), f"unknown input type '{suffix or '(none)'}'",
+                                "give a .csv or .xlsx table, one park per row")])
+    if not path.is_file():
+        raise ProfileError([Issue(str(path), "", "file not found", "check the path")])
+    return open_csv(path) if suffix == ".csv" else open_xlsx(path)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+class CsvWriter:
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = open(path, "w", encoding="utf-8-sig", newline="")
+        self.writer = csv.writer(self.file)
+        self.writer.writerow(OUTPUT_COLUMNS)
+        self.file.flush()
+
+    def write(self, row: list) -> None:
+        self.writer.writerow(row)
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class JsonlWriter:
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = open(path, "w", encoding="utf-8")
+
+    def write(self, row: list) -> None:
+        self.file.write(json.dumps(dict(zip(OUTPUT_COLUMNS, row)), ensure_ascii=False) + "\n")
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".partial.csv")
+
+
+class XlsxWriter:
+    """Rows stream into a write-only workbook and, flushed, into a CSV sidecar; saved at close."""
+
+    def __init__(self, path: Path):
+        import openpyxl
+
+        self.path = path
+        self.wb = openpyxl.Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("batch")
+        self.ws.append(OUTPUT_COLUMNS)
+        self.sidecar = CsvWriter(sidecar_path(path))
+
+    def write(self, row: list) -> None:
+        self.ws.append(row)
+        self.sidecar.write(row)
+
+    def close(self) -> None:
+        self.sidecar.close()
+        self.wb.save(self.path)
+        self.sidecar.path.unlink(missing_ok=True)
+
+
+def open_writer(path: Path):
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise UsageError([Issue("batch", f"-o {path}", f"unknown output type '{suffix or '(none)'}'",
+                                "name the output .csv, .xlsx or .jsonl")])
+    try:
+        return {".csv": CsvWriter, ".jsonl": JsonlWriter, ".xlsx": XlsxWriter}[suffix](path)
+    except OSError as exc:
+        raise UsageError([Issue("batch", f"-o {path}", f"cannot write ({exc.strerror})",
+                                "check the folder exists and is writable")]) from None
+
+
+# --- one park -----------------------------------------------------------------------------
+
+_W: dict[str, Any] = {}     # per-process state: plan, kb, rule base, engine, options
+
+
+def setup_worker(plan: list[Column | None], label: str, lang: str, json_dir: str | None,
+                 in_child: bool = False) -> None:
+    """Load the knowledge and rule bases and start this process's own engine."""
+    if in_child:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C
+    from advisor.kb.knowledge import load_knowledge
+    from advisor.decide.recommend import get_engine
+    from advisor.kb.rulebook import load_rulebase
+
+    names = [c.name if c else None for c in plan]
+    _W.update(plan=plan, label=label, lang=lang, json_dir=json_dir, kb=load_knowledge(),
+              base=load_rulebase(), engine=get_engine(),
+              id_at=names.index("park.id") if "park.id" in names else -1,
+              name_at=names.index("park.name") if "park.name" in names else -1)
+
+
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _error_row(park_id: str, name: str, issues: list[Issue], number: int) -> list:
+    text = " | ".join(str(i) for i in issues)
+    return [park_id, "error", text, None, None, None, None, None, None, None, None, name or None, number]
+
+
+def process_row(number: int, cells: list, pre_issue: Issue | None = None) -> list:
+    """The output row of one input row; never raises for a bad park."""
+    plan = _W["plan"]
+    file = f"{_W['label']} row {number}"
+    id_at, name_at = _W["id_at"], _W["name_at"]
+    park_id = _cell_text(cells[id_at]) if 0 <= id_at < len(cells) else ""
+    name = _cell_text(cells[name_at]) if 0 <= name_at < len(cells) else ""
+    try:
+        if pre_issue is not None:
+            return _error_row(park_id, name, [pre_issue], number)
+        issues: list[Issue] = []
+        if len(cells) > len(plan) and _not_blank(cells[len(plan):]):
+            issues.append(Issue(file, "", f"the row has {len(cells)} cells, the header only {len(plan)} columns",
+                                "check for a stray separator or a shifted row"))
+        data, cell_issues = row_to_data(plan, cells, file)
+        issues += cell_issues
+        from advisor.profile.files import validate_data
+
+        kb = _W["kb"]
+        try:
+            profile = validate_data(data, file, kb)
+        except ProfileError as exc:
+            bad = {i.path for i in cell_issues}
+            issues += [i for i in exc.issues
+                       if not any(i.path == b or i.path.startswith((b + ".", b + "[")) for b in bad)]
+            return _error_row(park_id, name, issues, number)
+        if issues:
+            return _error_row(park_id, name, issues, number)
+        return _advise_row(profile, number)
+    except AdvisorError as exc:
+        return _error_row(park_id, name, exc.issues, number)
+    except Exception as exc:  # a bug must not stop the batch; it is reported in the row
+        return _error_row(park_id, name, [Issue(file, "", f"internal error: {type(exc).__name__}: {exc}",
+                                                "report this row with the profile")], number)
+
+
+def _advise_row(profile, number: int) -> list:
+    from advisor.accounting import analyze_profile
+    from advisor.decide.recommend import advise, screen
+
+    kb = _W["kb"]
+    json_dir = _W["json_dir"]
+    if json_dir:
+        analysis = analyze_profile(profile, kb)
+        advice = advise(profile, kb, lang=_W["lang"], analysis=analysis, base=_W["base"], engine=_W["engine"])
+        target = os.path.join(json_dir, f"{profile.park.id}.json")
+        # compact JSON: with indent, json falls back to its pure-Python encoder (about 5x slower);
+        # written to a temporary name and renamed, so a stopped batch leaves no half file
+        with open(target + ".tmp", "w", encoding="utf-8") as f:
+            f.write(json.dumps(advice, ensure_ascii=False) + "\n")
+        os.replace(target + ".tmp", target)
+        ranked = [(r["measure"], r["priority"]) for r in advice["recommendations"]]
+        n_unknowns, park_type = len(advice["unknowns"]), advice.get("park_type")
+    else:
+        # the table shows the whole span's decoupling and no reasons or texts: the rest of the
+        # analysis and the reasons are worked out only when the full advice is written (--json-dir)
+        analysis = analyze_profile(profile, kb, detail=False)
+        result = screen(profile, kb, analysis=analysis, base=_W["base"], engine=_W["engine"])
+        ranked = [(measure, priority) for measure, priority, _ in result["ranked"]]
+        n_unknowns, park_type = len(result["unknowns"]), result["park_type"]
+    periods = (analysis.get("decoupling") or {}).get("periods") or []
+    period = periods[0] if periods else {}
+    # None is an empty cell in CSV/XLSX and null in JSONL
+    return [profile.park.id, "ok", "", period.get("synergy"), period.get("carbon_state"),
+            period.get("pollutant_state"), " ".join(m for m, _ in ranked), len(ranked),
+            sum(1 for _, p in ranked if p == "high"), n_unknowns, park_type, profile.park.name, number]
+
+
+def process_chunk(chunk: list[tuple[int, list, Issue | None]]) -> list[list]:
+    return [process_row(*task) for task in chunk]
+
+
+# --- progress -----------------------------------------------------------------------------
+
+class Progress:
+    """A one-line progress bar with rate and ETA on a terminal; silent otherwise."""
+
+    def __init__(self, stream, fraction: Callable[[], float | None], enabled: bool | None = None,
+                 read: Callable[[], int] | None = None):
+        self.stream = stream
+        self.fraction = fraction          # share of the input read (bytes or rows)
+        self.read = read                  # rows read so far (ahead of those done)
+        self.enabled = stream.isatty() if enabled is None else enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def update(self, done: int, final: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not final and now - self.last < 0.1:
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-9)
+        rate = done / elapsed
+        frac = self.fraction() or 0.0
+        read = self.read() if self.read else 0
+        if final:
+            frac = 1.0
+        elif read and frac > 0:           # rows done out of the rows the input will hold
+            frac = done / (read / frac)
+        frac = min(max(frac, 0.0), 1.0)
+        width = 24
+        bar = "█" * int(frac * width) + "·" * (width - int(frac * width))
+        eta = "" if final or frac <= 0 else f"  ETA {_clock(elapsed * (1 - frac) / frac)}"
+        self.stream.write(f"\r{bar} {frac:5.1%}  {done:,} parks  {rate:,.0f} parks/s  {_clock(elapsed)}{eta}   ")
+        if final:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds + 0.5)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+# --- the batch ----------------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    total: int = 0
+    ok: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False       # stopped by Ctrl-C
+    failed: bool = False            # stopped because a worker process died
+    output: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.total / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self) -> str:
+        return (f"{self.total} parks, {self.ok} ok, {self.errors} error{'s' if self.errors != 1 else ''}, "
+                f"{self.rate:,.0f} parks/s")
+
+
+def _header_problems(path: Path, header: list, plan: list) -> list[Issue]:
+    names = {c.name for c in plan if c}
+    issues = []
+    if not header:
+        return [Issue(str(path), "", "the table is empty", "put the column names (park.id, park.name …) in the first row")]
+    for req in REQUIRED_COLUMNS:
+        if req not in names:
+            issues.append(Issue(str(path), req, "required column missing",
+                                "every park needs park.id, park.name, park.base_year and park.industries"))
+    return issues
+
+
+def _tasks(table: Table, plan: list, label: str, counter: list[int]) -> Iterator[tuple[int, list, Issue | None]]:
+    """Input rows with a duplicate-id issue attached where a park.id repeats."""
+    names = [c.name if c else None for c in plan]
+    id_at = names.index("park.id")
+    first_row: dict[str, int] = {}
+    for number, cells in table.rows:
+        counter[0] += 1
+        pid = _cell_text(cells[id_at]) if id_at < len(cells) else ""
+        issue = None
+        if pid:
+            if pid in first_row:
+                issue = Issue(f"{label} row {number}", "park.id", f"'{pid}' is already used in row {first_row[pid]}",
+                              "give every park its own id (it names the result and the JSON file)")
+            else:
+                first_row[pid] = number
+        yield number, cells, issue
+
+
+def _chunks(tasks: Iterator, size: int) -> Iterator[list]:
+    chunk = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+MAX_CRASHES_IN_A_ROW = 10   # parks in a row that kill their worker: a systemic problem, stop
+
+
+class _Workers:
+    """Worker processes running chunks of rows; results come back in input order.
+
+    A park that kills its worker process (a crash inside the rule engine's C core) costs the
+    chunks in flight: they are redone one park at a time in a single fresh worker, the park that
+    crashes it gets an error row, and the batch goes on with a new pool.
+    """
+
+    def __init__(self, jobs: int, init_args: tuple, plan: list, label: str):
+        self.jobs, self.init_args, self.label = jobs, init_args, label
+        names = [c.name if c else None for c in plan]
+        self.id_at = names.index("park.id") if "park.id" in names else -1
+        self.name_at = names.index("park.name") if "park.name" in names else -1
+        self.executor = _pool(jobs, init_args)
+        self.solo = None
+        self.pending: deque = deque()          # (future, chunk)
+        self.crashes_in_a_row = 0
+
+    def submit(self, chunk: list) -> None:
+        self.pending.append((self.executor.submit(process_chunk, chunk), chunk))
+
+    def next_rows(self) -> Iterator[list]:
+        """The rows of the oldest chunk in flight (after a crash: of every chunk that was in flight)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        future, chunk = self.pending.popleft()
+        try:
+            rows = future.result()
+        except BrokenProcessPool:
+            lost = [chunk] + [c for _, c in self.pending]
+            self.pending.clear()
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            for c in lost:
+                for task in c:
+                    yield self._isolated(task)      # each row is written before the next is tried
+            if self.solo is not None:
+                self.solo.shutdown(wait=True)
+                self.solo = None
+            self.executor = _pool(self.jobs, self.init_args)
+            return
+        yield from rows
+
+    def _isolated(self, task: tuple) -> list:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.solo is None:
+            self.solo = _pool(1, self.init_args)
+        try:
+            [row] = self.solo.submit(process_chunk, [task]).result()
+            self.crashes_in_a_row = 0
+            return row
+        except BrokenProcessPool:
+            self.solo.shutdown(wait=False, cancel_futures=True)
+            self.solo = None
+            self.crashes_in_a_row += 1
+            if self.crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
+                raise
+            number, cells = task[0], task[1]
+            park_id = _cell_text(cells[self.id_at]) if 0 <= self.id_at < len(cells) else ""
+            name = _cell_text(cells[self.name_at]) if 0 <= self.name_at < len(cells) else ""
+            return _error_row(park_id, name, [Issue(f"{self.label} row {number}", "",
+                                                    "the rule engine crashed on this park (its worker process died)",
+                                                    "report this row with its profile; the other parks are not affected")],
+                              number)
+
+    def terminate(self) -> None:
+        for pool in (self.executor, self.solo):
+            if pool is not None:
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
+
+    def shutdown(self, wait: bool) -> None:
+        for pool in (self.executor, self.solo):
+            if pool is not None:
+                pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def _pool(jobs: int, init_args: tuple):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import advisor.decide.engine as engine_module
+
+    # fork only a parent that has not started durable: a forked copy of its C state is untried
+    method = "fork" if engine_module._host is None and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                               initializer=setup_worker, initargs=init_args + (True,))
+
+
+def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1, json_dir: Path | str | None = None,
+              lang: str = "zh", progress_stream=None, progress: bool | None = None) -> Summary:
+    """Screen every park of the input table; write one output row per input row as it is done."""
+    input_path, output_path = Path(input_path), Path(output_path)
+    if output_path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise UsageError([Issue("batch", f"-o {output_path}", f"unknown output type '{output_path.suffix or '(none)'}'",
+                                "name the output .csv, .xlsx or .jsonl")])
+    if jobs < 1:
+        raise UsageError([Issue("batch", f"--jobs {jobs}", "needs at least one job", "write --jobs 1 or more")])
+    if output_path.resolve() == input_path.resolve():
+        raise UsageError([Issue("batch", f"-o {output_path}", "the output would overwrite the input",
+                                "name another output file")])
+    table = open_table(input_path)
+    try:
+        plan, header_issues = plan_columns(table.header)
+        header_issues = [Issue(f"{input_path} header", i.path, i.problem, i.fix) for i in header_issues]
+        header_issues += _header_problems(input_path, table.header, plan)
+        if header_issues:
+            raise ProfileError(header_issues)
+        if json_dir is not None:
+            Path(json_dir).mkdir(parents=True, exist_ok=True)
+        label = input_path.name
+        init_args = (plan, label, lang, str(json_dir) if json_dir is not None else None)
+        # the knowledge and rule bases are loaded before forking so that workers share them
+        from advisor.kb.knowledge import load_knowledge
+        from advisor.kb.rulebook import load_rulebase
+
+        load_knowledge()
+        load_rulebase()
+        writer = open_writer(output_path)
+        summary = Summary(output=str(output_path))
+        rows_read = [0]
+        bar = Progress(progress_stream or sys.stderr, table.fraction, progress, lambda: rows_read[0])
+        start = time.monotonic()
+
+        def emit(row: list) -> None:
+            writer.write(row)
+            summary.total += 1
+            if row[1] == "ok":
+                summary.ok += 1
+            else:
+                summary.errors += 1
+            bar.update(summary.total)
+
+        workers = None
+        try:
+            chunks = _chunks(_tasks(table, plan, label, rows_read), CHUNK)
+            if jobs == 1:
+                setup_worker(*init_args)
+                for chunk in chunks:
+                    for row in process_chunk(chunk):
+                        emit(row)
+            else:
+                workers = _Workers(jobs, init_args, plan, label)
+                window = jobs * WINDOW_PER_JOB
+                for chunk in chunks:
+                    workers.submit(chunk)
+                    while len(workers.pending) >= window:
+                        for row in workers.next_rows():
+                            emit(row)
+                while workers.pending:
+                    for row in workers.next_rows():
+                        emit(row)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            if workers is not None:
+                workers.terminate()
+        except Exception as exc:  # the pool keeps breaking: keep what was written and say so
+            from concurrent.futures.process import BrokenProcessPool
+
+            if not isinstance(exc, BrokenProcessPool):
+                raise
+            summary.failed = True
+            summary.notes.append(f"worker processes keep dying ({exc}); rows after {summary.total} were not screened")
+        finally:
+            if workers is not None:
+                workers.shutdown(wait=not (summary.interrupted or summary.failed))
+            summary.seconds = time.monotonic() - start
+            bar.update(summary.total, final=True)
+            writer.close()
+        return summary
+    finally:
+        table.close()

@@ -1,0 +1,1 @@
+"""The knowledge and rule bases: loading, checking, the condition language, units and the disk cache."""

@@ -1,0 +1,213 @@
+"""Load knowledge/ into validated models, listing every problem found.
+
+`load_knowledge()` is cached per directory: the knowledge base is read once per process.
+Cross-file checks that involve the rule books live in advisor.decide.checks.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from advisor.kb import disk_cache
+from advisor.errors import Issue, KnowledgeError
+from advisor.kb.paths import knowledge_dir
+from advisor.kb.safe_load import load_data_file
+from advisor.kb.schemas import knowledge as k
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    measures: dict[str, k.Measure] = field(default_factory=dict)
+    objects: dict[str, k.ImplementationObject] = field(default_factory=dict)
+    boundary_types: dict[str, k.BoundaryType] = field(default_factory=dict)
+    data_tiers: dict[str, k.DataTier] = field(default_factory=dict)
+    process_categories: dict[str, k.ProcessCategory] = field(default_factory=dict)
+    decoupling: k.DecouplingVocabulary | None = None
+    park_types: dict[str, k.ParkType] = field(default_factory=dict)
+    programmes: dict[str, k.ProgrammeKind] = field(default_factory=dict)
+    pollutants: dict[str, k.Pollutant] = field(default_factory=dict)
+    carriers: dict[str, k.Carrier] = field(default_factory=dict)
+    units: dict[str, k.Unit] = field(default_factory=dict)        # every spelling, aliases included
+    industries: dict[str, k.Industry] = field(default_factory=dict)
+    provinces: dict[str, k.Province] = field(default_factory=dict)
+    grid_factors: list[k.GridFactor] = field(default_factory=list)
+    fuel_factors: list[k.FuelFactor] = field(default_factory=list)
+    other_factors: dict[str, k.OtherFactor] = field(default_factory=dict)
+    gwp: dict[str, k.GwpRow] = field(default_factory=dict)
+    analysis: k.AnalysisSettings | None = None
+    extra: dict[str, Any] = field(default_factory=dict)          # files read by later stages (facts, findings, questions)
+
+    @property
+    def substances(self) -> set[str]:
+        """Every name a profile may use for an emitted substance."""
+        return set(self.pollutants) | set(self.gwp) | {"CO2e"}
+
+    def measures_in_order(self) -> list[k.Measure]:
+        if getattr(self, "_in_order", None) is None or len(self._in_order) != len(self.measures):
+            self._in_order = sorted(self.measures.values(), key=lambda m: tuple(int(p) for p in m.id.split(".")))
+        return list(self._in_order)
+
+    def fuel_factor(self, fuel: str, factor_set: str) -> k.FuelFactor | None:
+        for row in self.fuel_factors:
+            if row.fuel == fuel and row.set == factor_set:
+                return row
+        return None
+
+    def park_type_of(self, division: str) -> str | None:
+        for pt in self.park_types.values():
+            if division in pt.divisions:
+                return pt.id
+        return None
+
+
+def _problem(exc: ValidationError) -> list[tuple[str, str]]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        out.append((loc, err["msg"]))
+    return out
+
+
+def _validate(model: type[M], data: Any, file: str, path: str, issues: list[Issue]) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for loc, msg in _problem(exc):
+            issues.append(Issue(file, f"{path}.{loc}".strip(".") if loc else path, msg,
+                                "edit the entry to match the schema in advisor/schemas/knowledge.py"))
+        return None
+
+
+def _read_yaml(path: Path, issues: list[Issue]) -> Any:
+    try:
+        return load_data_file(path, KnowledgeError)
+    except KnowledgeError as exc:
+        issues.extend(exc.issues)
+        return None
+
+
+def _read_csv(path: Path, issues: list[Issue]) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [{key: (val if val != "" else None) for key, val in row.items()} for row in csv.DictReader(fh)]
+    except FileNotFoundError:
+        issues.append(Issue(str(path), "", "file not found", "restore it from the repository"))
+        return []
+
+
+def _keyed(items: list[M | None], key: str, file: str, issues: list[Issue]) -> dict[str, M]:
+    out: dict[str, M] = {}
+    for item in items:
+        if item is None:
+            continue
+        ident = getattr(item, key)
+        if ident in out:
+            issues.append(Issue(file, ident, f"{key} '{ident}' is defined twice", "keep one entry"))
+        out[ident] = item
+    return out
+
+
+def _list_file(root: Path, name: str, model: type[M], key: str, issues: list[Issue]) -> dict[str, M]:
+    path = root / name
+    data = _read_yaml(path, issues)
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        issues.append(Issue(str(path), "", "expected a list of entries", "start each entry with '- '"))
+        return {}
+    items = [_validate(model, row, str(path), f"[{i}]", issues) for i, row in enumerate(data)]
+    return _keyed(items, key, str(path), issues)
+
+
+def _csv_file(root: Path, name: str, model: type[M], issues: list[Issue]) -> list[M]:
+    path = root / name
+    rows = _read_csv(path, issues)
+    items = [_validate(model, row, str(path), f"row {i + 2}", issues) for i, row in enumerate(rows)]
+    return [i for i in items if i is not None]
+
+
+def _load_measures(root: Path, issues: list[Issue]) -> dict[str, k.Measure]:
+    folder = root / "measures"
+    cards = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = _read_yaml(path, issues)
+        card = _validate(k.Measure, data, str(path), "", issues) if data is not None else None
+        if card is not None and card.id != path.stem:
+            issues.append(Issue(str(path), "id", f"card id '{card.id}' differs from the file name",
+                                f"rename the file to {card.id}.yaml"))
+        cards.append(card)
+    return _keyed(cards, "id", str(folder), issues)
+
+
+def _load_units(root: Path, issues: list[Issue]) -> dict[str, k.Unit]:
+    path = root / "units.csv"
+    units: dict[str, k.Unit] = {}
+    for i, row in enumerate(_read_csv(path, issues)):
+        row = dict(row)
+        row["aliases"] = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+        unit = _validate(k.Unit, row, str(path), f"row {i + 2}", issues)
+        if unit is None:
+            continue
+        for spelling in [unit.unit, *unit.aliases]:
+            if spelling in units:
+                issues.append(Issue(str(path), f"row {i + 2}", f"unit spelling '{spelling}' is defined twice",
+                                    "keep it on one row"))
+            units[spelling] = unit
+    return units
+
+
+def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
+    """The knowledge base and every problem found while reading it."""
+    issues: list[Issue] = []
+    kb = KnowledgeBase(root=root)
+    kb.measures = _load_measures(root, issues)
+    kb.objects = _list_file(root, "objects.yaml", k.ImplementationObject, "id", issues)
+    kb.boundary_types = _list_file(root, "boundary_types.yaml", k.BoundaryType, "id", issues)
+    kb.data_tiers = _list_file(root, "data_tiers.yaml", k.DataTier, "id", issues)
+    kb.process_categories = _list_file(root, "process_categories.yaml", k.ProcessCategory, "id", issues)
+    kb.park_types = _list_file(root, "park_types.yaml", k.ParkType, "id", issues)
+    kb.pollutants = _list_file(root, "pollutants.yaml", k.Pollutant, "id", issues)
+    kb.programmes = _list_file(root, "programmes.yaml", k.ProgrammeKind, "id", issues)
+    kb.carriers = _list_file(root, "carriers.yaml", k.Carrier, "id", issues)
+    decoupling = _read_yaml(root / "decoupling.yaml", issues)
+    if decoupling is not None:
+        kb.decoupling = _validate(k.DecouplingVocabulary, decoupling, str(root / "decoupling.yaml"), "", issues)
+    analysis = _read_yaml(root / "analysis.yaml", issues)
+    if analysis is not None:
+        kb.analysis = _validate(k.AnalysisSettings, analysis, str(root / "analysis.yaml"), "", issues)
+    kb.units = _load_units(root, issues)
+    kb.industries = {i.code: i for i in _csv_file(root, "industries.csv", k.Industry, issues)}
+    kb.provinces = {p.name_zh: p for p in _csv_file(root, "provinces.csv", k.Province, issues)}
+    kb.grid_factors = _csv_file(root, "factors/grid_factors.csv", k.GridFactor, issues)
+    kb.fuel_factors = _csv_file(root, "factors/fuel_factors.csv", k.FuelFactor, issues)
+    kb.other_factors = {f.item: f for f in _csv_file(root, "factors/heat_and_other.csv", k.OtherFactor, issues)}
+    kb.gwp = {g.gas: g for g in _csv_file(root, "factors/gwp.csv", k.GwpRow, issues)}
+    for name in ("facts.yaml", "findings.yaml", "questions.yaml"):
+        if (root / name).exists():
+            kb.extra[name] = _read_yaml(root / name, issues)
+    return kb, issues
+
+
+@cache
+def _cached(root: Path) -> tuple[KnowledgeBase, tuple[Issue, ...]]:
+    def build():
+        kb, issues = load_knowledge_uncached(root)
+        return kb, tuple(issues)
+    return disk_cache.load("knowledge", [root], build)
+
+
+def load_knowledge(root: Path | None = None) -> KnowledgeBase:
+    """The validated knowledge base; raises KnowledgeError listing every problem."""
+    kb, issues = _cached((root or knowledge_dir()).resolve())
+    if issues:
+        raise KnowledgeError(list(issues))
+    return kb

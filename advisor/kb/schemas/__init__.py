@@ -1,0 +1,1 @@
+"""pydantic models of knowledge/ and rules/ entries; no I/O."""

@@ -1,0 +1,127 @@
+"""Checks of a schema-valid profile against the knowledge base: codes, carriers, units, names."""
+
+from __future__ import annotations
+
+from advisor.errors import Issue, did_you_mean
+from advisor.profile.model import Profile
+from advisor.kb.units import find_unit, unit_fits
+
+_RECEIVERS = {"outside", "landfill", "incineration", "recycling"}
+_ACCEPTS = {"energy": ("energy", "steam")}   # dimension a field needs → unit dimensions it accepts
+
+
+def _unknown(file: str, path: str, what: str, value: str, choices, fix_all: str) -> Issue:
+    hint = did_you_mean(value, choices)
+    return Issue(file, path, f"unknown {what} '{value}'", hint or fix_all)
+
+
+def _unit_issue(file: str, path: str, unit: str, dimension: str, kb) -> Issue | None:
+    if unit_fits(unit, kb, _ACCEPTS.get(dimension) or (dimension,)):   # the usual case, remembered
+        return None
+    found = find_unit(unit, kb)
+    if found is not None and (found.dimension == dimension or (dimension == "energy" and found.dimension == "steam")):
+        return None
+    accepted = sorted({u.unit for u in kb.units.values() if u.dimension == dimension})
+    if found is None:
+        hint = did_you_mean(unit, kb.units)
+        return Issue(file, path, f"unknown unit '{unit}'",
+                     (hint + " " if hint else "") + f"units accepted here: {', '.join(accepted)}")
+    if found.dimension != dimension and not (dimension == "energy" and found.dimension == "steam"):
+        return Issue(file, path, f"unit '{unit}' measures {found.dimension}, this field needs {dimension}",
+                     f"use one of: {', '.join(accepted)}")
+    return None
+
+
+def _carrier_issues(file: str, path: str, row, kb) -> list[Issue]:
+    """A known carrier, given in a unit of the right kind."""
+    carrier = kb.carriers.get(row.carrier)
+    if carrier is None:
+        return [_unknown(file, f"{path}.carrier", "energy carrier", row.carrier, kb.carriers,
+                         f"carriers: {', '.join(kb.carriers)}")]
+    problem = _unit_issue(file, f"{path}.unit", row.unit, carrier.dimension, kb)
+    return [problem] if problem else []
+
+
+def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
+    """Every problem a knowledge-aware reading of the profile finds."""
+    issues: list[Issue] = []
+    park = profile.park
+    industries = kb.industries
+    for i, ind in enumerate(park.industries):
+        if ind.code not in industries:
+            issues.append(_unknown(file, f"park.industries[{i}].code", "industry division", ind.code,
+                                   kb.industries, "use a GB/T 4754-2017 division code such as C26 (see knowledge/industries.csv)"))
+    substances = kb.substances
+    enterprise_ids = {e.id for e in profile.enterprises or []}
+    owners = {"infrastructure"} | enterprise_ids
+
+    carriers = kb.carriers
+    for section, rows in (("energy", profile.energy or []), ("exports", profile.exports or [])):
+        for i, row in enumerate(rows):
+            carrier = carriers.get(row.carrier)
+            if carrier is None or not unit_fits(row.unit, kb, _ACCEPTS.get(carrier.dimension) or (carrier.dimension,)):
+                issues.extend(_carrier_issues(file, f"{section}[{i}]", row, kb))   # only a problem gets a path
+            owner = row.owner if section == "energy" else None   # exports have no owner
+            if owner and enterprise_ids and owner not in owners:
+                issues.append(_unknown(file, f"{section}[{i}].owner", "owner", owner, owners,
+                                       "use 'infrastructure' or an id from enterprises"))
+
+    # the loops over names below run only when a name is unknown (issuperset is the quick test)
+    categories = kb.process_categories
+    for i, proc in enumerate(profile.processes or []):
+        if proc.category not in categories:
+            issues.append(_unknown(file, f"processes[{i}].category", "process category", proc.category,
+                                   categories, "see `park-advisor kb processes`"))
+        for name in () if substances.issuperset(proc.emissions) else proc.emissions:
+            if name not in substances:
+                issues.append(_unknown(file, f"processes[{i}].emissions.{name}", "substance", name, substances,
+                                       "see knowledge/pollutants.yaml and knowledge/factors/gwp.csv"))
+        if enterprise_ids and proc.owner not in owners:
+            issues.append(_unknown(file, f"processes[{i}].owner", "owner", proc.owner, owners,
+                                   "use 'infrastructure' or an id from enterprises"))
+
+    history = profile.emissions_history
+    if history is not None:
+        problem = _unit_issue(file, "emissions_history.unit", history.unit, "mass", kb)
+        if problem:
+            issues.append(problem)
+        for name in () if substances.issuperset(history.series) else history.series:
+            if name not in substances:
+                issues.append(_unknown(file, f"emissions_history.{name}", "substance", name, substances,
+                                       "see knowledge/pollutants.yaml; carbon is CO2e"))
+        for code, series in (history.by_industry or {}).items():
+            if code not in industries:
+                issues.append(_unknown(file, f"emissions_history.by_industry.{code}", "industry division", code,
+                                       kb.industries, "use a division code such as C26"))
+            for name in () if substances.issuperset(series) else series:
+                if name not in substances:
+                    issues.append(_unknown(file, f"emissions_history.by_industry.{code}.{name}", "substance",
+                                           name, substances, "see knowledge/pollutants.yaml"))
+    for i, name in enumerate(profile.characteristic_pollutants or []):
+        if name not in kb.pollutants:
+            issues.append(_unknown(file, f"characteristic_pollutants[{i}]", "pollutant", name, kb.pollutants,
+                                   "see knowledge/pollutants.yaml"))
+    if profile.economy is not None:
+        problem = _unit_issue(file, "economy.unit", profile.economy.unit, "money", kb)
+        if problem:
+            issues.append(problem)
+        for code in profile.economy.by_industry or {}:
+            if code not in industries:
+                issues.append(_unknown(file, f"economy.by_industry.{code}", "industry division", code,
+                                       kb.industries, "use a division code such as C26"))
+    for i, ent in enumerate(profile.enterprises or []):
+        if ent.industry and ent.industry not in industries:
+            issues.append(_unknown(file, f"enterprises[{i}].industry", "industry division", ent.industry,
+                                   kb.industries, "use a division code such as C26"))
+    for i, flow in enumerate(profile.materials or []):
+        if enterprise_ids and flow.enterprise not in enterprise_ids:
+            issues.append(_unknown(file, f"materials[{i}].enterprise", "enterprise", flow.enterprise,
+                                   enterprise_ids, "use an id from enterprises"))
+        if flow.receiver and enterprise_ids and flow.receiver not in enterprise_ids | _RECEIVERS:
+            issues.append(_unknown(file, f"materials[{i}].receiver", "receiver", flow.receiver,
+                                   enterprise_ids | _RECEIVERS,
+                                   "use an enterprise id or outside, landfill, incineration, recycling"))
+        problem = _unit_issue(file, f"materials[{i}].unit", flow.unit, "mass", kb)
+        if problem:
+            issues.append(problem)
+    return issues

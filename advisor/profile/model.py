@@ -1,0 +1,397 @@
+"""The park profile, format 1 (CONTRACT §2), as pydantic models.
+
+Every yes/no fact is tri-state: true, false, or None = unknown (never read as "no").
+Lists distinguish "absent" (None, unknown) from "empty" (known to be none).
+Cross-checks against the knowledge base (known carriers, units, divisions, substances)
+live in advisor.profile.checks; this module has no I/O and no knowledge lookups.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import partial
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
+from pydantic_core import SchemaValidator
+
+from advisor.kb.schemas.common import Strict
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def coerce_number(value: Any) -> Any:
+    """Read '5.21e6' (YAML 1.1 leaves it as text) as a number; reject other text clearly."""
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):   # the usual case, first
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a yes/no value")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        if _NUMBER_TEXT.match(text):
+            return float(text)
+        raise ValueError(f"'{value}' is not a number (write e.g. 5.21e6 or 5210000)")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(coerce_number)]
+NonNegative = Annotated[float, BeforeValidator(coerce_number), Field(ge=0)]
+Share = Annotated[float, BeforeValidator(coerce_number), Field(ge=0, le=1)]
+Count = Annotated[int, BeforeValidator(coerce_number), Field(ge=0)]
+Year = Annotated[int, Field(ge=1949, le=2100)]
+YearSeries = dict[Year, NonNegative]
+Slug = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+
+
+class Boundary(Strict):
+    type: Literal["physical", "management", "planning", "statistical"]
+    area_km2: NonNegative | None = None
+    description: str | None = None
+
+
+class BoundaryChange(Strict):
+    year: Year
+    note: str = ""
+
+
+class IndustryShare(Strict):
+    code: str = Field(description="GB/T 4754-2017 two-digit division, e.g. C26")
+    share: Share
+
+
+class Park(Strict):
+    id: Slug
+    name: str = Field(min_length=1, max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    level: Literal["national", "provincial", "municipal", "other"] | None = None
+    province: str | None = None
+    base_year: Year
+    boundary: Boundary | None = None
+    boundary_changes: list[BoundaryChange] | None = None
+    industries: list[IndustryShare] = Field(min_length=1)
+    enterprise_count: Count | None = None
+    water_scarce: bool | None = None
+    key_air_region: bool | None = None
+    vacant_land_share: Share | None = None
+
+    @model_validator(mode="after")
+    def industry_shares_add_up_to_at_most_one(self) -> "Park":
+        total = sum(i.share for i in self.industries)
+        if total > 1.0 + 1e-6:
+            raise ValueError(f"industry shares add up to {total:.3f}, more than 1 (shares are fractions: 0.55 = 55 %)")
+        codes = [i.code for i in self.industries]
+        if len(set(codes)) != len(codes):
+            raise ValueError("an industry division is listed twice")
+        return self
+
+
+class Economy(Strict):
+    indicator: Literal["gdp", "industrial_value_added", "industrial_output"]
+    unit: str = "亿元"
+    constant_prices: bool | None = None
+    values: YearSeries = {}
+    by_industry: dict[str, YearSeries] | None = Field(
+        default=None, description="per-industry economic series, keyed by division code")
+
+
+class EmissionsHistory(Strict):
+    """Park totals by year. Substance keys (CO2e, SO2 …) sit beside `unit`, as in CONTRACT §2."""
+
+    unit: str = "t"
+    series: dict[str, YearSeries] = {}
+    by_industry: dict[str, dict[str, YearSeries]] | None = Field(
+        default=None, description="division code → substance → year → amount")
+
+    @model_validator(mode="before")
+    @classmethod
+    def substances_are_series(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "series" not in data:
+            data = dict(data)
+            fixed = {k: data.pop(k) for k in ("unit", "by_industry") if k in data}
+            return {**fixed, "series": data}
+        return data
+
+
+class Factor(Strict):
+    """A measured or supplier factor (Appendix A tier 1)."""
+
+    value: NonNegative
+    unit: str
+    source: str = Field(min_length=1)
+    year: Year | None = None
+
+
+class EnergyUse(Strict):
+    carrier: str
+    amount: NonNegative
+    unit: str
+    process: str | None = None
+    owner: str | None = None
+    use: Literal["fuel", "feedstock"] = "fuel"
+    origin: Literal["grid", "onsite_renewable", "onsite_fossil", "green_purchase", "purchased"] | None = None
+    factor: Factor | None = None
+    data_tier: Literal["metered", "reported", "statistics", "proxy"] | None = None
+
+
+class Export(Strict):
+    carrier: str
+    amount: NonNegative
+    unit: str
+
+
+class Accounting(Strict):
+    grid_factor: Literal["mee_nbs_national", "mee_nbs_regional", "mee_nbs_residual",
+                         "mee_nbs_fossil", "carbon_market"] = "mee_nbs_national"
+    grid_region: Literal["north", "northeast", "east", "central", "northwest", "south", "southwest"] | None = None
+    grid_year: Year | None = None
+    gwp: Literal["SAR", "AR4", "AR5", "AR6"] = "AR5"
+    fuel_factors: Literal["cn_default", "ipcc2006"] = "cn_default"
+    steam_gj_per_t: NonNegative | None = Field(
+        default=None, description="enthalpy used to convert steam in t to GJ; default in knowledge")
+    include_scope3: bool = False
+
+
+class Process(Strict):
+    id: Slug
+    name: str = ""
+    category: str
+    owner: str = "infrastructure"
+    emissions: dict[str, NonNegative] = {}
+    controls: list[str] | None = Field(
+        default=None, description="end-of-pipe controls: limestone_fgd, scr_urea, sncr_urea, rto, rco …")
+    removed_t: dict[str, NonNegative] | None = Field(
+        default=None, description="pollutant removed by the controls, t/yr (to estimate added CO2)")
+
+
+class Enterprise(Strict):
+    id: Slug
+    name: str = ""
+    industry: str | None = None
+    output_share: Share | None = None
+    key_energy_user: bool | None = None
+
+
+class Programme(Strict):
+    kind: Literal["eco_industrial", "circular_transformation", "low_carbon", "green_park",
+                  "co_control", "zero_carbon", "no_waste_city"]
+    year: Year | None = None
+
+
+class Management(Strict):
+    synergy_plan: bool | None = None
+    plan_scope: Literal["integrated", "carbon_only", "pollution_only"] | None = None
+    plan_year: Year | None = None
+    plan_has_targets: bool | None = None
+    appraisal_includes_synergy: bool | None = None
+    synergy_in_regulations: bool | None = None
+    smart_platform: Literal["none", "basic", "carbon_and_pollution"] | None = None
+    disclosure: bool | None = None
+    programmes: list[Programme] | None = None
+
+
+class WastewaterPlant(Strict):
+    present: bool | None = None
+    capacity_t_d: NonNegative | None = None
+    load_ratio: Annotated[float, BeforeValidator(coerce_number), Field(ge=0, le=3)] | None = None
+    reclaimed_water_ratio: Share | None = None
+    kwh_per_m3: NonNegative | None = None
+    anaerobic: bool | None = None
+    sludge_landfilled: bool | None = None
+
+
+class HazardousWaste(Strict):
+    generated_t: NonNegative | None = None
+    disposal_capacity_t: NonNegative | None = None
+    landfilled_t: NonNegative | None = None
+
+
+EnergyEnvLink = Literal["sludge_cofiring", "incineration_steam", "biogas_energy", "reclaimed_water_cooling"]
+
+
+class Infrastructure(Strict):
+    central_wastewater_plant: WastewaterPlant | None = None
+    central_heating: Literal["none", "coal_chp", "gas_chp", "biomass_chp", "waste_heat", "mixed"] | None = None
+    steam_demand_t_h: NonNegative | None = None
+    hazardous_waste: HazardousWaste | None = None
+    hazardous_waste_facility: bool | None = None
+    waste_incineration: bool | None = None
+    energy_env_links: list[EnergyEnvLink] | None = None
+    utility_corridor: bool | None = None
+    digital_infrastructure: bool | None = None
+    clean_truck_infrastructure: bool | None = None
+    pv_capacity_mw: NonNegative | None = None
+    pv_potential_mw: NonNegative | None = None
+    energy_storage: bool | None = None
+    microgrid: bool | None = None
+    integrated_energy_system: bool | None = None
+    cooling_demand: bool | None = None
+
+
+class Water(Strict):
+    fresh_water_m3: NonNegative | None = None
+    reuse_rate: Share | None = None
+    high_salt_wastewater: bool | None = None
+
+
+class Boiler(Strict):
+    fuel: Literal["coal", "oil", "natural_gas", "biomass", "electric", "other"]
+    t_h: NonNegative
+    count: Annotated[int, BeforeValidator(coerce_number), Field(ge=1)] = 1
+
+
+ByproductStream = Literal["spent_acid", "spent_solvent", "steam", "fly_ash", "slag", "gypsum",
+                          "pure_co2", "waste_heat", "sludge", "scrap_metal", "other"]
+
+
+class EnterprisesSummary(Strict):
+    key_energy_users: Count | None = None
+    clean_production_audit_coverage: Share | None = None
+    three_level_metering_coverage: Share | None = None
+    online_monitoring_coverage: Share | None = None
+    energy_management_coverage: Share | None = None
+    boilers: list[Boiler] | None = None
+    self_owned_coal_boilers: Count | None = None
+    high_temperature_processes: bool | None = None
+    waste_heat_recovery_rate: Share | None = None
+    solid_waste_t: NonNegative | None = None
+    solid_waste_utilization_rate: Share | None = None
+    export_share: Share | None = None
+    green_supply_chain: bool | None = None
+    symbiosis_links: Count | None = None
+    byproduct_streams: list[ByproductStream] | None = None
+
+
+Service = Literal["environmental_housekeeper", "third_party_treatment", "energy_performance_contracting",
+                  "carbon_asset_management", "green_finance"]
+
+
+class ThirdParty(Strict):
+    innovation_consortium: bool | None = None
+    shared_service_platform: bool | None = None
+    shared_process_firms: Count | None = None
+    services: list[Service] | None = None
+    sme_share: Share | None = None
+
+
+class Surroundings(Strict):
+    neighbouring_parks: Count | None = None
+    cross_park_cooperation: bool | None = None
+    road_freight_share: Share | None = None
+    bulk_freight_t: NonNegative | None = None
+    rail_or_water_access: bool | None = None
+    urban_heat_demand_nearby: bool | None = None
+    cross_boundary_enterprise_links: bool | None = None
+
+
+class MaterialFlow(Strict):
+    """One material stream of an enterprise (guideline ch. 5), optional."""
+
+    enterprise: str
+    kind: Literal["input", "product", "byproduct", "waste"]
+    material: str = Field(min_length=1)
+    amount: NonNegative
+    unit: str = "t"
+    receiver: str | None = Field(
+        default=None, description="an enterprise id, or outside | landfill | incineration | recycling; null = unknown")
+    hazardous: bool | None = None
+
+
+class Profile(Strict):
+    schema_version: Literal[1]
+    park: Park
+    economy: Economy | None = None
+    emissions_history: EmissionsHistory | None = None
+    characteristic_pollutants: list[str] | None = None
+    energy: list[EnergyUse] | None = None
+    exports: list[Export] | None = None
+    accounting: Accounting = Accounting()
+    processes: list[Process] | None = None
+    enterprises: list[Enterprise] | None = None
+    management: Management = Management()
+    infrastructure: Infrastructure = Infrastructure()
+    water: Water = Water()
+    enterprises_summary: EnterprisesSummary = EnterprisesSummary()
+    third_party: ThirdParty = ThirdParty()
+    surroundings: Surroundings = Surroundings()
+    materials: list[MaterialFlow] | None = None
+
+    @model_validator(mode="after")
+    def ids_are_unique(self) -> "Profile":
+        for name, items in (("processes", self.processes), ("enterprises", self.enterprises)):
+            ids = [i.id for i in items or []]
+            if len(set(ids)) == len(ids):   # the usual case, without counting each id
+                continue
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"{name}: id {', '.join(dupes)} is used more than once")
+        return self
+
+
+# --- the same validation, faster for plain numbers ----------------------------------------------
+# Every number field runs coerce_number (and a Python ge/le check) for each value, ~120 Python
+# calls per park. Most profiles (every batch row) hold only plain int/float numbers, which
+# pydantic-core checks natively. `validate_profile` tries a copy of Profile's core schema in
+# which those fields are native strict numbers with the same bounds; anything that copy refuses
+# (text, yes/no, nan, a bound broken …) is validated again by Profile itself, so the result and
+# every error message are exactly those of Profile.model_validate.
+
+_BOUNDS = {"greater_than_or_equal_validator": "ge", "less_than_or_equal_validator": "le"}
+
+
+def _native_numbers(schema: Any) -> Any:
+    """A copy of a core schema with coerce_number fields replaced by native strict numbers."""
+    if isinstance(schema, list):
+        return [_native_numbers(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    # default values are kept as they are (not copied): pydantic-core copies them itself
+    out = {k: (v if k == "default" else _native_numbers(v)) for k, v in schema.items()}
+    kind, inner = out.get("type"), out.get("schema")
+    if kind == "default" and type(out.get("default")) is dict and not out["default"]:
+        del out["default"]   # a fresh {} without copy.deepcopy({}) each time
+        return {**out, "default_factory": dict}
+    if kind not in ("function-before", "function-after") or not isinstance(inner, dict):
+        return out   # not a validator function (nor a field named 'type')
+    function = out["function"].get("function")
+    if kind == "function-before" and function is coerce_number and inner.get("type") in ("float", "int"):
+        # strict: int or float only (no bool, no text); a float must also be finite
+        native = {**inner, "strict": True}
+        if inner["type"] == "float":
+            native["allow_inf_nan"] = False
+        return native
+    if (kind == "function-after" and isinstance(function, partial) and inner.get("strict")
+            and inner.get("type") in ("float", "int") and len(function.keywords) == 1):
+        bound = _BOUNDS.get(getattr(function.func, "__name__", ""))   # pydantic's own ge/le validators
+        (name, value), = function.keywords.items()
+        if bound == name and name not in inner:
+            return {**inner, name: value}   # the Field(ge=…, le=…) bound, checked natively
+    return out
+
+
+def _model_config(schema: Any) -> Any:
+    while isinstance(schema, dict) and schema.get("type") != "model":
+        schema = schema.get("schema")
+    return schema.get("config") if isinstance(schema, dict) else None
+
+
+_fast: list = []
+
+
+def validate_profile(data: Any) -> "Profile":
+    """Profile.model_validate(data): the same Profile, or the same ValidationError."""
+    if not _fast:
+        schema = Profile.__pydantic_core_schema__
+        try:   # without prebuilt validators, which would run the nested models' coerce_number again
+            _fast.append(SchemaValidator(_native_numbers(schema), _model_config(schema), _use_prebuilt=False))
+        except TypeError:   # a pydantic-core without that option: no fast path
+            _fast.append(None)
+    if _fast[0] is not None:
+        try:
+            return _fast[0].validate_python(data)
+        except ValidationError:
+            pass   # let Profile itself accept the value (e.g. '5.21e6') or word the errors
+    return Profile.model_validate(data)

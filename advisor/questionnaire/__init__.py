@@ -1,0 +1,1 @@
+"""The guided questionnaire shared by the terminal and the web pages."""

@@ -1,0 +1,1 @@
+"""Rendering results for people: text views, labels, charts and reports."""

@@ -1,1 +1,0 @@
-"""pydantic models only – no I/O. Every model forbids unknown keys."""
