@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
 
-# the loaded knowledge and rule bases are cached on disk (advisor/disk_cache.py): the tests, and the
+# the loaded knowledge and rule bases are cached on disk (advisor/kb/disk_cache.py): the tests, and the
 # commands they start, keep theirs in a folder of their own instead of the user's cache
 os.environ.setdefault("PARK_ADVISOR_CACHE_DIR", tempfile.mkdtemp(prefix="park-advisor-test-cache-"))
 
@@ -46,3 +47,30 @@ def minimal_profile(**extra) -> dict:
             "park": {"id": "tiny", "name": "小园区", "base_year": 2022, "industries": [{"code": "C26", "share": 0.6}]}}
     data.update(extra)
     return data
+
+
+def imports_of(path: Path, root: Path = ROOT) -> list[tuple[str, int]]:
+    """Every module a source file imports, as (dotted name, line), at any depth (inside functions too).
+
+    `from x import y` gives x.y when y may be a module, so that `from advisor import kb` counts as advisor.kb.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: resolved against the file's own package
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            if base == "advisor":
+                found += [(f"{base}.{alias.name}", node.lineno) for alias in node.names]
+            else:
+                found.append((base, node.lineno))
+    return found
+
+
+def advisor_modules() -> list[Path]:
+    return sorted((ROOT / "advisor").rglob("*.py"))
