@@ -1,0 +1,363 @@
+"""The shapes of park-advisor's JSON outputs, as pydantic models, and the JSON Schemas made from them.
+
+The command line and the Python API build their results as plain dictionaries; these models describe those
+dictionaries (they are not used to build them), so that the documented schemas in docs/schemas/ come from
+code and a test can check real outputs against them. Objects list the keys every output carries; blocks
+meant for readers and reports may carry more keys than listed (`additionalProperties`), while the top level
+of each result is closed.
+
+Regenerate the committed schemas after changing a model or the profile format:
+
+    python -m advisor.results docs/schemas
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from advisor.profile.model import Profile
+
+Number = float | None               # a figure; null where its inputs are missing (never 0 for unknown)
+Object = Literal["management", "infrastructure", "enterprise", "third_party", "surrounding"]
+Horizon = Literal["near", "medium", "long"]
+Tapio = Literal["strong_decoupling", "weak_decoupling", "expansive_coupling", "expansive_negative_decoupling",
+                "strong_negative_decoupling", "weak_negative_decoupling", "recessive_coupling",
+                "recessive_decoupling"]
+Trend = Literal["absolute", "relative", "none", "shrinking", "indeterminate"]
+Synergy = Literal["synergistic_absolute", "synergistic_relative", "pollution_only", "carbon_only", "coupled",
+                  "indeterminate"]
+
+
+class Block(BaseModel):
+    """A part of a result: the listed keys are always there; more may follow."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Closed(BaseModel):
+    """The top of a result: exactly these keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ParkRef(Block):
+    id: str
+    name: str
+    base_year: int | None = Field(default=None, description="analyze only")
+    province: str | None = Field(default=None, description="analyze only")
+
+
+# --- analyze --------------------------------------------------------------------------------------------
+
+class CarbonShare(Block):
+    t_co2e: Number
+    share: Number = Field(description="fraction of the park's total CO2e (0.25 = 25 %)")
+
+
+class CarbonByProcess(CarbonShare):
+    process: str
+    name: str | None = None
+    category: str | None = None
+    owner: str | None = None
+    scope_1_t_co2e: Number = None
+    scope_2_t_co2e: Number = None
+    basis: str | None = Field(default=None, description="reported, computed from energy, …")
+
+
+class CarbonByCarrier(CarbonShare):
+    carrier: str
+
+
+class FactorUsed(Block):
+    carrier: str
+    factor: Number
+    unit: str
+    tier: str = Field(description="the data tier of the factor (measured, national, provincial or IPCC default)")
+    source: str
+
+
+class Carbon(Block):
+    total_t_co2e: Number
+    by_scope: dict[str, Number] = Field(description="scope ('1', '2', '3') → t CO2e")
+    by_process: list[CarbonByProcess]
+    by_carrier: list[CarbonByCarrier]
+    factors_used: list[FactorUsed]
+    gwp: str = Field(description="the IPCC assessment whose GWP-100 values weight the gases")
+
+
+class PollutantByProcess(Block):
+    process: str
+    t: Number
+    share: Number = Field(description="fraction of this pollutant's park total")
+
+
+class Pollutant(Block):
+    total_t: Number
+    by_process: list[PollutantByProcess]
+
+
+class SameSource(Block):
+    process: str
+    processes: list[str]
+    co2e_share: Number
+    pollutant_shares: dict[str, Number]
+    reason: str
+    reason_zh: str
+
+
+class Substance(Block):
+    change: Number = Field(description="fraction over the period (0.25 = +25 %)")
+    elasticity: Number = Field(description="change of the substance / change of the economy; null when flat")
+    tapio: Tapio | None
+    state: Trend | None
+
+
+class Period(Block):
+    from_: int = Field(alias="from")
+    to: int
+    economy_change: Number
+    substances: dict[str, Substance]
+    pollutant_state: Trend | None
+    carbon_state: Trend | None
+    synergy: Synergy | None
+    warnings: list[str]
+
+
+class Decoupling(Block):
+    indicator: str | None
+    periods: list[Period]
+
+
+class Gap(Block):
+    id: str
+    missing: str = Field(description="the profile path whose data are missing")
+    blocks: list[str] = Field(description="the parts of the analysis that need it")
+    text_en: str
+    text_zh: str
+
+
+class AnalysisOutput(Closed):
+    """`park-advisor analyze --json`: the status analysis of one park."""
+
+    schema_version: Literal[1]
+    park: ParkRef
+    carbon: Carbon
+    pollutants: dict[str, Pollutant] = Field(description="pollutant id (SO2, NOx, VOCs, COD …) → inventory")
+    same_source: list[SameSource]
+    decoupling: Decoupling
+    energy: dict[str, Any]
+    materials: dict[str, Any]
+    fused: dict[str, Any]
+    trade_offs: list[dict[str, Any]]
+    gaps: list[Gap]
+    warnings: list[str]
+    warnings_zh: list[str]
+    warning_ids: list[str]
+    labels: dict[str, Any] = Field(description="Chinese and English names of the ids in this result")
+    settings: dict[str, Any]
+
+
+# --- recommend ------------------------------------------------------------------------------------------
+
+class Finding(Block):
+    id: str
+    text: str
+    severity: int
+    status: Literal["found", "possible"]
+    evidence: dict[str, Any] = Field(description="fact → value the finding rests on")
+    rules: list[str]
+
+
+class Reason(Block):
+    rule: str
+    text: str
+    clause: str
+    facts: dict[str, Any]
+    findings: list[str]
+
+
+class Verify(Block):
+    fact: str
+    text: str
+
+
+class Recommendation(Block):
+    rank: int = Field(ge=1)
+    measure: str
+    object: Object
+    title: str
+    priority: Literal["high", "medium", "low"]
+    score: float
+    score_parts: dict[str, float]
+    because: list[Reason]
+    actions: list[str]
+    co_benefits: list[str]
+    verify: list[Verify]
+    effect: Literal["co_reduction", "enabling", "trade_off"]
+    horizon: Horizon
+    effort: Literal["low", "medium", "high"]
+    lead: str
+    needs_higher_level: bool
+    clause: str
+    prerequisites: list[str]
+
+
+class Blocker(Block):
+    rule: str
+    condition: str
+    fact: str
+    value: Any = Field(description="the fact's value: null when unknown")
+    needed: str
+
+
+class WhyNot(Blocker):
+    because: str
+    via: list[Blocker] | None = Field(default=None, description="for a finding: the condition that kept it out")
+
+
+class NotRecommended(Block):
+    measure: str
+    object: Object
+    title: str
+    why_not: list[WhyNot]
+
+
+class Unknown(Block):
+    fact: str
+    text: str
+    affects: list[str] = Field(description="the measures an answer could change")
+
+
+class AdviceOutput(Closed):
+    """`park-advisor recommend --json`: the ordered, explained advice for one park."""
+
+    schema_version: Literal[1]
+    park: ParkRef
+    lang: Literal["zh", "en"]
+    park_type: str | None
+    findings: list[Finding]
+    recommendations: list[Recommendation]
+    plan: dict[Object, dict[Horizon, list[str]]] = Field(description="object → horizon → measures in rank order")
+    not_recommended: list[NotRecommended]
+    unknowns: list[Unknown]
+    gaps: list[Gap]
+    facts: dict[str, Any] = Field(description="the flat facts the rules read; null = unknown")
+
+
+# --- explain and whatif ---------------------------------------------------------------------------------
+
+class ConditionResult(Block):
+    condition: str
+    fact: str
+    value: Any
+    result: bool | None
+
+
+class RuleResult(Block):
+    rule: str
+    because: str
+    clause: str
+    on_unknown: str
+    outcome: Literal["true", "false", "unknown"]
+    conditions: list[ConditionResult]
+
+
+class ExplanationOutput(Closed):
+    """`park-advisor explain --json`: why one measure is or is not recommended."""
+
+    measure: str
+    title: str
+    recommended: bool
+    rules: list[RuleResult]
+    rank: int | None = Field(default=None, description="when recommended")
+    priority: str | None = Field(default=None, description="when recommended")
+    score: float | None = Field(default=None, description="when recommended")
+    score_parts: dict[str, float] | None = Field(default=None, description="when recommended")
+    because: list[Reason] | None = Field(default=None, description="when recommended")
+    verify: list[Verify] | None = Field(default=None, description="when recommended")
+    why_not: list[WhyNot] | None = Field(default=None, description="when not recommended")
+
+
+class Entered(Block):
+    measure: str
+    title: str
+    rank: int
+    reason: str
+
+
+class Left(Block):
+    measure: str
+    title: str
+    reason: str
+    why_not: list[WhyNot]
+
+
+class Moved(Block):
+    measure: str
+    title: str
+    from_: int = Field(alias="from")
+    to: int
+
+
+class WhatIfOutput(Closed):
+    """`park-advisor whatif --json`: what changes in the advice when some profile values change."""
+
+    park: ParkRef
+    changes: dict[str, Any] = Field(description="profile path → the new value")
+    entered: list[Entered]
+    left: list[Left]
+    moved: list[Moved]
+    before: list[str] = Field(description="the recommended measures before, in rank order")
+    after: list[str] = Field(description="the recommended measures after, in rank order")
+
+
+# --- JSON Schemas ---------------------------------------------------------------------------------------
+
+OUTPUTS: dict[str, type[BaseModel]] = {
+    "analyze": AnalysisOutput, "recommend": AdviceOutput, "explain": ExplanationOutput, "whatif": WhatIfOutput,
+}
+
+
+def _profile_schema() -> dict[str, Any]:
+    """The profile's schema as files write it: emissions_history holds its substances beside `unit`
+    (the model gathers them under `series` while validating)."""
+    schema = Profile.model_json_schema()
+    history = schema["$defs"]["EmissionsHistory"]
+    series = history["properties"].pop("series")
+    history["additionalProperties"] = series["additionalProperties"]
+    history["description"] = "Park totals by year: substance (CO2e, SO2 …) → year → amount, beside `unit`."
+    return schema
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """file name → JSON Schema, for the profile and each output."""
+    schemas = {"profile.schema.json": _profile_schema()}
+    for name, model in OUTPUTS.items():
+        schemas[f"{name}.schema.json"] = model.model_json_schema(by_alias=True)
+    return schemas
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_schemas(folder: Path | str) -> list[Path]:
+    """Write every schema into `folder`; returns the files written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in json_schemas().items():
+        path = folder / name
+        path.write_text(schema_text(schema), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_schemas(sys.argv[1] if len(sys.argv) > 1 else "docs/schemas"):
+        sys.stdout.write(f"{path}\n")
