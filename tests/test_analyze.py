@@ -1,4 +1,4 @@
-"""The whole status analysis: the CONTRACT §3 shape, JSON, determinism, data gaps, views, frames, example parks."""
+"""The whole status analysis: the CONTRACT §3 shape, JSON, determinism, data gaps, views, DataFrame views, example parks."""
 
 from __future__ import annotations
 
@@ -171,22 +171,19 @@ def test_pandas_is_not_imported_with_the_accounting_package():
     assert out.stdout.strip() == "False"
 
 
-def test_the_frames_give_pandas_tables_for_reports(kb):
-    from advisor.accounting import frames
+def test_the_api_result_gives_the_analysis_tables_as_dataframes(kb):
+    from advisor.api import Analysis
 
-    result = analyse(kb)
-    balance = frames.energy_balance_frame(result)
+    result = Analysis(analyse(kb))
+    balance = result.energy_balance
     assert list(balance["source"]) == ["raw_coal", "electricity:grid"]
-    assert balance["tce"].sum() == pytest.approx(result["energy"]["total_tce"])
-    assert set(frames.carbon_frame(result, by="scope")["scope"]) == {"1", "2"}
-    assert not frames.carbon_frame(result, by="factors").empty
-    assert list(frames.pollutants_frame(result)["pollutant"]) == ["SO2", "NOx"]
-    fused = frames.fused_frame(result)
+    assert balance["tce"].sum() == pytest.approx(result.data["energy"]["total_tce"])
+    assert set(result.carbon_by_scope["scope"]) == {"1", "2"}
+    assert not result.emission_factors.empty
+    assert list(result.pollutants["pollutant"]) == ["SO2", "NOx"]
+    fused = result.fused_inventory
     assert fused.loc[0, "same_source"] and fused.loc[0, "SO2"] == 21.1
-    dec = frames.decoupling_frame(result)
-    assert set(dec["substance"]) == {"CO2e", "SO2"}
-    with pytest.raises(ValueError):
-        frames.carbon_frame(result, by="colour")
+    assert set(result.decoupling["substance"]) == {"CO2e", "SO2"}
 
 
 def test_every_example_park_analyses_without_unexpected_warnings_and_dumps_to_json(kb):
