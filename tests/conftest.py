@@ -14,6 +14,8 @@ import pytest
 os.environ.setdefault("PARK_ADVISOR_CACHE_DIR", tempfile.mkdtemp(prefix="park-advisor-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
+# Set by .ci/run: the browser tests (tests/test_web_e2e.py) fail instead of skipping when they cannot run.
+REQUIRE_BROWSER = "PARK_ADVISOR_REQUIRE_BROWSER"
 EXAMPLES = sorted((ROOT / "examples").glob("demo-*.yaml"))
 
 
@@ -74,3 +76,16 @@ def imports_of(path: Path, root: Path = ROOT) -> list[tuple[str, int]]:
 
 def advisor_modules() -> list[Path]:
     return sorted((ROOT / "advisor").rglob("*.py"))
+
+
+def without_browser(chromium: Path, has_playwright: bool, env) -> tuple[str, str] | None:
+    """None when the browser tests can run; otherwise ("skip" or "fail", one line saying how to run them).
+
+    They fail rather than skip when the environment requires them, so that CI cannot pass without a browser.
+    """
+    if chromium.exists() and has_playwright:
+        return None
+    missing = f"Chromium at {chromium}" if not chromium.exists() else "the Python package playwright"
+    how = "apt-get install chromium" if not chromium.exists() else "pip install -e '.[test]'"
+    line = f"browser tests not run: they need {missing} ({how}; never `playwright install`)"
+    return ("fail", f"{line}; {REQUIRE_BROWSER} is set") if env.get(REQUIRE_BROWSER) == "1" else ("skip", line)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REQUIRE_BROWSER, without_browser
 from demo_answers import CHOSEN, TYPED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +139,8 @@ def test_dont_know_clears_an_answer_and_a_follow_up_is_dropped_when_its_conditio
     answers = stored(client, token)
     assert answers["infrastructure.central_wastewater_plant.present"] is False
     assert "infrastructure.central_wastewater_plant.load_ratio" not in answers
-    client.post(f"/p/{token}/q/infrastructure", data={**page, "wastewater-plant": "__unknown__"}, follow_redirects=False)
+    client.post(f"/p/{token}/q/infrastructure", data={**page, "wastewater-plant": "__unknown__"},
+                follow_redirects=False)
     assert "infrastructure.central_wastewater_plant.present" not in stored(client, token)
 
 
@@ -212,7 +214,8 @@ def test_only_yaml_json_and_xlsx_uploads_are_accepted(client):
 
 
 def test_a_bad_profile_upload_lists_every_problem_with_its_field_path_and_fix(client):
-    bad = b"schema_version: 1\npark: {id: p1, name: P, base_year: 2022, industries: [{code: C26, share: 1.5}]}\nmanagment: {}\n"
+    bad = (b"schema_version: 1\n"
+           b"park: {id: p1, name: P, base_year: 2022, industries: [{code: C26, share: 1.5}]}\nmanagment: {}\n")
     r = client.post("/upload", files={"profile": ("bad.yaml", bad)})
     assert r.status_code == 422
     rows = re.findall(r'<tr class="issue">(.*?)</tr>', r.text, flags=re.S)
@@ -228,8 +231,8 @@ def test_a_broken_workbook_upload_is_a_located_error(client):
 
 
 def test_an_uploaded_profile_gives_the_same_ranking_as_advise(client, kb):
-    from advisor.profile.files import load_profile
     from advisor.decide.recommend import advise
+    from advisor.profile.files import load_profile
 
     r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
     assert r.status_code == 303
@@ -240,8 +243,8 @@ def test_an_uploaded_profile_gives_the_same_ranking_as_advise(client, kb):
 
 
 def test_the_workbook_example_uploads_like_its_yaml_twin(client):
-    r = client.post("/upload", files={"profile": ("demo-chemical.xlsx", (ROOT / "examples" / "demo-chemical.xlsx").read_bytes())},
-                    follow_redirects=False)
+    workbook = (ROOT / "examples" / "demo-chemical.xlsx").read_bytes()
+    r = client.post("/upload", files={"profile": ("demo-chemical.xlsx", workbook)}, follow_redirects=False)
     assert r.status_code == 303
 
 
@@ -401,10 +404,9 @@ def test_every_page_of_an_uploaded_park_opens_and_whole_sections_are_shown_as_gi
     assert 'value="2018:410, 2019:436.2, 2020:441, 2021:498.5, 2022:512.3"' in economy
     before = stored(client, token)
     # saving a page of an uploaded park keeps the profile valid and its advice unchanged
-    r = client.post(f"/p/{token}/q/economy", data={"economy-indicator": "industrial_value_added", "economy-unit": "亿元",
-                                                    "economy-constant-prices": "yes",
-                                                    "economy-values": "2018:410, 2019:436.2, 2020:441, 2021:498.5, 2022:512.3"},
-                    follow_redirects=False)
+    economy = {"economy-indicator": "industrial_value_added", "economy-unit": "亿元", "economy-constant-prices": "yes",
+               "economy-values": "2018:410, 2019:436.2, 2020:441, 2021:498.5, 2022:512.3"}
+    r = client.post(f"/p/{token}/q/economy", data=economy, follow_redirects=False)
     assert r.status_code == 303
     after = stored(client, token)
     assert after["economy.values"] == {"2018": 410, "2019": 436.2, "2020": 441, "2021": 498.5, "2022": 512.3}
@@ -461,6 +463,26 @@ def test_an_uploaded_series_in_wan_tonnes_is_shown_in_tonnes_and_saved_again_unc
     shown = dict(re.findall(r'name="(emissions-[a-z0-9-]+)"[^>]*value="([^"]*)"', page))
     assert shown["emissions-co2e"].startswith("2018:5210000, 2019:5320000")
     assert shown["emissions-nox"].startswith("2018:2630, ")
-    assert client.post(f"/p/{token}/q/emissions", data={**shown, "go": "next"}, follow_redirects=False).status_code == 303
+    saving = client.post(f"/p/{token}/q/emissions", data={**shown, "go": "next"}, follow_redirects=False)
+    assert saving.status_code == 303
     saved = yaml.safe_load(client.get(f"/p/{token}/download/profile.yaml").text)["emissions_history"]
     assert saved["unit"] == "t" and saved["CO2e"] == tonnes
+
+
+# When the browser tests of tests/test_web_e2e.py run, skip or fail
+
+def test_without_chromium_the_browser_tests_are_skipped_with_how_to_install_it(tmp_path):
+    action, line = without_browser(tmp_path / "chromium", True, {})
+    assert action == "skip" and "apt-get install chromium" in line
+
+
+def test_without_chromium_the_browser_tests_fail_when_the_environment_requires_them(tmp_path):
+    action, line = without_browser(tmp_path / "chromium", True, {REQUIRE_BROWSER: "1"})
+    assert action == "fail" and "apt-get install chromium" in line and REQUIRE_BROWSER in line
+
+
+def test_with_chromium_and_playwright_the_browser_tests_run(tmp_path):
+    chromium = tmp_path / "chromium"
+    chromium.touch()
+    assert without_browser(chromium, True, {REQUIRE_BROWSER: "1"}) is None
+    assert without_browser(chromium, False, {})[0] == "skip"
