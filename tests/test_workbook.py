@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 import yaml
 
-from advisor.profile import workbook
+from advisor.profile import workbook_read
 from advisor.errors import ProfileError
 from advisor.profile.model import Profile
 from advisor.profile.workbook import (cell_of, read_workbook, read_workbook_with_cells, unplaced_fields, write_template,
@@ -185,7 +185,7 @@ def test_a_misspelt_fact_path_is_named_with_a_suggestion(demo_xlsx: Path):
 
 
 def test_a_misspelt_substance_column_is_named_with_a_suggestion(demo_xlsx: Path, monkeypatch):
-    monkeypatch.setattr(workbook._Reader, "substances", lambda self: {"SO2", "NOx", "CO2", "VOCs", "PM"})
+    monkeypatch.setattr(workbook_read._Reader, "substances", lambda self: {"SO2", "NOx", "CO2", "VOCs", "PM"})
     wb = openpyxl.load_workbook(demo_xlsx)
     ws = wb["processes"]
     column = next(c.column_letter for c in ws[1] if c.value == "emissions.SO2")
@@ -283,14 +283,14 @@ def test_a_missing_file_is_reported(tmp_path: Path):
 
 
 def test_a_workbook_above_the_size_limit_is_refused_before_it_is_opened(demo_xlsx: Path, monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_WORKBOOK_BYTES", 1000)
+    monkeypatch.setattr(workbook_read, "MAX_WORKBOOK_BYTES", 1000)
     with pytest.raises(ProfileError) as error:
         read_workbook(demo_xlsx)
     assert "larger than" in only_issue(error).problem
 
 
 def test_a_sheet_with_too_many_rows_is_refused(demo_xlsx: Path, monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_ROWS", 5)
+    monkeypatch.setattr(workbook_read, "MAX_ROWS", 5)
     with pytest.raises(ProfileError) as error:
         read_workbook(demo_xlsx)
     assert any("more than 5 rows" in i.problem for i in error.value.issues)

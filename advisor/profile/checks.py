@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from advisor.errors import Issue, did_you_mean
-from advisor.profile.model import Profile
 from advisor.kb.units import find_unit, unit_fits
+from advisor.profile.model import Profile
 
 _RECEIVERS = {"outside", "landfill", "incineration", "recycling"}
 _ACCEPTS = {"energy": ("energy", "steam")}   # dimension a field needs → unit dimensions it accepts
@@ -49,8 +49,8 @@ def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
     industries = kb.industries
     for i, ind in enumerate(park.industries):
         if ind.code not in industries:
-            issues.append(_unknown(file, f"park.industries[{i}].code", "industry division", ind.code,
-                                   kb.industries, "use a GB/T 4754-2017 division code such as C26 (see knowledge/industries.csv)"))
+            issues.append(_unknown(file, f"park.industries[{i}].code", "industry division", ind.code, kb.industries,
+                                   "use a GB/T 4754-2017 division code such as C26 (see knowledge/industries.csv)"))
     substances = kb.substances
     enterprise_ids = {e.id for e in profile.enterprises or []}
     owners = {"infrastructure"} | enterprise_ids

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from advisor.errors import Issue, ProfileError, did_you_mean
 from advisor.kb.safe_load import load_data_file
+from advisor.profile.fields import model_at
 from advisor.profile.model import EmissionsHistory, Profile, validate_profile
 
 SUFFIXES = {".yaml", ".yml", ".json", ".xlsx"}
@@ -46,29 +47,11 @@ def format_loc(loc: tuple) -> str:
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
     """The pydantic model that owns the field at `loc` (to suggest sibling keys)."""
-    model: Any = Profile
-    for part in loc:
-        if isinstance(part, int) or model is None:
-            continue
-        fields = getattr(model, "model_fields", None)
-        if not fields or part not in fields:
-            return None
-        model = _inner_model(fields[part].annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+    return model_at(loc)
 
 
 _FIXES = {
-    "missing": "add this field (see CONTRACT §2 and the examples/ parks)",
+    "missing": "add this field (see docs/profile-format.md and the examples/ parks)",
     "greater_than_equal": "amounts and shares cannot be negative",
     "less_than_equal": "shares are fractions from 0 to 1 (0.55 = 55 %)",
     "literal_error": "use one of the values listed",
@@ -135,5 +118,6 @@ def load_profile(path: Path | str, kb=None) -> Profile:
         located = []
         for issue in exc.issues:
             cell = cell_of(cells, issue.path) if issue.path else None
-            located.append(Issue(issue.file, f"{cell} ({issue.path})" if cell else issue.path, issue.problem, issue.fix))
+            where = f"{cell} ({issue.path})" if cell else issue.path
+            located.append(Issue(issue.file, where, issue.problem, issue.fix))
         raise ProfileError(located) from None

@@ -1,4 +1,4 @@
-"""The park profile, format 1 (CONTRACT §2), as pydantic models.
+"""The park profile, format 1 (described in docs/profile-format.md), as pydantic models.
 
 Every yes/no fact is tri-state: true, false, or None = unknown (never read as "no").
 Lists distinguish "absent" (None, unknown) from "empty" (known to be none).
@@ -79,7 +79,7 @@ class Park(Strict):
     vacant_land_share: Share | None = None
 
     @model_validator(mode="after")
-    def industry_shares_add_up_to_at_most_one(self) -> "Park":
+    def industry_shares_add_up_to_at_most_one(self) -> Park:
         total = sum(i.share for i in self.industries)
         if total > 1.0 + 1e-6:
             raise ValueError(f"industry shares add up to {total:.3f}, more than 1 (shares are fractions: 0.55 = 55 %)")
@@ -99,7 +99,7 @@ class Economy(Strict):
 
 
 class EmissionsHistory(Strict):
-    """Park totals by year. Substance keys (CO2e, SO2 …) sit beside `unit`, as in CONTRACT §2."""
+    """Park totals by year. Substance keys (CO2e, SO2 …) sit beside `unit` (docs/profile-format.md)."""
 
     unit: str = "t"
     series: dict[str, YearSeries] = {}
@@ -320,7 +320,7 @@ class Profile(Strict):
     materials: list[MaterialFlow] | None = None
 
     @model_validator(mode="after")
-    def ids_are_unique(self) -> "Profile":
+    def ids_are_unique(self) -> Profile:
         for name, items in (("processes", self.processes), ("enterprises", self.enterprises)):
             ids = [i.id for i in items or []]
             if len(set(ids)) == len(ids):   # the usual case, without counting each id
@@ -381,7 +381,7 @@ def _model_config(schema: Any) -> Any:
 _fast: list = []
 
 
-def validate_profile(data: Any) -> "Profile":
+def validate_profile(data: Any) -> Profile:
     """Profile.model_validate(data): the same Profile, or the same ValidationError."""
     if not _fast:
         schema = Profile.__pydantic_core_schema__
