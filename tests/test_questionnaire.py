@@ -1,4 +1,4 @@
-"""The guided questionnaire (CONTRACT §6): questions as data, the ask loop fed through streams,
+"""The guided questionnaire: questions as data, the ask loop fed through streams,
 resume after end of input or Ctrl-C, --answers / --non-interactive, and the derived measures at stake."""
 
 from __future__ import annotations
@@ -18,9 +18,20 @@ from demo_answers import TYPED
 
 from advisor.errors import ProfileError
 from advisor.profile.files import validate_data
-from advisor.questionnaire.interview import (AskOptions, Interview, Reader, Session, flatten, load_questions,
-                                   load_rulebase_partial, measures_at_stake, nest, run_ask, source_paths,
-                                   units_only)
+from advisor.questionnaire import (
+    AskOptions,
+    Interview,
+    Reader,
+    Session,
+    flatten,
+    load_questions,
+    load_rulebase_partial,
+    measures_at_stake,
+    nest,
+    run_ask,
+    source_paths,
+    units_only,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-chemical.yaml"
@@ -103,7 +114,8 @@ def test_the_question_file_has_at_least_25_questions_covering_every_profile_sect
 
 
 def test_only_id_name_base_year_and_industries_are_required(book):
-    assert {q.path for q in book.questions if q.required} == {"park.id", "park.name", "park.base_year", "park.industries"}
+    required = {q.path for q in book.questions if q.required}
+    assert required == {"park.id", "park.name", "park.base_year", "park.industries"}
 
 
 def test_a_misspelt_key_in_a_question_is_an_error(book):
@@ -188,7 +200,7 @@ def test_answers_are_read_in_the_users_units(book, units, qid, text, value):
     ("park-level", "galactic", "not one of the choices"),
 ])
 def test_a_bad_answer_is_refused_with_the_reason(book, units, qid, text, reason):
-    from advisor.questionnaire.interview import AnswerError, industry_codes
+    from advisor.questionnaire import AnswerError, industry_codes
 
     q = next(q for q in book.questions if q.id == qid)
     with pytest.raises(AnswerError, match=reason):
@@ -222,7 +234,8 @@ def test_bad_answers_are_asked_again_with_the_reason(book, stakes, units, tmp_pa
     assert iv.session.answers["park.base_year"] == 2022 and iv.session.answers["energy.raw_coal"] == 1.62e6
 
 
-def test_an_empty_answer_is_unknown_and_absent_from_the_profile_but_a_required_one_is_asked_again(book, stakes, units, tmp_path, kb):
+def test_an_empty_answer_is_unknown_and_absent_from_the_profile_but_a_required_one_is_asked_again(
+        book, stakes, units, tmp_path, kb):
     script = dict(DEMO_ANSWERS, **{"park-name": ["", "示例化工园区"], "park-key-air-region": ""})
     iv, out = interview(book, stakes, units, tmp_path, script, lang="en")
     assert iv.run() == "done"
@@ -259,7 +272,8 @@ def test_a_follow_up_is_skipped_when_its_ask_if_is_false(book, stakes, units, tm
     assert "infrastructure.central_wastewater_plant.load_ratio" not in iv.session.answers
 
 
-def test_an_interview_stopped_at_end_of_input_resumes_from_the_file_and_ends_with_the_same_profile(book, stakes, units, tmp_path):
+def test_an_interview_stopped_at_end_of_input_resumes_from_the_file_and_ends_with_the_same_profile(
+        book, stakes, units, tmp_path):
     whole, _ = interview(book, stakes, units, tmp_path / "a", DEMO_ANSWERS)
     whole.run()
     first, out = interview(book, stakes, units, tmp_path / "b", dict(DEMO_ANSWERS, **{"management-plan": EOF}))
@@ -395,7 +409,8 @@ def test_ctrl_c_in_a_real_terminal_saves_the_answers_and_resume_finishes(tmp_pat
     assert "Interrupted" in tail
     assert os.waitstatus_to_exitcode(status) == 130
     saved = json.loads(Path(f"{out}.answers.json").read_text(encoding="utf-8"))
-    assert saved["answers"]["park.id"] == "pty-park" and saved["answers"]["park.industries"] == [{"code": "C26", "share": 0.6}]
+    assert saved["answers"]["park.id"] == "pty-park"
+    assert saved["answers"]["park.industries"] == [{"code": "C26", "share": 0.6}]
     done = _cli("ask", "--resume", f"{out}.answers.json", "--lang", "en", input="\n" * 200)
     assert done.returncode == 0, done.stderr
     assert "Top recommendations (first 5):" in done.stdout and f"Park profile written to {out}" in done.stdout

@@ -20,7 +20,7 @@ def register(sub, verb, lang) -> None:
 
 
 def question_rows(lang: str = "zh") -> list[dict]:
-    from advisor.questionnaire.interview import load_questions, load_rulebase_partial, measures_at_stake
+    from advisor.questionnaire import load_questions, load_rulebase_partial, measures_at_stake
 
     book = load_questions()
     stakes = measures_at_stake(book, load_rulebase_partial())
@@ -41,7 +41,7 @@ def cmd_ask(args) -> int:
                                  f"    {r['text'][args.lang]}\n")
             sys.stdout.write(f"{len(rows)} questions\n")
         return 0
-    from advisor.questionnaire.interview import AskOptions, run_ask
+    from advisor.questionnaire import AskOptions, run_ask
 
     opts = AskOptions(output=args.output, resume=args.resume, answers=args.answers,
                       non_interactive=args.non_interactive, lang=args.lang)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.questionnaire.interview import MESSAGES, AnswerError, QuestionFlow, Reader, _show, is_answered
 from advisor.kb.schemas.questions import Question
+from advisor.questionnaire import MESSAGES, AnswerError, QuestionFlow, Reader, show_value, unit_hint
 
 UNKNOWN = "__unknown__"
 NONE = "__none__"
+NONE_WORD = "none"   # what a ticked "none" box is read as: a word of advisor.profile.cells.NONE_WORDS
 
 
 @dataclass
@@ -48,11 +49,7 @@ def visible(flow: QuestionFlow, q: Question) -> bool:
         return True
     if result is False:
         return False
-    from advisor.kb.conditions import facts_of, parse
-
-    reading = {p.path: p for p in flow.book.questions}
-    pending = [f for f in facts_of(parse(q.ask_if)) if not is_answered(flow.session.answers, f)]
-    return any(f in reading and not flow.settled(reading[f]) for f in pending)
+    return flow.may_hold_later(q)
 
 
 def topic_questions(flow: QuestionFlow, topic: str) -> list[Question]:
@@ -99,11 +96,7 @@ def display_text(q: Question, value: Any) -> str:
         return _pct(value)
     if q.type == "industries" and isinstance(value, list):
         return ", ".join(f"{r.get('code')}:{_pct(r.get('share', 0))}" if isinstance(r, dict) else str(r) for r in value)
-    if q.type == "series" and isinstance(value, dict):
-        return ", ".join(f"{k}:{_show(v)}" for k, v in value.items())
-    if isinstance(value, (dict, list)):
-        return _show(value)
-    return _show(value)
+    return show_value(value)   # a series shows as 2018:410, 2022:512.3
 
 
 def _list_values(q: Question, value: Any) -> list[str]:
@@ -115,19 +108,6 @@ def _list_values(q: Question, value: Any) -> list[str]:
     return out
 
 
-def unit_hint(q: Question, reader: Reader, lang: str) -> str:
-    if not q.unit:
-        return ""
-    from advisor.kb.units import accepted_units, find_unit
-
-    kb = reader.units_kb
-    row = find_unit(q.unit, kb) if kb is not None else None
-    if row is None:
-        return MESSAGES[lang]["unit"].format(unit=q.unit)
-    others = [u for u in accepted_units(kb, row.dimension) if u != q.unit][:4]
-    return MESSAGES[lang]["units"].format(unit=q.unit, examples=", ".join(others))
-
-
 def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, lang: str, titles: dict[str, str],
                 errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None) -> list[FieldView]:
     errors, typed = errors or {}, typed or {}
@@ -137,7 +117,7 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
         stakes = [(m, titles.get(m, "")) for m in flow.stakes.get(q.id, [])]
         note = "" if stakes else MESSAGES[lang]["no_stake_analysis" if flow.always_asked(q) else "no_stake"]
         v = FieldView(id=q.id, kind="input", text=q.text.in_lang(lang), help=q.help.in_lang(lang),
-                      required=q.required, unit=unit_hint(q, reader, lang), error=errors.get(q.id, ""),
+                      required=q.required, unit=unit_hint(q, reader.units_kb, lang), error=errors.get(q.id, ""),
                       stakes=stakes, stake_note=note)
         whole = ancestor_answer(answers, q.path)
         value = current_value(answers, q.path)
@@ -149,8 +129,8 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
             v.kind = "radio"
             chosen = typed.get(q.id, value)
             if q.type == "yesno":
-                opts = [("yes", MESSAGES[lang]["yes"][0] if lang == "zh" else "yes", chosen is True or chosen == "yes"),
-                        ("no", MESSAGES[lang]["no"][0] if lang == "zh" else "no", chosen is False or chosen == "no")]
+                opts = [("yes", MESSAGES[lang]["yes_label"], chosen is True or chosen == "yes"),
+                        ("no", MESSAGES[lang]["no_label"], chosen is False or chosen == "no")]
             else:
                 opts = [(c.value, c.text.in_lang(lang), chosen == c.value) for c in q.choices or []]
             v.options = opts
@@ -178,7 +158,7 @@ def raw_answer(q: Question, form) -> tuple[str, Any]:
     if q.type == "list":
         ticked = [str(x) for x in form.getlist(q.id)]
         if NONE in ticked:
-            return MESSAGES["en"]["none_words"][0], ticked
+            return NONE_WORD, ticked
         return ",".join(ticked), ticked
     text = str(form.get(q.id) or "")
     if text == UNKNOWN:
@@ -194,16 +174,15 @@ def read_answers(questions: list[Question], form, reader: Reader, required_text:
     typed: dict[str, Any] = {}
     for q in questions:
         text, shown = raw_answer(q, form)
-        if not text:
-            if q.required:
-                errors[q.id] = required_text
-                typed[q.id] = shown
-                continue
-            values[q.id] = None
-            continue
         try:
-            values[q.id] = reader.read(q, text)
+            value = reader.read(q, text)
         except AnswerError as exc:
             errors[q.id] = str(exc)
             typed[q.id] = shown
+            continue
+        if value is None and q.required:   # blank, or a word for "unknown"
+            errors[q.id] = required_text
+            typed[q.id] = shown
+            continue
+        values[q.id] = value
     return values, errors, typed

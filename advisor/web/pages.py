@@ -267,7 +267,7 @@ async def whatif_run(request: Request, token: str):
 
 
 def _whatif_run(request: Request, token: str, form):
-    from advisor.questionnaire.interview import AnswerError
+    from advisor.questionnaire import AnswerError
 
     state, adv, lang = _park_page(request, token)
     T = texts(lang)

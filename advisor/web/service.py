@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import Issue, ProfileError
-from advisor.questionnaire.interview import QuestionFlow, Reader, Session, flatten, nest
+from advisor.questionnaire import QuestionFlow, Reader, Session, flatten, nest
 from advisor.web.store import ParkState
 
 RENDER_LOCK = threading.Lock()
@@ -39,7 +39,7 @@ class Advisor:
 
     def __init__(self) -> None:
         from advisor.kb.knowledge import load_knowledge
-        from advisor.questionnaire.interview import load_questions, measures_at_stake
+        from advisor.questionnaire import load_questions, measures_at_stake
         from advisor.decide.recommend import get_engine
         from advisor.kb.rulebook import load_rulebase
 
@@ -67,7 +67,7 @@ class Advisor:
     def profile(self, answers: dict[str, Any], name: str):
         """The validated profile; the required questions not yet answered are named first."""
         from advisor.profile.files import validate_data
-        from advisor.questionnaire.interview import missing_required
+        from advisor.questionnaire import missing_required
 
         missing = missing_required(self.book, answers, name)
         if missing:
@@ -164,7 +164,7 @@ class Advisor:
                 raise ProfileError([Issue(name if i.file.startswith(str(path)) or i.file == str(path) else i.file,
                                           i.path, i.problem.replace(str(path), name), i.fix)
                                     for i in exc.issues]) from None
-        from advisor.questionnaire.interview import align_units
+        from advisor.questionnaire import align_units
 
         return flatten(align_units(data, self.book, self.kb))
 
@@ -178,7 +178,7 @@ class Saved:
 
 def plan_save(flow: QuestionFlow, questions: list, values: dict[str, Any]) -> Saved:
     """What to write for a submitted page: answers given, unknowns cleared, follow-ups whose ask_if no longer holds cleared."""
-    from advisor.questionnaire.interview import is_answered
+    from advisor.questionnaire import is_answered
     from advisor.web.forms import ancestor_answer
 
     answers = flow.session.answers

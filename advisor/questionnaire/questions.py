@@ -1,0 +1,79 @@
+"""What the questionnaire is built from: the question book, the rules, the units and the industry codes.
+
+Each loader degrades gracefully where the questionnaire can still run on less: the rule base as far
+as it loads (for the measures at stake), the units of units.csv alone when the rest of the
+knowledge base does not load, no industry list rather than none at all.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from pydantic import ValidationError
+
+from advisor.errors import Issue, KnowledgeError
+from advisor.kb.paths import knowledge_dir
+from advisor.kb.safe_load import load_data_file
+from advisor.kb.schemas.questions import Question, QuestionBook
+
+
+@cache
+def _load_book(path: Path) -> QuestionBook:
+    data = load_data_file(path, KnowledgeError)
+    try:
+        return QuestionBook.model_validate(data)
+    except ValidationError as exc:
+        raise KnowledgeError([Issue(str(path), ".".join(str(p) for p in err["loc"]),
+                                    err["msg"].removeprefix("Value error, "),
+                                    "write the question in the form described at the top of this file")
+                              for err in exc.errors()]) from None
+
+
+def load_questions(root: Path | None = None) -> QuestionBook:
+    """knowledge/questions.yaml, validated; raises KnowledgeError listing every problem."""
+    return _load_book(((root or knowledge_dir()) / "questions.yaml").resolve())
+
+
+def question_by_id(book: QuestionBook, qid: str) -> Question | None:
+    return next((q for q in book.questions if q.id == qid), None)
+
+
+def load_rulebase_partial() -> Any:
+    """The rule base, or what of it loads while rules/ is incomplete (measures at stake only)."""
+    from advisor.kb.paths import rules_dir
+    from advisor.kb.rulebook import load_rulebase, load_rulebase_uncached
+
+    try:
+        return load_rulebase()
+    except KnowledgeError:
+        base, _ = load_rulebase_uncached(rules_dir(), knowledge_dir())
+        return base
+
+
+def load_kb_or_none() -> Any:
+    try:
+        from advisor.kb.knowledge import load_knowledge
+
+        return load_knowledge()
+    except KnowledgeError:
+        return None
+
+
+def units_only(root: Path | None = None) -> SimpleNamespace:
+    """The units of knowledge/units.csv alone, for reading answers while the full knowledge base does not load."""
+    from advisor.kb.knowledge import _load_units
+
+    return SimpleNamespace(units=_load_units(root or knowledge_dir(), []))
+
+
+def industry_codes(root: Path | None = None) -> frozenset[str]:
+    path = (root or knowledge_dir()) / "industries.csv"
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return frozenset(row["code"] for row in csv.DictReader(fh) if row.get("code"))
+    except (OSError, KeyError):
+        return frozenset()
