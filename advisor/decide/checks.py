@@ -13,6 +13,7 @@ from advisor.errors import Issue, did_you_mean
 from advisor.kb.knowledge import KnowledgeBase, load_knowledge_uncached
 from advisor.kb.paths import knowledge_dir, rules_dir
 from advisor.kb.rulebook import RuleBase, load_rulebase_uncached
+from advisor.kb.standards import CHECKS as STANDARD_CHECKS
 
 EXPECTED_MEASURES = [f"7.{o}.{i}" for o, n in ((1, 7), (2, 8), (3, 8), (4, 3), (5, 4)) for i in range(1, n + 1)]
 
@@ -168,7 +169,7 @@ def engine_limits_respected(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
 
 CHECKS = [guideline_has_thirty_measures, measure_references_resolve, park_types_do_not_overlap,
           rules_reference_known_things, findings_are_concluded, every_rule_has_passing_cases,
-          every_measure_is_reachable, engine_limits_respected]
+          every_measure_is_reachable, engine_limits_respected, *STANDARD_CHECKS]
 
 
 def check_all(knowledge_root: Path | None = None, rules_root: Path | None = None) -> list[Issue]:

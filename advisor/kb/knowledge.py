@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from advisor.kb import disk_cache
+from advisor.kb import standards as std
 from advisor.errors import Issue, KnowledgeError
 from advisor.kb.paths import knowledge_dir
 from advisor.kb.safe_load import load_data_file
@@ -43,6 +44,7 @@ class KnowledgeBase:
     fuel_factors: list[k.FuelFactor] = field(default_factory=list)
     other_factors: dict[str, k.OtherFactor] = field(default_factory=dict)
     gwp: dict[str, k.GwpRow] = field(default_factory=dict)
+    standards: list[std.StandardEdition] = field(default_factory=list)   # knowledge/standards.csv
     analysis: k.AnalysisSettings | None = None
     extra: dict[str, Any] = field(default_factory=dict)          # files read by later stages (facts, findings, questions)
 
@@ -191,6 +193,8 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
     kb.fuel_factors = _csv_file(root, "factors/fuel_factors.csv", k.FuelFactor, issues)
     kb.other_factors = {f.item: f for f in _csv_file(root, "factors/heat_and_other.csv", k.OtherFactor, issues)}
     kb.gwp = {g.gas: g for g in _csv_file(root, "factors/gwp.csv", k.GwpRow, issues)}
+    kb.standards = std.load_table(root, issues)
+    std.resolve(kb.measures, kb.standards)   # card citations get their titles
     for name in ("facts.yaml", "findings.yaml", "questions.yaml"):
         if (root / name).exists():
             kb.extra[name] = _read_yaml(root / name, issues)

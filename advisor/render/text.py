@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from advisor.kb.standards import citation_line
+
 LABELS = {
     "zh": {"rank": "序号", "measure": "措施", "priority": "优先级", "reason": "主要理由", "high": "高", "medium": "中",
            "low": "低", "verify": "需核实", "not_rec": "未推荐的措施", "unknowns": "可能改变建议的未知信息",
@@ -43,7 +45,7 @@ def measure_card_text(m, kb) -> str:
     if m.standards:
         lines.append("standards 相关标准:")
         for s in m.standards:
-            lines.append(f"  - {s.code} {s.title.zh} / {s.title.en}")
+            lines.append(f"  - {citation_line(s, kb)}")
     return "\n".join(lines)
 
 

@@ -17,10 +17,15 @@ MEASURE_ID = re.compile(r"^7\.[1-5]\.[1-9]$")
 
 
 class Standard(Strict):
-    """A national or sector standard a measure relates to."""
+    """A national or sector standard a measure relates to, cited by code and edition year.
+
+    The card gives code and year; the title is filled in from knowledge/standards.csv when the knowledge
+    base loads (advisor.kb.standards), so an edition's title is kept in one place."""
 
     code: str = Field(min_length=2)
-    title: Text
+    year: int | None = Field(default=None, ge=1949, le=2100, description="the edition, as in GB/T 24789-2022")
+    title: Text | None = Field(default=None, description="from knowledge/standards.csv, not written in the card")
+    title_en_ours: bool = Field(default=False, description="title.en is our rendering, not an official title")
 
 
 class Measure(Strict):
