@@ -230,3 +230,14 @@ def test_two_editions_of_one_code_cited_by_the_cards_are_reported(broken):
 def test_a_table_row_without_a_title_is_reported(broken):
     add_rows(broken, "GB 99999,2020,,,Something,current,,review,")
     assert "standards.csv: row" in problems(broken) and "title_zh" in problems(broken)
+
+
+def test_the_basis_of_a_plan_lists_each_cited_edition_once_with_its_measures(kb):
+    from advisor.kb.standards import basis
+
+    rows = basis(kb, ["7.2.6", "7.3.2", "7.1.5"])
+    editions = [e for e, _, _ in rows]
+    assert len(editions) == len(set(editions))
+    assert ("GB/T 24789-2022", "用水单位水计量器具配备和管理通则", ["7.2.6", "7.3.2"]) in rows
+    assert ("HJ 212-2025", "Technical requirements for data transmission of pollutant automatic monitoring and "
+            "surveillance systems", ["7.1.5"]) in basis(kb, ["7.1.5"], "en")

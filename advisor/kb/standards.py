@@ -109,6 +109,21 @@ def citation_line(s: Standard, kb: KnowledgeBase | None = None) -> str:
     return line
 
 
+def basis(kb: KnowledgeBase, measure_ids: list[str], lang: str = "zh") -> list[tuple[str, str, list[str]]]:
+    """The standards the given measures cite, once each, for a plan's 编制依据: (edition, title, measure ids),
+    in the table's order, e.g. ("GB/T 24789-2022", "用水单位水计量器具配备和管理通则", ["7.2.6", "7.3.2"])."""
+    by_edition: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for mid in measure_ids:
+        m = kb.measures.get(mid)
+        for s in m.standards if m is not None else []:
+            if s.title is not None:
+                by_edition.setdefault(cited(s), []).append(mid)
+                titles[cited(s)] = s.title.in_lang(lang)
+    order = {row.edition: i for i, row in enumerate(kb.standards)}
+    return [(e, titles[e], ids) for e, ids in sorted(by_edition.items(), key=lambda kv: order.get(kv[0], 0))]
+
+
 # --- checks (run by `park-advisor kb check`) -------------------------------------------------------
 
 def _card(mid: str) -> str:
