@@ -130,7 +130,7 @@ def test_a_misspelt_key_in_a_question_is_an_error(book):
 
 
 def test_every_question_fills_a_real_profile_field(book, kb):
-    from advisor.profile.files import _model_at
+    from advisor.profile.fields import model_at
 
     for q in book.questions:
         head, _, last = q.path.rpartition(".")
@@ -139,7 +139,7 @@ def test_every_question_fills_a_real_profile_field(book, kb):
         elif head == "emissions_history":
             assert last in kb.substances, q.id
         else:
-            model = _model_at(tuple(head.split(".")))
+            model = model_at(head)
             assert model is not None and last in model.model_fields, f"{q.id}: {q.path}"
 
 
@@ -205,6 +205,114 @@ def test_a_bad_answer_is_refused_with_the_reason(book, units, qid, text, reason)
     q = next(q for q in book.questions if q.id == qid)
     with pytest.raises(AnswerError, match=reason):
         Reader(lang="en", units_kb=units, industries=industry_codes()).read(q, text)
+
+
+# --- one vocabulary: the terminal, the web form and a workbook cell read an answer alike -----
+
+REFUSED = "refused"
+
+
+class Form(dict):
+    """A submitted page as the web form reader sees it (Starlette's FormData: get and getlist)."""
+
+    def getlist(self, key):
+        return [self[key]] if key in self else []
+
+
+def answered_in_the_terminal(book, units, tmp_path, qid, text):
+    """What the terminal stores for the answer typed once; REFUSED when it asks again instead."""
+    from advisor.questionnaire import Stop
+
+    q = next(q for q in book.questions if q.id == qid)
+    iv = Interview(book, Session(), io.StringIO(f"{text}\n"), io.StringIO(), tmp_path / "answers.json", lang="en",
+                   reader=Reader(lang="en", units_kb=units))
+    try:
+        iv.ask(q)
+    except Stop:   # the answer was not taken and the input ended before a second one
+        return REFUSED
+    assert iv.session.asked == [qid]
+    return iv.session.answers.get(q.path)
+
+
+def answered_on_the_web_form(book, units, qid, text):
+    """What the web form stores for the same text; REFUSED when it shows an error instead."""
+    from advisor.web.forms import read_answers
+
+    q = next(q for q in book.questions if q.id == qid)
+    values, errors, _ = read_answers([q], Form({qid: text}), Reader(lang="en", units_kb=units), "required")
+    return REFUSED if qid in errors else values[qid]
+
+
+def in_a_workbook_cell(read, text):
+    """What the workbook's cell vocabulary (advisor.profile.cells) makes of the same text."""
+    from advisor.profile.cells import CellError
+
+    try:
+        return read(text)
+    except CellError:
+        return REFUSED
+
+
+@pytest.mark.parametrize("text, value", [
+    ("是", True), ("有", True), ("yes", True), ("对", True),
+    ("否", False), ("没有", False), ("no", False), ("0", False),
+    ("不清楚", None), ("unknown", None), ("", None),
+    ("也许", REFUSED),
+])
+def test_a_yes_no_answer_means_the_same_in_the_terminal_the_web_form_and_a_workbook_cell(
+        book, units, tmp_path, text, value):
+    from advisor.profile.cells import to_bool
+
+    assert answered_in_the_terminal(book, units, tmp_path, "park-key-air-region", text) == value
+    assert answered_on_the_web_form(book, units, "park-key-air-region", text) == value
+    assert in_a_workbook_cell(to_bool, text) == value
+
+
+@pytest.mark.parametrize("qid, text, value", [
+    ("energy-coal", "5,210,000", 5210000.0),
+    ("energy-coal", "5.21e6", 5210000.0),
+    ("energy-coal", "35%", 0.35),
+    ("park-vacant-land", "35%", 0.35),
+    ("park-vacant-land", "0.35", 0.35),
+    ("energy-coal", "1e400", REFUSED),
+    ("energy-coal", "-1e400", REFUSED),
+    ("energy-coal", "不清楚", None),
+])
+def test_a_number_means_the_same_in_the_terminal_the_web_form_and_a_workbook_cell(
+        book, units, tmp_path, qid, text, value):
+    from advisor.profile.cells import is_unknown, to_number
+
+    assert answered_in_the_terminal(book, units, tmp_path, qid, text) == value
+    assert answered_on_the_web_form(book, units, qid, text) == value
+    assert in_a_workbook_cell(lambda t: None if is_unknown(t) else to_number(t), text) == value
+
+
+def test_a_number_too_large_for_a_float_is_refused_with_the_reason(book, units):
+    from advisor.questionnaire import AnswerError
+
+    q = next(q for q in book.questions if q.id == "energy-coal")
+    with pytest.raises(AnswerError, match="too large"):
+        Reader(lang="en", units_kb=units).read(q, "1e400 t")
+
+
+def test_an_unknown_word_for_a_required_question_is_asked_again_in_the_terminal_and_refused_on_the_web(
+        book, units, tmp_path):
+    assert answered_in_the_terminal(book, units, tmp_path, "park-name", "不清楚") == REFUSED
+    assert answered_on_the_web_form(book, units, "park-name", "不清楚") == REFUSED
+
+
+def test_every_question_asks_for_the_kind_of_value_its_profile_field_holds(book):
+    from advisor.profile.fields import field_at
+
+    kinds = {"yesno": {"bool"}, "number": {"number"}, "share": {"number"}, "count": {"int"}, "year": {"int"},
+             "text": {"text"}, "choice": {"choice", "text"}, "list": {"list"}, "industries": {"list"}}
+    for q in book.questions:
+        if q.type not in kinds or q.path.split(".")[0] in ("energy", "emissions_history"):  # keyed rows, series
+            continue
+        field = field_at(q.path.split("."))
+        assert field is not None and field.kind in kinds[q.type], f"{q.id}: {q.path} holds {field}"
+        if field.kind == "choice":   # a choice of free text (economy.unit) offers common values only
+            assert {c.value for c in q.choices or []} <= set(field.choices), q.id
 
 
 # --- the loop ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 from functools import cache
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
@@ -63,11 +62,13 @@ def load_kb_or_none() -> Any:
         return None
 
 
-def units_only(root: Path | None = None) -> SimpleNamespace:
-    """The units of knowledge/units.csv alone, for reading answers while the full knowledge base does not load."""
-    from advisor.kb.knowledge import _load_units
+def units_only(root: Path | None = None) -> Any:
+    """A knowledge base holding the units of knowledge/units.csv alone, for reading answers while the full
+    knowledge base does not load."""
+    from advisor.kb.knowledge import KnowledgeBase, _load_units
 
-    return SimpleNamespace(units=_load_units(root or knowledge_dir(), []))
+    folder = root or knowledge_dir()
+    return KnowledgeBase(root=folder, units=_load_units(folder, []))
 
 
 def industry_codes(root: Path | None = None) -> frozenset[str]:
