@@ -1,4 +1,4 @@
-"""The whole status analysis: the CONTRACT §3 shape, JSON, determinism, data gaps, views, DataFrame views, example parks."""
+"""The whole status analysis: its shape, JSON, determinism, data gaps, text views, DataFrame views, example parks."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EXAMPLES, ROOT, minimal_profile
 
 from advisor.accounting import analyze_profile
-from advisor.render.analysis_text import analysis_text
+from advisor.kb.units import UnitError
 from advisor.profile.files import load_profile
 from advisor.profile.model import Profile
-from advisor.kb.units import UnitError
-from conftest import EXAMPLES, ROOT, minimal_profile
+from advisor.render.analysis_text import analysis_text
 
 # warnings an example park may legitimately carry (ids of analysis warnings)
 EXPECTED_EXAMPLE_WARNINGS = {"feedstock-carbon"}
@@ -143,7 +143,8 @@ def test_material_flows_count_symbiosis_links_and_the_share_of_residues_used_in_
 
 
 @pytest.mark.parametrize("lang, titles", [
-    ("zh", ["一、能源", "二、碳排放", "三、污染物", "四、同源工序", "五、末端治理增碳", "六、脱钩分析", "七、数据缺口"]),
+    ("zh", ["一、能源", "二、碳排放", "三、污染物", "四、同源工序", "五、末端治理增碳", "六、脱钩分析",
+            "七、数据缺口"]),
     ("en", ["1. Energy", "2. Carbon", "3. Pollutants", "4. Same-source", "5. End-of-pipe", "6. Decoupling",
             "7. Data gaps"]),
 ])
