@@ -287,12 +287,13 @@ def test_a_number_means_the_same_in_the_terminal_the_web_form_and_a_workbook_cel
     assert in_a_workbook_cell(lambda t: None if is_unknown(t) else to_number(t), text) == value
 
 
-def test_a_number_too_large_for_a_float_is_refused_with_the_reason(book, units):
+def test_a_number_too_large_for_a_float_as_typed_or_in_the_questions_unit_is_refused(book, units):
     from advisor.questionnaire import AnswerError
 
     q = next(q for q in book.questions if q.id == "energy-coal")
-    with pytest.raises(AnswerError, match="too large"):
-        Reader(lang="en", units_kb=units).read(q, "1e400 t")
+    for text in ("1e400 t", "1e305万t", "1e305万"):
+        with pytest.raises(AnswerError, match="too large"):
+            Reader(lang="en", units_kb=units).read(q, text)
 
 
 def test_an_unknown_word_for_a_required_question_is_asked_again_in_the_terminal_and_refused_on_the_web(

@@ -102,7 +102,11 @@ class Reader:
 
     def _read_number(self, q: Question, text: str) -> float:
         amount, rest, _ = self._split_number(text)
-        return self._scaled(q, amount, rest)
+        value = self._scaled(q, amount, rest)
+        try:
+            return float(to_number(value))   # 1e305万 is finite as typed, not once scaled
+        except CellError:
+            raise AnswerError(self.msg("e_finite", text=text)) from None
 
     def _read_share(self, q: Question, text: str) -> float:
         """85% or 0.85; a bare number above the question's maximum (85) is taken for a forgotten %."""
@@ -112,8 +116,7 @@ class Reader:
         return amount
 
     def _read_count(self, q: Question, text: str) -> int:
-        amount, rest, _ = self._split_number(text)
-        value = self._scaled(q, amount, rest)
+        value = self._read_number(q, text)
         if abs(value - round(value)) > 1e-9:   # 1.1万 is 11000.000000000002
             raise AnswerError(self.msg("e_count"))
         return int(round(value))
@@ -228,6 +231,7 @@ class Reader:
 
 
 def show_value(value: Any) -> str:
+    """A stored value as text the Reader reads back: 1620000, national, C26:55%, 2018:410, true."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, list):
