@@ -179,3 +179,61 @@ def test_the_loader_lists_every_problem_not_just_the_first(broken):
     _, issues = load_knowledge_uncached(broken / "knowledge")
     files = {Path(i.file).name for i in issues}
     assert {"7.1.1.yaml", "carriers.yaml"} <= files
+
+
+def test_the_implementation_objects_come_in_the_order_of_objects_yaml(kb):
+    listed = [row["id"] for row in yaml.safe_load((ROOT / "knowledge" / "objects.yaml").read_text(encoding="utf-8"))]
+    assert kb.object_ids() == listed
+    # clause order groups the measures by object in that same order (the ranking relies on it)
+    assert list(dict.fromkeys(m.object for m in kb.measures_in_order())) == listed
+
+
+def test_a_measure_filed_under_another_object_than_its_clause_is_reported(broken):
+    path = broken / "knowledge" / "measures" / "7.2.1.yaml"
+    card = yaml.safe_load(path.read_text(encoding="utf-8"))
+    card["object"] = "enterprise"
+    path.write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
+    assert "clause 7.2.1 belongs to object 'infrastructure', not 'enterprise'" in problems(broken)
+
+
+def test_every_grid_choice_a_profile_may_name_reads_a_series_of_knowledge(kb):
+    from typing import get_args
+
+    from advisor.profile.model import Accounting
+
+    choices = get_args(Accounting.model_fields["grid_factor"].annotation)
+    assert choices and sorted(choices) == sorted(kb.grid_choices)
+    series = {g.series for g in kb.grid_factors}
+    assert all(kb.grid_choices[c].series in series for c in choices)
+
+
+def test_a_grid_choice_reading_a_series_without_factors_is_reported(broken):
+    path = broken / "knowledge" / "factors" / "grid_factors.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if not line.startswith("carbon_market,")) + "\n",
+                    encoding="utf-8")
+    assert "no grid factor of series carbon_market, region national" in problems(broken)
+
+
+def test_a_control_naming_an_unknown_factor_is_reported(broken):
+    path = broken / "knowledge" / "controls.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[limestone_fgd_co2]", "[limestone_co2]"),
+                    encoding="utf-8")
+    assert "unknown factor 'limestone_co2'" in problems(broken)
+
+
+def test_a_control_needs_either_factors_or_the_carbon_of_the_vocs_it_burns(broken):
+    path = broken / "knowledge" / "controls.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  burns_voc_carbon: true\n", "", 1), encoding="utf-8")
+    assert "give either factors" in problems(broken)
+
+
+def test_what_is_derived_from_a_knowledge_base_is_not_stored_with_it(kb):
+    import pickle
+
+    from advisor.accounting._common import kb_index
+
+    index = kb_index(kb)
+    assert kb_index(kb) is index   # built once, then kept with the knowledge base
+    copy = pickle.loads(pickle.dumps(kb))
+    assert kb_index(copy) is not index and kb_index(copy).kb is copy

@@ -132,11 +132,10 @@ def _plain_supported(kb, base, outcomes, findings, shares):
     return scored, supporting
 
 
-def _plain_order(scored, measures):
-    """The ordering as it was written before its per-table index (the reference the index must match)."""
-    from advisor.decide.ranking import OBJECT_ORDER
-
-    ranked = sorted(scored, key=lambda s: (-s.score, OBJECT_ORDER.index(measures[s.measure].object),
+def _plain_order(scored, measures, objects):
+    """The ordering as first written – score, then implementation object (in objects.yaml's order), then clause –
+    the reference that ordering by clause alone must match."""
+    ranked = sorted(scored, key=lambda s: (-s.score, objects.index(measures[s.measure].object),
                                            tuple(int(p) for p in s.measure.split("."))))
     ids = [s.measure for s in ranked]
     for _ in range(len(ids)):
@@ -176,8 +175,8 @@ def test_scores_order_and_unknowns_are_those_of_their_plain_definitions(kb, rule
                [(s.measure, s.score, s.parts, s.priority) for s in plain_scored]
         assert supporting == plain_supporting
         ranked = [s.measure for s in order(scored, kb.measures)]
-        assert ranked == [s.measure for s in _plain_order(scored, kb.measures)]
-        moved += ranked != [s.measure for s in _plain_order(scored, no_prerequisites)]
+        assert ranked == [s.measure for s in _plain_order(scored, kb.measures, kb.object_ids())]
+        moved += ranked != [s.measure for s in _plain_order(scored, no_prerequisites, kb.object_ids())]
         assert _unknowns(rulebase, facts, findings, outcomes) == _plain_unknowns(rulebase, facts, findings, outcomes)
     assert moved, "in some park a prerequisite should have moved a measure"
 

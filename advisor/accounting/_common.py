@@ -17,25 +17,19 @@ INFRASTRUCTURE = "infrastructure"
 
 
 def r(x: float | None, digits: int = 4) -> float | None:
-    """x rounded for output (amounts: 4 decimals, e.g. 0.1 + 0.2 → 0.3); None stays None.
+    """x rounded for output to `digits` decimals (amounts 4, e.g. 0.1 + 0.2 → 0.3); None stays None.
 
-    round(x × 10^d) / 10^d is the nearest float to the decimal, like round(x, d) but several times faster (the
-    two differ only in half-way cases beyond 10^9); -0.0 comes out as 0.0. Zero skips round(): many amounts are 0.
-    The hottest loops write the same expression inline for a value that cannot be None – round(x * 1e4) / 1e4,
-    and round(part / whole * 1e6) / 1e6 if whole else None for rs(calc_share(part, whole)) – the same floats
-    without the calls.
-    """
-    if not x:
-        return None if x is None else 0.0
+    round(x × 10^d) / 10^d rather than round(x, d): the same nearest float but for half-way cases beyond 10^9, and
+    several times faster (a batch rounds millions of values); -0.0 comes out as 0.0."""
+    if x is None:
+        return None
     scale = _SCALES[digits]
     return round(x * scale) / scale
 
 
 def rs(x: float | None) -> float | None:
     """A share or change rounded to 6 decimals."""
-    if not x:
-        return None if x is None else 0.0
-    return round(x * 1e6) / 1e6
+    return r(x, 6)
 
 
 _SCALES = {d: 10.0 ** d for d in range(13)}
@@ -110,7 +104,7 @@ class KbIndex:
         self.fuel_ncv: dict[tuple, tuple | None] = {}         # energy: (fuel, dimension) → (NCV, per_base)
         self.carrier_units: dict[tuple, object] = {}          # energy: (carrier, unit text) → Unit that fits
         self.energy_units: dict[tuple, tuple] = {}            # energy: (carrier, unit text) → carrier, unit, rates
-        self.controls: dict[str, tuple] = {}                  # carbon: control → its CO2 factor and texts
+        self.control_factors: dict[str, tuple] = {}           # control_co2: control → its CO2 factor and texts
         self.grid_choices: dict[tuple, object] = {}           # carbon: accounting choices → GridChoice (read only)
         self.fuel_factors: dict[tuple, object] = {}           # carbon: fuel row key → FactorUse (read only)
         self.memo: dict[str, object] = {}   # other per-knowledge-base values, built on first use
@@ -162,13 +156,6 @@ class KbIndex:
         return self.kb.other_factors.get(item)
 
 
-_INDEXES: dict[int, KbIndex] = {}
-
-
 def kb_index(kb) -> KbIndex:
-    """The index of this knowledge base (cached by identity)."""
-    ix = _INDEXES.get(id(kb))
-    if ix is None or ix.kb is not kb:
-        ix = KbIndex(kb)
-        _INDEXES[id(kb)] = ix
-    return ix
+    """The index of this knowledge base, built on first use and kept with it."""
+    return kb.derived("accounting.index", KbIndex)

@@ -1,4 +1,4 @@
-"""The status analysis of one park (guideline ch. 5 and 6) as the CONTRACT §3 dictionary.
+"""The status analysis of one park (guideline ch. 5 and 6) as one dictionary (its shape: docs/schemas/analyze.schema.json).
 
 analyze_profile is pure: a validated Profile and the knowledge base in, a JSON-serialisable dict out
 (deterministic order, rounded numbers). An unknown unit raises advisor.kb.units.UnitError (the caller

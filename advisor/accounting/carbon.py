@@ -1,10 +1,7 @@
 """Carbon accounting (guideline 6.2, Appendices A and B): activity × factor per gas × GWP → CO2e.
 
-Factor priority (Appendix A): a factor given in the profile (`measured`) beats an official Chinese
-value (`official_cn`: grid factors, purchased heat), which beats the provincial inventory default
-(`provincial_default`: cn_default fuel rows), which beats IPCC 2006 (`ipcc_default`) – IPCC is used
-when accounting.fuel_factors is ipcc2006, or when a fuel has no Chinese row. Every factor used is
-listed with its tier, source and year.
+The factor of each energy row and its tier are chosen in advisor.accounting.carbon_factors (Appendix A
+priority); every factor used is listed with its tier, source and year.
 
 Scopes: fuels burnt in the park are scope 1; grid electricity and purchased heat are scope 2.
 Electricity from on-site renewables or bought as green power carries no scope-2 CO2; electricity
@@ -15,61 +12,22 @@ apart (exports_t_co2e) and never subtracted.
 Processes: gases given in processes[].emissions × GWP are used. A process that reports CO2 (or
 CO2e) supersedes the energy rows assigned to it *in its own scope* (the computed value is shown for
 comparison, not added); a process without reported CO2 gets CO2 from its energy rows. End-of-pipe
-controls add CO2 (limestone FGD, urea SCR/SNCR, RTO/RCO); it is added unless the process reports CO2,
-which is then assumed to include it.
+controls add CO2 (knowledge/controls.yaml: limestone FGD, urea SCR/SNCR, RTO/RCO; see
+advisor.accounting.control_co2); it is added unless the process reports CO2, which is then assumed to include it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from advisor.accounting._common import (INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, calc_share, r,
-                                        rs)
+from advisor.accounting._common import INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, calc_share, r, rs
+from advisor.accounting.carbon_factors import FactorUse, GridChoice, choose_factor, select_grid_factor
+from advisor.accounting.control_co2 import calc_control_co2
 from advisor.accounting.energy import EnergyLine
-from advisor.kb.units import MEMO_LIMIT, UnitError, convert
+from advisor.kb.units import UnitError, convert
 
-C_TO_CO2 = 44 / 12
 NON_ENERGY = "non_energy"     # by_carrier label of reported process gases that are not tied to an energy row
 END_OF_PIPE = "end_of_pipe"   # by_carrier label of CO2 added by end-of-pipe controls
-
-FACTOR_SET_TIER = {"cn_default": "provincial_default", "ipcc2006": "ipcc_default"}
-# the factor sets tried for a fuel: the preferred one first, then the others in FACTOR_SET_TIER order
-_FACTOR_ORDER = {pref: (pref,) + tuple(s for s in FACTOR_SET_TIER if s != pref) for pref in FACTOR_SET_TIER}
-GRID_SERIES = {
-    "mee_nbs_national": ("mee_nbs_average", "national"),
-    "mee_nbs_regional": ("mee_nbs_average", None),
-    "mee_nbs_residual": ("mee_nbs_residual", "national"),
-    "mee_nbs_fossil": ("mee_nbs_fossil", "national"),
-    "carbon_market": ("carbon_market", "national"),
-}
-# control → (pollutant removed, knowledge items multiplied: t CO2 = removed_t × Π factors)
-CONTROL_FACTORS = {
-    "limestone_fgd": ("SO2", ("limestone_fgd_co2",)),
-    "scr_urea": ("NOx", ("urea_per_nox_removed", "urea_co2")),
-    "sncr_urea": ("NOx", ("urea_per_nox_removed", "urea_co2")),
-    "rto": ("VOCs", ()),
-    "rco": ("VOCs", ()),
-}
-VOC_CONTROLS = {"rto", "rco"}
-ZERO_ORIGINS = ("onsite_fossil", "onsite_renewable", "green_purchase")   # electricity or heat that carries no CO2
-
-
-@dataclass(slots=True)
-class FactorUse:
-    """One emission factor applied: value in its own unit, and t CO2 per base unit of activity (or per GJ)."""
-
-    carrier: str
-    origin: str | None
-    scope: str
-    factor: float
-    unit: str
-    per_base: float
-    tier: str
-    source: str
-    year: int | None = None
-    gas: str = "CO2"
-    basis: str = "amount"     # what the factor multiplies: amount (base unit) | gj (energy content) | t_steam
-    note: str = ""
 
 
 @dataclass(slots=True)
@@ -90,92 +48,9 @@ class Contribution:
     line: int | None = None
 
 
-@dataclass(slots=True)
-class GridChoice:
-    series: str
-    region: str
-    year: int
-    value: float
-    unit: str
-    source: str
-    choice: str
-    year_note: str = ""
-    notes: list[Note] = field(default_factory=list)
-    # the fixed factors of rows under this choice (see _fixed_factor): filled on first use, like a memo
-    factors: dict[tuple, FactorUse] = field(default_factory=dict, compare=False, repr=False)
-
-
 def calc_emission(activity: float, factor_per_unit: float, gwp: float = 1.0) -> float:
     """t CO2e = activity × emission factor × GWP."""
     return activity * factor_per_unit * gwp
-
-
-def calc_fuel_co2_per_gj(carbon_content_tc_per_tj: float, oxidation: float) -> float:
-    """t CO2/GJ = carbon content (tC/TJ) × oxidation × 44/12 / 1000."""
-    return carbon_content_tc_per_tj * oxidation * C_TO_CO2 / 1000
-
-
-def calc_pick_year(years: list[int], target: int) -> tuple[int, str]:
-    """The target year if present, else the latest before it ('earlier'), else the earliest after ('later')."""
-    if target in years:
-        return target, "exact"
-    before = [y for y in years if y < target]
-    if before:
-        return max(before), "earlier"
-    return min(years), "later"
-
-
-def select_grid_factor(profile, ix: KbIndex) -> GridChoice:
-    """The grid factor chosen by accounting.grid_factor for accounting.grid_year or the base year.
-
-    The choice depends on these settings and the park's province only, so it is remembered per knowledge base
-    (most parks share one); the GridChoice returned is shared and must not be changed."""
-    acc = profile.accounting
-    key = (acc.grid_factor, acc.grid_region, profile.park.province, acc.grid_year or profile.park.base_year)
-    choice = ix.grid_choices.get(key)
-    if choice is None:
-        choice = _select_grid_factor(profile, ix)
-        if len(ix.grid_choices) < MEMO_LIMIT:
-            ix.grid_choices[key] = choice
-    return choice
-
-
-def _select_grid_factor(profile, ix: KbIndex) -> GridChoice:
-    acc = profile.accounting
-    series, region = GRID_SERIES[acc.grid_factor]
-    notes: list[Note] = []
-    if region is None:
-        region = acc.grid_region
-        if region is None:
-            prov = ix.province(profile.park.province)
-            if prov is not None:
-                region = prov.grid_region
-            else:
-                region = "national"
-                notes.append(Note("grid-region-unknown",
-                                  f"grid_factor mee_nbs_regional needs accounting.grid_region or a known park.province "
-                                  f"(got {profile.park.province!r}); the national average is used",
-                                  f"区域电网因子需要 accounting.grid_region 或可识别的省份（{profile.park.province!r}），"
-                                  "已改用全国平均因子"))
-    rows = ix.grid.get((series, region))
-    if not rows:
-        notes.append(Note("grid-series-missing",
-                          f"no grid factor for series {series}, region {region} in knowledge; national average used",
-                          f"知识库无 {series}/{region} 电网因子，已改用全国平均因子"))
-        series, region = "mee_nbs_average", "national"
-        rows = ix.grid[(series, region)]
-    target = acc.grid_year or profile.park.base_year
-    year, how = calc_pick_year([g.year for g in rows], target)
-    row = next(g for g in rows if g.year == year)
-    year_note = ""
-    if how == "earlier":
-        year_note = f"no {target} value; the latest earlier year ({year}) is used"
-    elif how == "later":
-        year_note = f"no value for {target} or earlier; the earliest later year ({year}) is used"
-        notes.append(Note("grid-year-later",
-                          f"grid factor: {year_note} ({series}, {region})",
-                          f"电网因子：无 {target} 年及更早数值，采用最早的 {year} 年数值（{series}，{region}）"))
-    return GridChoice(series, region, year, row.value, row.unit, row.source, acc.grid_factor, year_note, notes)
 
 
 def _gwp(kb, gas: str, gwp_set: str) -> float | None:
@@ -194,178 +69,6 @@ def _gwp_values(ix: KbIndex, gwp_set: str) -> dict[str, float | None]:
     if values is None:
         values = memo[key] = {gas: _gwp(ix.kb, gas, gwp_set) for gas in ix.kb.gwp if gas != "CO2e"}
     return values
-
-
-def _measured(line: EnergyLine, scope: str, ix: KbIndex) -> FactorUse:
-    """A factor given in the profile; its unit must be per the row's quantity (or per GJ for a fuel)."""
-    f = line.row.factor
-    rate = ix.rate(f.unit)
-    if rate.gas is None:
-        raise UnitError(f"energy[{line.index}].factor.unit '{f.unit}' must name the gas, e.g. 't CO2/t'")
-    if rate.base == line.base_unit:
-        basis = "amount"
-    elif rate.dimension == "energy" and line.gj is not None:
-        basis = "gj"
-    elif rate.dimension == "steam" and line.t_steam is not None:
-        basis = "t_steam"
-    else:
-        raise UnitError(f"energy[{line.index}].factor.unit '{f.unit}' is per {rate.base}, "
-                        f"but the row's amount is in {line.unit}")
-    return FactorUse(line.carrier, line.origin_used, scope, f.value, f.unit, f.value * rate.per_base, "measured",
-                     f.source, f.year, rate.gas, basis)
-
-
-def _fuel_factor(line: EnergyLine, profile, ix: KbIndex, notes: list[Note]) -> FactorUse | None:
-    """The knowledge factor of a fossil fuel row. A factor of the preferred set depends only on the key below and
-    adds no note, so it is remembered per knowledge base (shared FactorUse: read only)."""
-    preferred = profile.accounting.fuel_factors
-    key = (line.fuel, line.carrier, preferred, line.base_unit, line.gj is not None)
-    hit = ix.fuel_factors.get(key)
-    if hit is not None:
-        return hit
-    factor, rank = _find_fuel_factor(line, preferred, ix, notes)
-    if factor is not None and rank == 0 and len(ix.fuel_factors) < MEMO_LIMIT:
-        ix.fuel_factors[key] = factor
-    return factor
-
-
-def _find_fuel_factor(line: EnergyLine, preferred: str, ix: KbIndex, notes: list[Note]) -> tuple[FactorUse | None, int]:
-    order = _FACTOR_ORDER.get(preferred) or [preferred] + [s for s in FACTOR_SET_TIER if s != preferred]
-    for rank, factor_set in enumerate(order):
-        row = ix.fuel.get((line.fuel, factor_set))
-        if row is None:
-            continue
-        rate = ix.rate(row.co2_unit)
-        note = ""
-        if rank > 0:
-            note = f"no {preferred} factor for {line.carrier} in knowledge; {factor_set} used"
-            notes.append(Note("fuel-factor-fallback", f"energy[{line.index}] {note}",
-                              f"energy[{line.index}] 知识库无 {line.carrier} 的 {preferred} 因子，已用 {factor_set}"))
-        if rate.base == line.base_unit:
-            return FactorUse(line.carrier, None, "1", row.co2_factor, row.co2_unit, row.co2_factor * rate.per_base,
-                             FACTOR_SET_TIER[factor_set], row.source, None, "CO2", "amount", note), rank
-        if line.gj is not None:   # a factor per mass applied to a volume (or vice versa): go through energy
-            per_gj = calc_fuel_co2_per_gj(row.carbon_content_tC_per_TJ, row.oxidation)
-            note = (note + "; " if note else "") + (f"{factor_set} carbon content × oxidation applied to the energy "
-                                                    "content (GJ from the Chinese NCV)")
-            return FactorUse(line.carrier, None, "1", round(per_gj, 6), "t CO2/GJ", per_gj,
-                             FACTOR_SET_TIER[factor_set], row.source, None, "CO2", "gj", note), rank
-    return None, 0
-
-
-def choose_factor(line: EnergyLine, profile, ix: KbIndex, grid: GridChoice, notes: list[Note]) -> FactorUse | None:
-    """The factor of one energy row by Appendix A priority; None when no factor exists (never a guess)."""
-    if line.kind == "fuel":
-        if line.row.factor is not None:
-            return _measured(line, "1", ix)
-        if line.fossil:
-            return _fuel_factor(line, profile, ix, notes)
-    elif line.row.factor is not None and line.origin_used not in ZERO_ORIGINS:
-        return _measured(line, "2", ix)
-    # the other factors follow from the row's kind, carrier, origin and unit and the grid choice alone: each is built
-    # once per grid choice (which is itself shared by the parks with the same settings) and shared (read only)
-    key = (line.kind, line.carrier, line.origin_used, line.origin is None, line.base_unit)
-    factor = grid.factors.get(key)
-    if factor is None:
-        factor = grid.factors[key] = _fixed_factor(line, ix, grid)
-    return factor
-
-
-def _fixed_factor(line: EnergyLine, ix: KbIndex, grid: GridChoice) -> FactorUse:
-    """The factor of a biogenic fuel row, or of an electricity or heat row without a measured factor."""
-    if line.kind == "fuel":
-        return FactorUse(line.carrier, None, "1", 0.0, "t CO2/t", 0.0, "biogenic",
-                         "biogenic CO2 is reported apart, not counted (IPCC 2006)", None, "CO2", "amount",
-                         "biogenic carbon: CO2 not counted; CH4 and N2O not estimated")
-    origin = line.origin_used
-    if origin == "onsite_fossil":
-        return FactorUse(line.carrier, origin, "1", 0.0, f"t CO2/{line.base_unit}", 0.0, "not_applicable",
-                         "generated on site from fossil fuels counted in scope 1", None, "CO2", "amount",
-                         "not counted again: its fuels are in scope 1")
-    if origin in ("onsite_renewable", "green_purchase"):
-        why = ("renewable electricity generated on site" if origin == "onsite_renewable"
-               else "green certificates or direct green power bought")
-        return FactorUse(line.carrier, origin, "2" if origin == "green_purchase" else "1", 0.0,
-                         f"t CO2/{line.base_unit}", 0.0, "renewable_zero",
-                         f"origin {origin}: {why} carries no scope-2 CO2", None, "CO2", "amount",
-                         "zero by origin (market-based treatment of green power)")
-    if line.kind == "electricity":
-        note = f"series {grid.series}, region {grid.region}, year {grid.year}"
-        if line.origin is None:
-            note += "; origin not given: grid assumed"
-        if grid.year_note:
-            note += f"; {grid.year_note}"
-        return FactorUse(line.carrier, origin, "2", grid.value, grid.unit, grid.value, "official_cn", grid.source,
-                         grid.year, "CO2", "amount", note)
-    heat = ix.other("purchased_heat_co2")
-    note = "origin not given: purchased assumed" if line.origin is None else ""
-    return FactorUse(line.carrier, origin, "2", heat.value, heat.unit, heat.value, "official_cn", heat.source,
-                     None, "CO2", "amount", note)
-
-
-def calc_control_co2(control: str, removed_t: dict | None, ix: KbIndex, kb) -> dict:
-    """t CO2 added = pollutant removed × stoichiometric factors (FGD: × 0.6875; urea SCR/SNCR: × urea per NOx ×
-    0.7333; RTO/RCO: × VOC carbon fraction × 44/12). t_co2_added is None, with a note, when not estimable."""
-    rule = CONTROL_FACTORS.get(control)
-    if rule is None:
-        return {"control": control, "pollutant": None, "removed_t": None, "t_co2_added": None, "factor": None,
-                "adds_co2": False,
-                "note": f"no reagent or combustion CO2 factor for '{control}' in knowledge: not treated as adding CO2 "
-                        "(its electricity and fuel are counted through the energy rows)"}
-    pollutant = rule[0]
-    removed = (removed_t or {}).get(pollutant)
-    out = {"control": control, "pollutant": pollutant, "removed_t": removed, "t_co2_added": None, "factor": None,
-           "adds_co2": True, "note": ""}
-    per_t, factor_text, note, missing = _control_factor(control, ix, kb)
-    if missing:
-        out["note"] = missing
-        return out
-    out["factor"] = factor_text
-    if removed is None:
-        out["note"] = f"give removed_t.{pollutant} to estimate the CO2 added" + (f"; {note}" if note else "")
-        return out
-    out["t_co2_added"] = removed * per_t
-    out["note"] = note
-    return out
-
-
-def _control_factor(control: str, ix: KbIndex, kb) -> tuple[float, str, str, str]:
-    """(t CO2 per t removed, factor text, note, missing-item note) of a control in CONTROL_FACTORS; knowledge
-    values only, so built once per knowledge base."""
-    hit = ix.controls.get(control)
-    if hit is None:
-        hit = ix.controls[control] = _control_factor_of(control, ix, kb)
-    return hit
-
-
-def _control_factor_of(control: str, ix: KbIndex, kb) -> tuple[float, str, str, str]:
-    items = CONTROL_FACTORS[control][1]
-    if control in VOC_CONTROLS:
-        frac = kb.analysis.voc_carbon_fraction
-        per_t = frac.value * C_TO_CO2
-        factor_text = f"{frac.value} t C/t VOCs × 44/12 = {per_t:.4f} t CO2/t VOCs"
-        support = kb.analysis.rto_support_gas_nm3_per_t_voc
-        note = ("support gas not included: give the oxidiser's natural gas as an energy row of this process"
-                if not support.value else "")
-        if support.value:
-            gas = ix.fuel.get(("natural_gas", "cn_default"))
-            gas_per_nm3 = gas.co2_factor * ix.rate(gas.co2_unit).per_base
-            per_t += support.value * gas_per_nm3
-            factor_text += f" + {support.value} Nm3 support gas/t × {gas_per_nm3:.6f} t CO2/Nm3"
-    else:
-        per_t = 1.0
-        parts = []
-        for item in items:
-            row = ix.other(item)
-            if row is None:
-                return per_t, "", "", f"knowledge item '{item}' is missing (factors/heat_and_other.csv)"
-            per_t *= row.value
-            parts.append(f"{row.value} {row.unit}")
-        factor_text = " × ".join(parts)
-        note = ""
-        if control == "sncr_urea":
-            note = "stoichiometric urea (NSR 1): SNCR usually doses 1.5–2.5 times more, so this is a lower bound"
-    return per_t, factor_text, note, ""
 
 
 def _owner_kind(owner: str) -> str:
@@ -475,7 +178,8 @@ def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridCho
         notes.append(Note("feedstock-carbon",
                           "feedstock carbon is not combustion CO2: a carbon balance (products, by-products, process "
                           "CO2) is needed; its CO2 potential is reported apart under carbon.feedstock",
-                          "原料用能的碳不是燃烧排放，需做碳平衡（产品、副产品、过程排放）；其CO2潜力单列于 carbon.feedstock"))
+                          "原料用能的碳不是燃烧排放，需做碳平衡（产品、副产品、过程排放）；"
+                          "其CO2潜力单列于 carbon.feedstock"))
     return contributions, uses, feedstock
 
 
@@ -538,7 +242,7 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
             info["basis"] = "mixed" if own else "reported"
             info["reported_t_co2e"] = sum(t_co2e for _, _, t_co2e in reported)
         for control in p.controls or []:
-            rec = calc_control_co2(control, p.removed_t, ix, kb)
+            rec = calc_control_co2(control, p.removed_t, ix)
             rec["process"], rec["owner"], rec["counted"] = p.id, p.owner, False   # (update(**kw) costs more)
             if rec["t_co2_added"] is not None and reports_co2:
                 rec["note"] = "assumed included in the process's reported CO2" + (
@@ -561,8 +265,7 @@ def _ranked(agg: dict, name: str, total: float, extra=None) -> list[dict]:
     """Rows {name, t_co2e, share}, largest first (ties by name)."""
     out = []
     for k, v in sorted(agg.items(), key=lambda kv: (-kv[1], str(kv[0]))):
-        # r(v) and rs(calc_share(v, total)) inline (see r)
-        row = {name: k, "t_co2e": round(v * 1e4) / 1e4, "share": round(v / total * 1e6) / 1e6 if total else None}
+        row = {name: k, "t_co2e": r(v), "share": rs(calc_share(v, total))}
         if extra:
             row.update(extra(k))
         out.append(row)
@@ -592,15 +295,15 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
         else:
             basis, reported, computed = _basis(info, t), r(info["reported_t_co2e"]), r(info["computed_t_co2"])
             control = r(info["control_t_co2"] or 0.0)
-        rows.append({   # r and rs(calc_share) inline for the values that cannot be None (see r)
+        rows.append({
             "process": pid,
             "name": p.name if p else "",
             "category": p.category if p else None,
             "owner": p.owner if p else (UNASSIGNED if pid == UNASSIGNED else _line_owner(lines, pid)),
-            "t_co2e": round(t * 1e4) / 1e4,
-            "share": round(t / total * 1e6) / 1e6 if total else None,
-            "scope_1_t_co2e": round(proc_scope1.get(pid, 0.0) * 1e4) / 1e4,
-            "scope_2_t_co2e": round(proc_scope2.get(pid, 0.0) * 1e4) / 1e4,
+            "t_co2e": r(t),
+            "share": rs(calc_share(t, total)),
+            "scope_1_t_co2e": r(proc_scope1.get(pid, 0.0)),
+            "scope_2_t_co2e": r(proc_scope2.get(pid, 0.0)),
             "basis": basis,
             "reported_t_co2e": reported,
             "computed_t_co2": computed,
@@ -704,9 +407,9 @@ def _factors_used(uses: list[tuple[FactorUse, EnergyLine, float]]) -> list[dict]
         row["activity"] += ln.base_amount
         row["t_co2e"] += t
     out = list(rows.values())
-    for row in out:   # r inline (see r)
-        row["activity"] = round(row["activity"] * 1e4) / 1e4
-        row["t_co2e"] = round(row["t_co2e"] * 1e4) / 1e4
+    for row in out:
+        row["activity"] = r(row["activity"])
+        row["t_co2e"] = r(row["t_co2e"])
     return out
 
 

@@ -21,12 +21,11 @@ Boundary handling (decided here, thresholds from knowledge/decoupling.yaml):
 
 from __future__ import annotations
 
-from advisor.accounting._common import Note, rs
+from advisor.accounting._common import Note, r, rs
 from advisor.errors import UsageError, one_issue
 
 WEAKNESS = {"none": 0, "indeterminate": 1, "relative": 2, "absolute": 3}
 DECOUPLED = ("absolute", "relative")
-ELASTICITY_SCALE = 1e9   # e is rounded to 9 decimals before it is classified
 
 
 def calc_change(x0: float | None, x1: float | None) -> float | None:
@@ -40,7 +39,7 @@ def calc_elasticity(dx: float | None, de: float | None) -> float | None:
     """e = (ΔX/X0) / (ΔE/E0), rounded to 9 decimals; None when ΔE = 0 or a change is unknown (never divides by 0)."""
     if dx is None or de is None or de == 0:
         return None
-    return round(dx / de * ELASTICITY_SCALE) / ELASTICITY_SCALE
+    return r(dx / de, 9)
 
 
 def calc_tapio_state(de: float | None, dx: float | None, e: float | None, lower: float, upper: float) -> str | None:
@@ -275,7 +274,7 @@ def check_period(period) -> tuple[int, int] | None:
 
 def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pairs: bool = True,
                     by_industry: bool = True) -> dict:
-    """The decoupling block of CONTRACT §3: indicator, periods (whole span first, then consecutive pairs – or only
+    """The decoupling block of the analysis: indicator, periods (whole span first, then consecutive pairs – or only
     the requested period), thresholds and by_industry where both economy and emissions exist per division.
     year_pairs=False: the whole span only (what the batch table shows); by_industry=False: no divisions."""
     period = check_period(period)

@@ -277,10 +277,10 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
             heat += tce
     exports_tce = sum(e["tce"] or 0.0 for e in exports)
     carriers = sorted(by_carrier.values(), key=lambda e: (-e["tce"], e["carrier"]))
-    for e in carriers:   # r and rs(calc_share) inline (see r)
-        e["share"] = round(e["tce"] / total * 1e6) / 1e6 if total else None
-        e["amount"] = round(e["amount"] * 1e4) / 1e4
-        e["tce"] = round(e["tce"] * 1e4) / 1e4
+    for e in carriers:
+        e["share"] = rs(calc_share(e["tce"], total))
+        e["amount"] = r(e["amount"])
+        e["tce"] = r(e["tce"])
     elec = ix.other("electricity_tce_equivalent")
     heat_f = ix.other("heat_tce")
     return {
@@ -326,7 +326,7 @@ def calc_energy_balance(lines: list[EnergyLine]) -> list[dict]:
             "owner": ln.owner,
             "process": ln.process or UNASSIGNED,
             "use": ln.use if ln.kind == "fuel" else ln.kind,
-            "amount": round(ln.base_amount * 1e4) / 1e4,   # r inline (see r)
+            "amount": r(ln.base_amount),
             "unit": ln.base_unit,
             "tce": r(ln.tce),
             "counted": ln.counted,

@@ -10,21 +10,13 @@ are knowledge data, never code; shares are rounded to 6 decimals before they are
 
 from __future__ import annotations
 
-from advisor.accounting._common import UNASSIGNED, calc_share, r
-
-
-def calc_group_shares(co2e_direct: float, park_co2e: float, pollutants: dict[str, float],
-                      park_pollutants: dict[str, float]) -> tuple[float | None, dict[str, float | None]]:
-    """co2e_share = group scope-1 CO2e / park CO2e; pollutant share = group t / park t, per pollutant."""
-    return (calc_share(co2e_direct, park_co2e),
-            {p: calc_share(t, park_pollutants.get(p, 0.0)) for p, t in pollutants.items()})
+from advisor.accounting._common import UNASSIGNED, calc_share, r, rs
 
 
 def calc_fused_processes(rows: list[tuple]) -> list[dict]:
     """One row per process (of _process_rows): its CO2e (total and scope 1) beside its pollutants (t)."""
-    # r inline: these are numbers (carbon's rounded values or 0.0), never None
-    return [{"process": pid, "name": name, "category": category, "owner": owner, "t_co2e": round(t_co2e * 1e4) / 1e4,
-             "t_co2e_direct": round(t_direct * 1e4) / 1e4, "pollutants": pollutant_t}
+    return [{"process": pid, "name": name, "category": category, "owner": owner, "t_co2e": r(t_co2e),
+             "t_co2e_direct": r(t_direct), "pollutants": pollutant_t}
             for pid, name, category, owner, t_co2e, t_direct, pollutant_t in rows]
 
 
@@ -153,22 +145,14 @@ def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict
     park_co2e = carbon["total_t_co2e"] or 0.0
     park_pol = {p: b["total_t"] for p, b in pollutants.items()}
     for g in group_rows:
-        # rounded in place; the shares of calc_group_shares, computed in the loop that rounds them (pollutants in
-        # name order); r(t) and rs(calc_share(t, whole)) written inline (see r)
-        pollutant_t = g["pollutants"]
-        pollutants_r = {}
-        shares_r = {}
-        for p in sorted(pollutant_t):
-            t = pollutant_t[p]
-            whole = park_pol.get(p, 0.0)
-            pollutants_r[p] = round(t * 1e4) / 1e4
-            shares_r[p] = round(t / whole * 1e6) / 1e6 if whole else None
+        pollutant_t = g["pollutants"]   # rounded in place, the pollutants in name order
+        names = sorted(pollutant_t)
+        g["pollutants"] = {p: r(pollutant_t[p]) for p in names}
+        g["pollutant_shares"] = {p: rs(calc_share(pollutant_t[p], park_pol.get(p, 0.0))) for p in names}
         t_direct = g["t_co2e_direct"]
-        g["t_co2e"] = round(g["t_co2e"] * 1e4) / 1e4
-        g["t_co2e_direct"] = round(t_direct * 1e4) / 1e4
-        g["co2e_share"] = round(t_direct / park_co2e * 1e6) / 1e6 if park_co2e else None
-        g["pollutants"] = pollutants_r
-        g["pollutant_shares"] = shares_r
+        g["t_co2e"] = r(g["t_co2e"])
+        g["t_co2e_direct"] = r(t_direct)
+        g["co2e_share"] = rs(calc_share(t_direct, park_co2e))
     group_rows.sort(key=lambda g: (-(g["t_co2e"] or 0.0), g["category"], g["owner"]))
     if not detail:
         return {"groups": group_rows}

@@ -54,11 +54,10 @@ def calc_pollutants(profile, kb, notes: list[Note] | None) -> dict:
     for name in names:
         rows = totals.get(name, [])
         total = sum(row[3] for row in rows)
-        # share = rs(calc_share(t, total)) and r(total) written inline (see advisor.accounting._common.r)
         by_process = [{"process": pid, "owner": owner, "category": cat, "t": t,
-                       "share": round(t / total * 1e6) / 1e6 if total else None}
+                       "share": rs(calc_share(t, total))}
                       for pid, owner, cat, t in sorted(rows, key=lambda row: (-row[3], row[0]))]
-        block = {"total_t": round(total * 1e4) / 1e4, "by_process": by_process}
+        block = {"total_t": r(total), "by_process": by_process}
         reported_series = series.get(name)
         if reported_series is not None and base in reported_series:
             reported = reported_series[base] * to_t

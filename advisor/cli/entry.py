@@ -14,7 +14,6 @@ from typing import Any, Callable
 from advisor import __version__
 from advisor.errors import AdvisorError, UsageError
 
-OBJECTS = ["management", "infrastructure", "enterprise", "third_party", "surrounding"]
 DEMO_PARK = "demo-chemical.yaml"
 
 
@@ -42,6 +41,11 @@ def _profile(path: str):
 
 def cmd_kb_list(args) -> int:
     kb = _kb()
+    if args.object and args.object not in kb.objects:
+        from advisor.errors import Issue
+
+        raise UsageError([Issue("--object", args.object, "no such implementation object",
+                                f"use one of {', '.join(kb.object_ids())}")])
     measures = [m for m in kb.measures_in_order() if not args.object or m.object == args.object]
     if args.json:
         _json([{"id": m.id, "object": m.object, "title": m.title.zh, "title_en": m.title.en,
@@ -208,7 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_verb", metavar="KB_VERB")
     kb.set_defaults(func=lambda a: (_ for _ in ()).throw(UsageError([])), parser=kb)
     p = verb("list", cmd_kb_list, "the 30 guideline measures", kb_sub)
-    p.add_argument("--object", choices=OBJECTS)
+    p.add_argument("--object", metavar="OBJECT", help="only the measures of one implementation object "
+                   "(knowledge/objects.yaml: management, infrastructure …)")
     p.add_argument("--json", action="store_true")
     p = verb("show", cmd_kb_show, "one measure card", kb_sub)
     p.add_argument("id", metavar="ID")

@@ -15,7 +15,6 @@ from advisor.profile.model import Profile, Service
 class _KbTables(NamedTuple):
     """What the facts read from the knowledge base, gathered once per knowledge base (the facts
     are built for every park of a batch)."""
-    kb: Any
     park_type: dict[str, str]                # division → kb.park_type_of(division)
     energy_intensive: frozenset[str]         # divisions
     water_intensive: frozenset[str]
@@ -32,25 +31,16 @@ def _build_tables(kb) -> _KbTables:
     def flagged(table: dict, flag: str) -> frozenset[str]:
         return frozenset(key for key, row in table.items() if getattr(row, flag, False))
 
-    return _KbTables(kb, park_type,
+    return _KbTables(park_type,
                      flagged(kb.industries, "energy_intensive"), flagged(kb.industries, "water_intensive"),
                      flagged(kb.programmes, "model_park"), flagged(kb.programmes, "co_control"),
                      frozenset(g for g in kb.gwp if g not in ("CO2", "CH4", "N2O")),
                      flagged(kb.pollutants, "heavy_metal"))
 
 
-_TABLES: dict[int, _KbTables] = {}
-TABLES_KEPT = 8   # knowledge bases whose tables are kept (each holds its base alive): a few, not every one ever built
-
-
 def _tables(kb) -> _KbTables:
-    """The tables of this knowledge base (cached by identity)."""
-    tables = _TABLES.get(id(kb))
-    if tables is None or tables.kb is not kb:
-        if len(_TABLES) >= TABLES_KEPT:
-            _TABLES.clear()
-        tables = _TABLES[id(kb)] = _build_tables(kb)
-    return tables
+    """The tables of this knowledge base, built on first use and kept with it."""
+    return kb.derived("facts.tables", _build_tables)
 
 
 def _share_of(profile: Profile, divisions: frozenset[str]) -> float:

@@ -1,6 +1,6 @@
 """Score, order and prioritise the recommended measures – every part of the score returned.
 
-Order: score (high first), then implementation object, then the guideline's order; a
+Order: score (high first), then the guideline's order (which is by implementation object first); a
 recommended prerequisite is moved before its dependants (7.1.1 before 7.1.2 …).
 """
 
@@ -19,9 +19,6 @@ from advisor.kb.safe_load import load_data_file
 from advisor.kb.schemas.common import Strict
 from advisor.kb.schemas.knowledge import Quantity
 
-OBJECT_ORDER = ["management", "infrastructure", "enterprise", "third_party", "surrounding"]
-
-
 class RankingSettings(Strict):
     verify_factor: Quantity
     severity_weight: Quantity
@@ -38,7 +35,7 @@ def ranking_settings(root: Path | None = None) -> RankingSettings:
     try:
         return RankingSettings.model_validate(data)
     except ValidationError as exc:
-        raise KnowledgeError([Issue(str(path), ".".join(map(str, e["loc"])), e["msg"], "match advisor/ranking.py")
+        raise KnowledgeError([Issue(str(path), ".".join(map(str, e["loc"])), e["msg"], "match the settings listed in knowledge/README.md")
                               for e in exc.errors()]) from None
 
 
@@ -74,10 +71,10 @@ def score_measure(measure, rules: float, severity: int, category_shares: dict[st
     pollutant = pollutant or 0.0
     r4 = _round4
     rules, findings = r4(rules), r4(weights.severity * severity)
-    co2e = r4(weights.co2e * (1.0 if 1.0 < co2e else co2e))                 # min(share, 1.0)
-    pollutant = r4(weights.pollutant * (1.0 if 1.0 < pollutant else pollutant))
+    co2e = r4(weights.co2e * min(co2e, 1.0))
+    pollutant = r4(weights.pollutant * min(pollutant, 1.0))
     parts = {"rules": rules, "findings": findings, "co2e_share": co2e, "pollutant_share": pollutant}
-    score = r4(0.0 + rules + findings + co2e + pollutant)                     # = sum(parts.values())
+    score = r4(sum(parts.values()))
     priority = "high" if score >= weights.high else "medium" if score >= weights.medium else "low"
     return Scored(measure.id, score, parts, priority)
 
@@ -88,57 +85,34 @@ def _round4(x: float) -> float:
     return x if (x * 16).is_integer() else round(x, 4)
 
 
-_weights_of: dict[int, tuple] = {}
-
-
 def score_weights(settings: RankingSettings) -> ScoreWeights:
-    """The settings' six values, read once per settings object."""
-    hit = _weights_of.get(id(settings))
-    if hit is None or hit[0] is not settings:
-        values = ScoreWeights(settings.verify_factor.value, settings.severity_weight.value, settings.co2e_weight.value,
-                              settings.pollutant_weight.value, settings.priority_high.value,
-                              settings.priority_medium.value)
-        hit = _weights_of[id(settings)] = (settings, values)
-    return hit[1]
+    """The settings' six values as plain numbers."""
+    return ScoreWeights(settings.verify_factor.value, settings.severity_weight.value, settings.co2e_weight.value,
+                        settings.pollutant_weight.value, settings.priority_high.value, settings.priority_medium.value)
 
 
 _NO_SHARE = (0.0, 0.0)
 
 
 @cache
-def _static_key(obj: str, measure_id: str) -> tuple:
-    """Implementation object, then the guideline's order (7.1.2 before 7.1.10)."""
-    return OBJECT_ORDER.index(obj), tuple(int(p) for p in measure_id.split("."))
-
-
-_order_info: dict[int, tuple] = {}
-
-
-def _measure_order_info(measures: dict) -> dict[str, tuple[tuple, tuple[str, ...]]]:
-    """measure id → (its static sort key, its prerequisites), built once per measures table (ordered
-    for every park of a batch); rebuilt when the table is another one or has changed size (knowledge
-    tables are not edited in place after loading)."""
-    hit = _order_info.get(id(measures))
-    if hit is None or hit[0] is not measures or hit[1] != len(measures):
-        info = {mid: (_static_key(m.object, mid), tuple(m.prerequisites)) for mid, m in measures.items()}
-        if len(_order_info) >= 8:
-            _order_info.clear()
-        hit = _order_info[id(measures)] = (measures, len(measures), info)
-    return hit[2]
+def clause_key(measure_id: str) -> tuple[int, ...]:
+    """'7.1.2' → (7, 1, 2): the guideline's order (7.1.2 before 7.1.10), which groups the measures by
+    implementation object too (7.1 management … 7.5 surrounding, objects.yaml's clauses)."""
+    return tuple(int(p) for p in measure_id.split("."))
 
 
 def order(scored: list[Scored], measures: dict) -> list[Scored]:
-    """Rank by score, object, guideline order; then move each measure ranked above a recommended
+    """Rank by score, then the guideline's order; then move each measure ranked above a recommended
     prerequisite of its to just after that prerequisite."""
-    info = _measure_order_info(measures)
-    ranked = sorted(scored, key=lambda s: (-s.score, info[s.measure][0]))
-    if not any(info[s.measure][1] for s in ranked):
+    ranked = sorted(scored, key=lambda s: (-s.score, clause_key(s.measure)))
+    prerequisites = {s.measure: measures[s.measure].prerequisites for s in ranked}
+    if not any(prerequisites.values()):
         return ranked    # no recommended measure has a prerequisite: nothing to move
     ids = [s.measure for s in ranked]
     for _ in range(len(ids)):  # a few passes settle any chain of prerequisites
         moved = False
-        for s in [s for s in ranked if info[s.measure][1]]:   # those without one never move themselves
-            for pre in info[s.measure][1]:
+        for s in [s for s in ranked if prerequisites[s.measure]]:   # those without one never move themselves
+            for pre in prerequisites[s.measure]:
                 if pre in ids and ids.index(pre) > ids.index(s.measure):
                     ranked.remove(s)
                     ranked.insert([x.measure for x in ranked].index(pre) + 1, s)

@@ -10,7 +10,7 @@ from advisor.kb.conditions import FindingAtom, blocking
 from advisor.errors import Issue, RuleEngineError
 from advisor.decide.evaluator import check_rules
 from advisor.decide.facts import build_facts
-from advisor.decide.ranking import OBJECT_ORDER, Scored, order, ranking_settings, score_measure, score_weights
+from advisor.decide.ranking import Scored, order, ranking_settings, score_measure, score_weights
 from advisor.kb.rulebook import CompiledRule, RuleBase, load_rulebase
 from advisor.profile.model import Profile
 
@@ -279,7 +279,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
             "prerequisites": [p for p in m.prerequisites],
         })
 
-    plan = {obj: {"near": [], "medium": [], "long": []} for obj in OBJECT_ORDER}
+    plan = {obj: {"near": [], "medium": [], "long": []} for obj in kb.object_ids()}
     for rec in recommendations:
         plan[rec["object"]][rec["horizon"]].append(rec["measure"])
 

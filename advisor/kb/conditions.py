@@ -208,11 +208,6 @@ def blocking(node: Node, facts: dict[str, Any], findings: dict[str, bool | None]
     return [a for child in node.items for a in blocking(child, facts, findings)]
 
 
-def unknown_facts(node: Node, facts: dict[str, Any]) -> list[str]:
-    """Facts the condition reads that are unknown (could change the outcome)."""
-    return [f for f in facts_of(node) if facts.get(f) is None]
-
-
 def size(node: Node) -> int:
     """Number of atoms – each compiles to at most a few engine expressions."""
     return len(atoms(node))

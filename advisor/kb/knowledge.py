@@ -7,6 +7,7 @@ Cross-file checks that involve the rule books live in advisor.decide.checks.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -14,14 +15,15 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from advisor.errors import Issue, KnowledgeError
 from advisor.kb import disk_cache
 from advisor.kb import standards as std
-from advisor.errors import Issue, KnowledgeError
 from advisor.kb.paths import knowledge_dir
 from advisor.kb.safe_load import load_data_file
 from advisor.kb.schemas import knowledge as k
 
 M = TypeVar("M", bound=BaseModel)
+D = TypeVar("D")
 
 
 @dataclass
@@ -45,8 +47,28 @@ class KnowledgeBase:
     other_factors: dict[str, k.OtherFactor] = field(default_factory=dict)
     gwp: dict[str, k.GwpRow] = field(default_factory=dict)
     standards: list[std.StandardEdition] = field(default_factory=list)   # knowledge/standards.csv
+    grid_choices: dict[str, k.GridFactorChoice] = field(default_factory=dict)
+    controls: dict[str, k.EndOfPipeControl] = field(default_factory=dict)
     analysis: k.AnalysisSettings | None = None
-    extra: dict[str, Any] = field(default_factory=dict)          # files read by later stages (facts, findings, questions)
+    extra: dict[str, Any] = field(default_factory=dict)   # files read by later stages (facts, findings, questions)
+    # tables its readers derive from it (indexes, look-ups), built on first use and kept with it: see derived()
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_derived": {}}   # the disk cache stores what was read, not what was derived
+
+    def derived(self, name: str, build: Callable[[KnowledgeBase], D]) -> D:
+        """build(self), computed once for this knowledge base and kept with it (knowledge is not edited after
+        loading). `name` says whose table it is, e.g. "accounting.index"."""
+        try:
+            return self._derived[name]
+        except KeyError:
+            value = self._derived[name] = build(self)
+            return value
+
+    def object_ids(self) -> list[str]:
+        """The implementation objects in the guideline's order (objects.yaml)."""
+        return list(self.objects)
 
     @property
     def substances(self) -> set[str]:
@@ -195,10 +217,40 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
     kb.gwp = {g.gas: g for g in _csv_file(root, "factors/gwp.csv", k.GwpRow, issues)}
     kb.standards = std.load_table(root, issues)
     std.resolve(kb.measures, kb.standards)   # card citations get their titles
+    kb.grid_choices = _list_file(root, "grid_choices.yaml", k.GridFactorChoice, "id", issues)
+    kb.controls = _list_file(root, "controls.yaml", k.EndOfPipeControl, "id", issues)
+    _check_references(kb, root, issues)
     for name in ("facts.yaml", "findings.yaml", "questions.yaml"):
         if (root / name).exists():
             kb.extra[name] = _read_yaml(root / name, issues)
     return kb, issues
+
+
+def _check_references(kb: KnowledgeBase, root: Path, issues: list[Issue]) -> None:
+    """What one file names in another: a measure's clause section is its object's, a grid choice's series and
+    region have factors, a control's pollutant and factors exist."""
+    for m in kb.measures.values():
+        obj = kb.objects.get(m.object)
+        if obj is not None and not m.id.startswith(obj.clause + "."):
+            owner = next((o.id for o in kb.objects.values() if m.id.startswith(o.clause + ".")), "none")
+            issues.append(Issue(str(root / "measures" / f"{m.id}.yaml"), "object",
+                                f"clause {m.id} belongs to object '{owner}', not '{m.object}'",
+                                "correct the object or the clause (objects.yaml gives each object's clause)"))
+    series_regions = {(g.series, g.region) for g in kb.grid_factors}
+    for choice in kb.grid_choices.values():
+        if not any(s == choice.series and choice.region in (None, r) for s, r in series_regions):
+            where = f", region {choice.region}" if choice.region else ""
+            issues.append(Issue(str(root / "grid_choices.yaml"), choice.id,
+                                f"no grid factor of series {choice.series}{where}",
+                                "add its rows to factors/grid_factors.csv or correct the series"))
+    for control in kb.controls.values():
+        if control.removes not in kb.pollutants:
+            issues.append(Issue(str(root / "controls.yaml"), f"{control.id}.removes",
+                                f"unknown pollutant '{control.removes}'", "use an id of pollutants.yaml"))
+        for item in control.factors:
+            if item not in kb.other_factors:
+                issues.append(Issue(str(root / "controls.yaml"), f"{control.id}.factors", f"unknown factor '{item}'",
+                                    "use an item of factors/heat_and_other.csv"))
 
 
 @cache

@@ -35,10 +35,9 @@ def normalise_unit(text: str) -> str:
 class _UnitIndex:
     """Exact and normalised spellings of one knowledge base's units, built once."""
 
-    __slots__ = ("units", "exact", "loose", "by_dimension", "hits", "fits")
+    __slots__ = ("exact", "loose", "by_dimension", "hits", "fits")
 
     def __init__(self, units: dict) -> None:
-        self.units = units
         self.exact = dict(units)
         loose: dict[str, object] = {}
         clashes: set[str] = set()
@@ -63,20 +62,13 @@ class _UnitIndex:
 # however many different spellings a batch holds.
 MEMO_LIMIT = 10_000
 
-_INDEXES: dict[int, _UnitIndex] = {}
-_LAST: list = [None, None]   # the units dict and the index used last (one kb per process, as a rule)
-
-
 def _index(kb) -> _UnitIndex:
-    units = kb.units
-    if _LAST[0] is units:
-        return _LAST[1]
-    idx = _INDEXES.get(id(units))
-    if idx is None or idx.units is not units:
-        idx = _UnitIndex(units)
-        _INDEXES[id(units)] = idx
-    _LAST[:] = units, idx
-    return idx
+    """The unit index of this knowledge base, built on first use and kept with it."""
+    return kb.derived("units.index", _build_index)
+
+
+def _build_index(kb) -> _UnitIndex:
+    return _UnitIndex(kb.units)
 
 
 def find_unit(unit: str, kb):

@@ -218,10 +218,8 @@ def _autosave(request: Request, token: str, form):
 
 def _object_groups(advice: dict) -> list[tuple[str, list[dict], list[dict]]]:
     """(object, its recommendations in rank order, its measures not recommended) for each implementation object."""
-    from advisor.decide.ranking import OBJECT_ORDER
-
     groups = []
-    for obj in OBJECT_ORDER:
+    for obj in advice["plan"]:   # every implementation object, in the guideline's order
         recs = [r for r in advice["recommendations"] if r["object"] == obj]
         nots = [n for n in advice["not_recommended"] if n.get("object") == obj]
         if recs or nots:

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from advisor.kb.schemas.common import Strict, Text
 
+# the implementation objects, typed once here; their order and clauses are objects.yaml's (kb.object_ids())
 ObjectId = Literal["management", "infrastructure", "enterprise", "third_party", "surrounding"]
 Effect = Literal["co_reduction", "trade_off", "enabling"]
 Horizon = Literal["near", "medium", "long"]
@@ -59,11 +60,8 @@ class Measure(Strict):
         return v
 
     @model_validator(mode="after")
-    def id_matches_object_and_order(self) -> "Measure":
-        section = {"1": "management", "2": "infrastructure", "3": "enterprise",
-                   "4": "third_party", "5": "surrounding"}[self.id.split(".")[1]]
-        if section != self.object:
-            raise ValueError(f"clause {self.id} belongs to object '{section}', not '{self.object}'")
+    def id_matches_order(self) -> Measure:
+        # that the clause's section is its object's (7.1 management …) is checked against objects.yaml on loading
         if int(self.id.split(".")[2]) != self.order:
             raise ValueError(f"order {self.order} does not match clause {self.id}")
         if "default" not in self.actions:
@@ -119,7 +117,7 @@ class DecouplingVocabulary(Strict):
     source: str
 
     @model_validator(mode="after")
-    def has_all_tapio_states(self) -> "DecouplingVocabulary":
+    def has_all_tapio_states(self) -> DecouplingVocabulary:
         if len(self.tapio) != 8:
             raise ValueError(f"Tapio has 8 states, {len(self.tapio)} are listed")
         return self
@@ -187,14 +185,43 @@ class Industry(Strict):
         return v
 
 
+GridSeries = Literal["mee_nbs_average", "mee_nbs_residual", "mee_nbs_fossil", "carbon_market"]
+
+
 class GridFactor(Strict):
-    series: Literal["mee_nbs_average", "mee_nbs_residual", "mee_nbs_fossil", "carbon_market"]
+    series: GridSeries
     region: str
     year: int
     value: float = Field(gt=0)
     unit: Literal["t CO2/MWh"]
     source: str = Field(min_length=3)
     note: str | None = None
+
+
+class GridFactorChoice(Strict):
+    """A choice of accounting.grid_factor and the one series of grid factors it reads."""
+
+    id: str
+    series: GridSeries
+    region: str | None = Field(default=None, description="national, or None for the park's regional grid")
+    description: str
+
+
+class EndOfPipeControl(Strict):
+    """An end-of-pipe control that adds CO2 while it removes a pollutant."""
+
+    id: str
+    name: Text
+    removes: str = Field(description="the pollutant removed (pollutants.yaml)")
+    factors: list[str] = Field(default=[], description="items of factors/heat_and_other.csv multiplied together")
+    burns_voc_carbon: bool = Field(default=False, description="CO2 from the carbon of the VOCs it oxidises")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def has_one_way_to_add_co2(self) -> EndOfPipeControl:
+        if bool(self.factors) == self.burns_voc_carbon:
+            raise ValueError("give either factors (a reagent's CO2) or burns_voc_carbon: true, not both or neither")
+        return self
 
 
 class FuelFactor(Strict):
@@ -211,7 +238,7 @@ class FuelFactor(Strict):
     source: str = Field(min_length=3)
 
     @model_validator(mode="after")
-    def co2_factor_follows_from_its_parts(self) -> "FuelFactor":
+    def co2_factor_follows_from_its_parts(self) -> FuelFactor:
         # CO2 = NCV × C × oxidation × 44/12 (GJ → TJ: /1000)
         expected = self.ncv * self.carbon_content_tC_per_TJ * self.oxidation * 44 / 12 / 1000
         if abs(expected - self.co2_factor) > 0.01 * self.co2_factor:
