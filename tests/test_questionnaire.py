@@ -287,6 +287,23 @@ def test_a_number_means_the_same_in_the_terminal_the_web_form_and_a_workbook_cel
     assert in_a_workbook_cell(lambda t: None if is_unknown(t) else to_number(t), text) == value
 
 
+@pytest.mark.parametrize("text, kinds", [
+    ("无", []), ("none", []), ("没有", []),
+    ("low_carbon, green_park", ["low_carbon", "green_park"]),
+    ("low_carbon；green_park、co_control", ["low_carbon", "green_park", "co_control"]),
+    ("eco-industrial park, 绿色园区", ["eco_industrial", "green_park"]),
+])
+def test_a_list_means_the_same_in_the_terminal_the_web_form_and_a_workbook_cell(book, units, tmp_path, text, kinds):
+    from advisor.profile.cells import split_items
+
+    rows = [{"kind": k} for k in kinds]
+    assert answered_in_the_terminal(book, units, tmp_path, "management-programmes", text) == rows
+    assert answered_on_the_web_form(book, units, "management-programmes", text) == rows
+    q = next(q for q in book.questions if q.id == "management-programmes")
+    names = {c.text.en: c.value for c in q.choices} | {c.text.zh: c.value for c in q.choices}
+    assert [names.get(item, item) for item in split_items(text)] == kinds
+
+
 def test_a_number_too_large_for_a_float_as_typed_or_in_the_questions_unit_is_refused(book, units):
     from advisor.questionnaire import AnswerError
 
