@@ -323,10 +323,24 @@ OUTPUTS: dict[str, type[BaseModel]] = {
 }
 
 
+_BOUNDS = {"ge": "minimum", "le": "maximum"}
+
+
+def _standard_bounds(node: Any) -> Any:
+    """Number bounds in JSON Schema's words: pydantic leaves a bound that follows a custom validator (the
+    profile's numbers accept text such as '5.21e6') under its Python name."""
+    if isinstance(node, list):
+        return [_standard_bounds(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    numeric = node.get("type") in ("number", "integer")
+    return {(_BOUNDS.get(k, k) if numeric else k): _standard_bounds(v) for k, v in node.items()}
+
+
 def _profile_schema() -> dict[str, Any]:
     """The profile's schema as files write it: emissions_history holds its substances beside `unit`
     (the model gathers them under `series` while validating)."""
-    schema = Profile.model_json_schema()
+    schema = _standard_bounds(Profile.model_json_schema())
     history = schema["$defs"]["EmissionsHistory"]
     series = history["properties"].pop("series")
     history["additionalProperties"] = series["additionalProperties"]

@@ -179,10 +179,6 @@ def test_an_unknown_name_of_the_package_is_an_attribute_error():
         pa.no_such_function   # noqa: B018
 
 
-def test_the_package_is_typed():
-    assert (ROOT / "advisor" / "py.typed").is_file()
-
-
 @pytest.mark.parametrize("module", ["advisor", "advisor.api"])
 def test_the_docstring_examples_run(module):
     import importlib

@@ -45,9 +45,45 @@ def test_the_committed_schemas_are_what_the_models_generate_now():
             f"docs/schemas/{name} is out of date: run python -m advisor.results docs/schemas")
 
 
-def test_the_profile_schema_accepts_substances_beside_the_unit_of_emissions_history():
-    history = json_schemas()["profile.schema.json"]["$defs"]["EmissionsHistory"]
-    assert "series" not in history["properties"] and history["additionalProperties"]["type"] == "object"
+def unknown_keys(data, node: dict, defs: dict, path: str = "") -> list[str]:
+    """The keys of `data` that the schema `node` has no place for (objects only; values are not checked)."""
+    node = defs[node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node else node
+    found = []
+    for option in node.get("anyOf", []):
+        if option.get("type") != "null":
+            found += unknown_keys(data, option, defs, path)
+    if isinstance(data, dict) and (node.get("type") == "object" or "properties" in node):
+        properties, extra = node.get("properties", {}), node.get("additionalProperties", True)
+        for key, value in data.items():
+            if key in properties:
+                found += unknown_keys(value, properties[key], defs, f"{path}.{key}")
+            elif isinstance(extra, dict):
+                found += unknown_keys(value, extra, defs, f"{path}.{key}")
+            elif extra is False:
+                found.append(f"{path}.{key}")
+    if isinstance(data, list) and isinstance(node.get("items"), dict):
+        for i, item in enumerate(data):
+            found += unknown_keys(item, node["items"], defs, f"{path}[{i}]")
+    return found
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_profile_schema_has_a_place_for_every_key_of_each_example(path):
+    import yaml
+
+    schema = json_schemas()["profile.schema.json"]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert "emissions_history" in data and "CO2e" in data["emissions_history"]
+    assert unknown_keys(data, schema, schema["$defs"]) == []
+
+
+def test_the_schema_check_finds_a_misspelt_key(demo_path):
+    import yaml
+
+    schema = json_schemas()["profile.schema.json"]
+    data = yaml.safe_load(demo_path.read_text(encoding="utf-8"))
+    data["management"]["synergy_plann"] = True
+    assert unknown_keys(data, schema, schema["$defs"]) == [".management.synergy_plann"]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
