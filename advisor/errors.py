@@ -7,8 +7,8 @@ validation can report every problem at once instead of stopping at the first.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def _hwm_kb(pid: int) -> int:
 def run_env(cache: Path | None) -> dict[str, str]:
     """The environment of the measured runs. With a cache folder, Python keeps compiled modules there as an
     installed package does (also when the shell sets PYTHONDONTWRITEBYTECODE), and park-advisor its loaded
-    knowledge and rule bases (advisor/disk_cache.py); without one, every module is compiled from source and
+    knowledge and rule bases (advisor/kb/disk_cache.py); without one, every module is compiled from source and
     the bases are read from their files at each start (a cold start)."""
     env = dict(os.environ)
     if cache is None:
@@ -191,7 +191,8 @@ def main(argv=None) -> int:
         for _ in range(a.repeat):
             for jobs in a.jobs:
                 out = workdir / f"out-{n}-{jobs}.csv"
-                seconds, cpu, pss, rss, _ = run_measured(advisor + ["batch", str(src), "-o", str(out), "--jobs", str(jobs)], env)
+                command = advisor + ["batch", str(src), "-o", str(out), "--jobs", str(jobs)]
+                seconds, cpu, pss, rss, _ = run_measured(command, env)
                 peaks[(n, jobs)] = max(pss, peaks.get((n, jobs), 0))
                 rates.setdefault((n, jobs), []).append(n / seconds)
                 print(f"{n:>7,} {jobs:>4} {n / seconds:>9,.0f} {seconds:>8.2f} {cpu:>7.1f} {n / cpu:>11,.0f} "
@@ -205,7 +206,8 @@ def main(argv=None) -> int:
     if len(sizes) > 1:
         for jobs in a.jobs:
             small, large = peaks[(min(sizes), jobs)], peaks[(max(sizes), jobs)]
-            print(f"memory growth {min(sizes):,} → {max(sizes):,} parks, jobs {jobs}: ×{large / small:.2f} (target ≤ 1.2)")
+            print(f"memory growth {min(sizes):,} → {max(sizes):,} parks, jobs {jobs}: ×{large / small:.2f} "
+                  "(target ≤ 1.2)")
     if not a.no_startup:
         print(f"\n{'wall s, best of 3, start-up included':<40} {'installed':>10} {'cold':>8}")
         cold = run_env(None)

@@ -1,4 +1,4 @@
-"""The command line: verbs, exit codes, JSON shapes (CONTRACT §1, §3, §4)."""
+"""The command line: verbs, exit codes, JSON shapes (docs/outputs.md)."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def test_help_does_not_import_pandas_or_the_engine():
 @pytest.mark.parametrize("verb", ["kb list", "validate"])
 def test_verbs_that_do_not_analyse_do_not_import_pandas(verb, demo_path):
     args = verb.split() + ([str(demo_path)] if verb == "validate" else [])
-    code = ("import sys; from advisor.cli.entry import main; main(%r); "
-            "sys.stderr.write(str('pandas' in sys.modules))" % (args,))
+    code = (f"import sys; from advisor.cli.entry import main; main({args!r}); "
+            "sys.stderr.write(str('pandas' in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stderr.strip().endswith("False")

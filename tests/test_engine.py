@@ -201,9 +201,9 @@ def test_the_engine_names_the_rules_durable_evaluated_and_not_those_it_remembere
 
 
 def test_advice_stops_when_durable_and_the_python_evaluator_disagree(kb, rulebase, demo_path, monkeypatch):
+    from advisor.decide.recommend import advise
     from advisor.errors import RuleEngineError
     from advisor.profile.files import load_profile
-    from advisor.decide.recommend import advise
 
     profile = load_profile(demo_path, kb)
     engine = Engine(rulebase, memo=False)

@@ -1,4 +1,4 @@
-"""Batch screening: many parks from a CSV/XLSX table, one output row each (CONTRACT §5).
+"""Batch screening: many parks from a CSV/XLSX table, one output row each (docs/outputs.md).
 
 - Input is streamed: CSV with the csv module (UTF-8 with or without BOM, or GB18030 as saved by
   Chinese Excel), XLSX with openpyxl in read-only mode (first sheet, header in the first
@@ -28,12 +28,16 @@ import signal
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from advisor.profile.table_rows import Column, plan_columns, row_to_data
 from advisor.errors import AdvisorError, Issue, ProfileError, UsageError
+from advisor.profile.table_rows import Column, plan_columns, row_to_data
+
+if TYPE_CHECKING:  # the pool is started only when a batch runs
+    from concurrent.futures import ProcessPoolExecutor
 
 OUTPUT_COLUMNS = ["park.id", "status", "error", "synergy", "carbon_state", "pollutant_state", "recommended",
                   "n_recommended", "n_high_priority", "n_unknowns", "park_type", "park.name", "row"]
@@ -73,7 +77,7 @@ def _not_blank(cells) -> bool:
 
 def open_csv(path: Path) -> Table:
     size = max(path.stat().st_size, 1)
-    raw = open(path, "rb")
+    raw = open(path, "rb")  # noqa: SIM115 - read row by row after this returns; closed by the Table
     text = io.TextIOWrapper(raw, encoding=_sniff_encoding(path), newline="")
     reader = csv.reader(text)
     header: list[Any] = []
@@ -139,7 +143,7 @@ def open_table(path: Path) -> Table:
 class CsvWriter:
     def __init__(self, path: Path):
         self.path = path
-        self.file = open(path, "w", encoding="utf-8-sig", newline="")
+        self.file = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - open until close()
         self.writer = csv.writer(self.file)
         self.writer.writerow(OUTPUT_COLUMNS)
         self.file.flush()
@@ -155,10 +159,10 @@ class CsvWriter:
 class JsonlWriter:
     def __init__(self, path: Path):
         self.path = path
-        self.file = open(path, "w", encoding="utf-8")
+        self.file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - open until close()
 
     def write(self, row: list) -> None:
-        self.file.write(json.dumps(dict(zip(OUTPUT_COLUMNS, row)), ensure_ascii=False) + "\n")
+        self.file.write(json.dumps(dict(zip(OUTPUT_COLUMNS, row, strict=True)), ensure_ascii=False) + "\n")
         self.file.flush()
 
     def close(self) -> None:
@@ -213,8 +217,8 @@ def setup_worker(plan: list[Column | None], label: str, lang: str, json_dir: str
     """Load the knowledge and rule bases and start this process's own engine."""
     if in_child:
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C
-    from advisor.kb.knowledge import load_knowledge
     from advisor.decide.recommend import get_engine
+    from advisor.kb.knowledge import load_knowledge
     from advisor.kb.rulebook import load_rulebase
 
     names = [c.name if c else None for c in plan]
@@ -379,7 +383,8 @@ def _header_problems(path: Path, header: list, plan: list) -> list[Issue]:
     names = {c.name for c in plan if c}
     issues = []
     if not header:
-        return [Issue(str(path), "", "the table is empty", "put the column names (park.id, park.name …) in the first row")]
+        return [Issue(str(path), "", "the table is empty",
+                      "put the column names (park.id, park.name …) in the first row")]
     for req in REQUIRED_COLUMNS:
         if req not in names:
             issues.append(Issue(str(path), req, "required column missing",
@@ -433,7 +438,7 @@ class _Workers:
         self.id_at = names.index("park.id") if "park.id" in names else -1
         self.name_at = names.index("park.name") if "park.name" in names else -1
         self.executor = _pool(jobs, init_args)
-        self.solo = None
+        self.solo: ProcessPoolExecutor | None = None     # runs again, one at a time, the parks of a crashed chunk
         self.pending: deque = deque()          # (future, chunk)
         self.crashes_in_a_row = 0
 
@@ -481,7 +486,8 @@ class _Workers:
             name = _cell_text(cells[self.name_at]) if 0 <= self.name_at < len(cells) else ""
             return _error_row(park_id, name, [Issue(f"{self.label} row {number}", "",
                                                     "the rule engine crashed on this park (its worker process died)",
-                                                    "report this row with its profile; the other parks are not affected")],
+                                                    "report this row with its profile; "
+                                                    "the other parks are not affected")],
                               number)
 
     def terminate(self) -> None:
@@ -496,7 +502,7 @@ class _Workers:
                 pool.shutdown(wait=wait, cancel_futures=True)
 
 
-def _pool(jobs: int, init_args: tuple):
+def _pool(jobs: int, init_args: tuple) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

@@ -1,4 +1,6 @@
-"""`park-advisor batch INPUT -o OUTPUT [--jobs N] [--json-dir DIR] [--lang zh|en]` (CONTRACT §1, §5).
+"""`park-advisor batch INPUT -o OUTPUT [--jobs N] [--json-dir DIR] [--lang zh|en]`.
+
+The columns read are described in docs/profile-format.md, those written in docs/outputs.md.
 
 Exit codes: 0 every park screened; 1 some rows were invalid (each has its error row in OUTPUT),
 the table itself is unreadable, or a worker process died; 2 usage error (e.g. an unknown output suffix); 130 interrupted

@@ -34,8 +34,8 @@ import re
 import threading
 from typing import Any
 
-from advisor.kb.conditions import All, Atom, FindingAtom, Node, atoms
 from advisor.errors import Issue, RuleEngineError
+from advisor.kb.conditions import All, Atom, FindingAtom, Node, atoms
 from advisor.kb.rulebook import RuleBase
 
 MAX_EXPRESSIONS = 32       # durable's MAX_SEQUENCE_EXPRESSIONS per rule condition
@@ -184,7 +184,7 @@ class _Chunk:
 
     def fact(self, known: dict[str, Any], codes: dict[str, int]) -> dict[str, Any]:
         fact = {k: known[k] for k in self.facts if k in known}
-        fact.update(zip(self.finding_keys, map(codes.__getitem__, self.findings)))
+        fact.update(zip(self.finding_keys, map(codes.__getitem__, self.findings), strict=True))
         return fact
 
 
@@ -288,15 +288,16 @@ class Engine:
                 host.assert_fact(chunk.name, fact)
             except Exception as exc:
                 message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-                raise RuleEngineError([Issue("rules/", f"round {chunk.round}", f"rule engine failed: {message}",
-                                             "run `park-advisor kb check`; report the park profile if it passes")]) from None
+                fix = "run `park-advisor kb check`; report the park profile if it passes"
+                problem = f"rule engine failed: {message}"
+                raise RuleEngineError([Issue("rules/", f"round {chunk.round}", problem, fix)]) from None
             if self._errors.get(sid):
                 raise RuleEngineError([Issue("rules/", "action", e, "report this as a bug")
                                        for e in self._errors.pop(sid)])
             fired = self._fired[sid]
             if SEEN not in fired:
-                raise RuleEngineError([Issue("rules/", f"round {chunk.round}", "the rule engine did not take the park's facts",
-                                             "report this as a bug")])
+                raise RuleEngineError([Issue("rules/", f"round {chunk.round}",
+                                             "the rule engine did not take the park's facts", "report this as a bug")])
             fired.discard(SEEN)
             return frozenset(fired)
         finally:
@@ -341,12 +342,12 @@ class Engine:
         values: list[str] = []      # the outcomes of every ruleset's rules, rulesets in order (= self._rule_ids)
         findings: dict[str, bool | None] = {}
         with _lock:
-            for rnd, chunks, read in self._rounds:
+            for _round, chunks, read in self._rounds:
                 codes = {fid: _CODE[findings.get(fid, False)] for fid in read}
                 seen.update(codes)
                 for chunk in chunks:
-                    key = chunk.key(seen) if memo else None
-                    results = chunk.memo.get(key) if memo else None
+                    memo_key = chunk.key(seen) if memo else None
+                    results = chunk.memo.get(memo_key) if memo else None
                     if results is None:
                         if known is None:
                             known = {keys[k]: engine_value(v) if type(v) is float else v
@@ -357,9 +358,9 @@ class Engine:
                         if memo:
                             if len(chunk.memo) >= self.MEMO_LIMIT:
                                 chunk.memo.clear()
-                            chunk.memo[key] = results
+                            chunk.memo[memo_key] = results
                     values += results[0]
                     if results[1]:
                         for fid, certain in results[1]:
                             findings[fid] = True if (certain or findings.get(fid) is True) else None
-        return dict(zip(self._rule_ids, values)), findings
+        return dict(zip(self._rule_ids, values, strict=True)), findings

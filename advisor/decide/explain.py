@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.kb.conditions import atoms, evaluate
 from advisor.errors import Issue, UsageError, did_you_mean
+from advisor.kb.conditions import Atom, FindingAtom, atoms, evaluate
 from advisor.kb.rulebook import load_rulebase
 
 
@@ -27,12 +27,7 @@ def explain_measure(profile, kb, measure_id: str, lang: str = "zh") -> dict[str,
             "rule": r.rule.id, "because": r.rule.because.in_lang(lang), "clause": r.rule.clause,
             "on_unknown": r.rule.on_unknown,
             "outcome": {True: "true", False: "false", None: "unknown"}[outcome],
-            "conditions": [{"condition": a.text(),
-                            "fact": getattr(a, "fact", None) or f"finding:{a.finding}",
-                            "value": facts.get(a.fact) if hasattr(a, "fact") else
-                            ("found" if findings.get(a.finding) is True else
-                             "possible" if a.finding in findings else "not found"),
-                            "result": evaluate(a, facts, findings)} for a in atoms(r.condition)],
+            "conditions": [_condition(a, facts, findings) for a in atoms(r.condition)],
         })
     m = kb.measures[measure_id]
     out = {"measure": measure_id, "title": m.title.in_lang(lang), "recommended": rec is not None, "rules": rules}
@@ -42,3 +37,14 @@ def explain_measure(profile, kb, measure_id: str, lang: str = "zh") -> dict[str,
     else:
         out["why_not"] = next(n["why_not"] for n in result["not_recommended"] if n["measure"] == measure_id)
     return out
+
+
+def _condition(a: Atom | FindingAtom, facts: dict[str, Any], findings: dict[str, bool | None]) -> dict[str, Any]:
+    """One condition of a rule: what it reads, the park's value for it, and its outcome."""
+    if isinstance(a, FindingAtom):
+        read = f"finding:{a.finding}"
+        value: Any = ("found" if findings.get(a.finding) is True else
+                      "possible" if a.finding in findings else "not found")
+    else:
+        read, value = a.fact, facts.get(a.fact)
+    return {"condition": a.text(), "fact": read, "value": value, "result": evaluate(a, facts, findings)}

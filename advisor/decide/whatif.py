@@ -47,8 +47,8 @@ def set_path(data: dict, steps: list, value: Any, text: str) -> None:
 
 
 def what_if(path: Path, kb, assignments: list[str], lang: str = "zh") -> dict[str, Any]:
-    from advisor.profile.files import read_profile_data, validate_data
     from advisor.decide.recommend import advise
+    from advisor.profile.files import read_profile_data, validate_data
 
     if not assignments:
         raise UsageError([Issue("whatif", "", "nothing to change", "add --set PATH=VALUE")])
@@ -65,7 +65,7 @@ def what_if(path: Path, kb, assignments: list[str], lang: str = "zh") -> dict[st
 
 
 def compare_advice(before: dict[str, Any], after: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """Entered / left / moved between two `advise()` results (CONTRACT §4) for the same park."""
+    """Entered / left / moved between two `advise()` results (docs/outputs.md) for the same park."""
     old = {r["measure"]: r for r in before["recommendations"]}
     new = {r["measure"]: r for r in after["recommendations"]}
     why_not = {n["measure"]: n for n in after["not_recommended"]}

@@ -20,9 +20,10 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 

@@ -6,18 +6,22 @@ chain: a rule runs in the round after every finding it reads has been concluded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from advisor.errors import Issue, KnowledgeError
 from advisor.kb import disk_cache
 from advisor.kb.conditions import ConditionSyntaxError, Node, compile_check, facts_of, findings_of, parse
-from advisor.errors import Issue, KnowledgeError
 from advisor.kb.paths import knowledge_dir, rules_dir
 from advisor.kb.safe_load import load_data_file
 from advisor.kb.schemas.rules import FactDef, FindingDef, Rule, RuleBook
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -55,16 +59,26 @@ class RuleBase:
     def rounds(self) -> int:
         return max((r.stratum for r in self.rules.values()), default=1)
 
-    def _index(self) -> dict[tuple[str, str], list[CompiledRule]]:
-        # built once, on first use after loading: called many times per park
-        if getattr(self, "_by_conclusion", None) is None or self._indexed_rules != len(self.rules):
-            index: dict[tuple[str, str], list[CompiledRule]] = {}
+    # The tables below are read for every park: each is built on first use and again only when rules or
+    # findings were added since (it is kept with the count it was built for).
+    _tables: dict[str, tuple[int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _table(self, name: str, size: int, build: Callable[[], T]) -> T:
+        kept = self._tables.get(name)
+        if kept is None or kept[0] != size:
+            kept = self._tables[name] = (size, build())
+        return kept[1]
+
+    def _index(self) -> dict[tuple[str, str | None], list[CompiledRule]]:
+        def build() -> dict[tuple[str, str | None], list[CompiledRule]]:
+            index: dict[tuple[str, str | None], list[CompiledRule]] = {}
             for r in self.rules.values():
                 then = r.rule.then
                 key = ("measure", then.measure) if then.measure else ("finding", then.finding)
                 index.setdefault(key, []).append(r)
-            self._by_conclusion, self._indexed_rules = index, len(self.rules)
-        return self._by_conclusion
+            return index
+
+        return self._table("by_conclusion", len(self.rules), build)
 
     def rules_for_measure(self, measure: str) -> list[CompiledRule]:
         return self._index().get(("measure", measure), [])
@@ -72,29 +86,25 @@ class RuleBase:
     def measure_rules(self) -> list[tuple[CompiledRule, str, str, bool]]:
         """(rule, its id, the measure it concludes, whether it supports it when only possible) for
         each rule that concludes a measure, in rule-file order (read for every park)."""
-        if getattr(self, "_measure_rules", None) is None or self._measure_rules_of != len(self.rules):
-            self._measure_rules = [(r, r.rule.id, r.rule.then.measure, r.rule.on_unknown == "verify")
-                                   for r in self.rules.values() if r.rule.then.measure]
-            self._measure_rules_of = len(self.rules)
-        return self._measure_rules
+        return self._table("measure_rules", len(self.rules), lambda: [
+            (r, r.rule.id, r.rule.then.measure, r.rule.on_unknown == "verify")
+            for r in self.rules.values() if r.rule.then.measure])
 
     def measure_plan(self) -> list[tuple[str, tuple[tuple[CompiledRule, str, bool, float, tuple[str, ...]], ...]]]:
         """(measure id, ((rule, rule id, supports it when only possible, weight, findings it reads), …))
         per measure some rule concludes, its rules in rule-file order (read for every park)."""
-        if getattr(self, "_measure_plan", None) is None or self._measure_plan_of != len(self.rules):
+        def build() -> list[tuple[str, tuple[tuple[CompiledRule, str, bool, float, tuple[str, ...]], ...]]]:
             by_measure: dict[str, list] = {}
             for r, rid, measure, verify in self.measure_rules():
                 by_measure.setdefault(measure, []).append((r, rid, verify, float(r.rule.then.weight), r.findings))
-            self._measure_plan = [(measure, tuple(rules)) for measure, rules in by_measure.items()]
-            self._measure_plan_of = len(self.rules)
-        return self._measure_plan
+            return [(measure, tuple(rules)) for measure, rules in by_measure.items()]
+
+        return self._table("measure_plan", len(self.rules), build)
 
     def severities(self) -> dict[str, int]:
         """finding id → its severity (read for every park)."""
-        if getattr(self, "_severities", None) is None or self._severities_of != len(self.findings):
-            self._severities = {fid: d.severity for fid, d in self.findings.items()}
-            self._severities_of = len(self.findings)
-        return self._severities
+        return self._table("severities", len(self.findings),
+                           lambda: {fid: d.severity for fid, d in self.findings.items()})
 
     def rule_targets(self, rule_id: str) -> tuple[str, ...]:
         """The measures a rule's outcome bears on: its own measure, or those reading its finding."""
@@ -102,29 +112,30 @@ class RuleBase:
 
     def targets_table(self) -> dict[str, tuple[str, ...]]:
         """rule id → rule_targets(rule id), for all rules (read for every park)."""
-        targets = getattr(self, "_targets", None)
-        if targets is None or self._targets_of != len(self.rules):
+        def build() -> dict[str, tuple[str, ...]]:
             targets = {}
             for rid, r in self.rules.items():
                 then = r.rule.then
-                found = {then.measure} if then.measure else self.measures_reading(then.finding)
+                found = {then.measure} if then.measure else self.measures_reading(then.finding or "")
                 targets[rid] = tuple(sorted(t for t in found if t))
-            self._targets, self._targets_of = targets, len(self.rules)
-        return targets
+            return targets
+
+        return self._table("targets", len(self.rules), build)
 
     def rules_for_finding(self, finding: str) -> list[CompiledRule]:
         return self._index().get(("finding", finding), [])
 
     def measures_reading(self, finding: str) -> set[str]:
         """Measures whose rules read this finding directly."""
-        if getattr(self, "_readers", None) is None or self._readers_of != len(self.rules):
+        def build() -> dict[str, set[str]]:
             readers: dict[str, set[str]] = {}
             for r in self.rules.values():
                 if r.rule.then.measure:
                     for g in r.findings:
                         readers.setdefault(g, set()).add(r.rule.then.measure)
-            self._readers, self._readers_of = readers, len(self.rules)
-        return self._readers.get(finding, set())
+            return readers
+
+        return self._table("readers", len(self.rules), build).get(finding, set())
 
 
 def _catalogue(path: Path, model, issues: list[Issue]) -> dict:
@@ -143,7 +154,8 @@ def _catalogue(path: Path, model, issues: list[Issue]) -> dict:
         except ValidationError as exc:
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"])
-                issues.append(Issue(str(path), f"[{i}].{loc}", err["msg"], "match the schema in advisor/schemas/rules.py"))
+                issues.append(Issue(str(path), f"[{i}].{loc}", err["msg"],
+                                    "match the rule schema in advisor/kb/schemas/rules.py (see docs/rules.md)"))
             continue
         if item.id in out:
             issues.append(Issue(str(path), f"[{i}]", f"'{item.id}' is defined twice", "keep one entry"))
@@ -202,18 +214,20 @@ def load_rulebase_uncached(rules_root: Path, knowledge_root: Path) -> tuple[Rule
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"])
                 issues.append(Issue(str(path), loc, err["msg"].removeprefix("Value error, "),
-                                    "match the rule schema in advisor/schemas/rules.py"))
+                                    "match the rule schema in advisor/kb/schemas/rules.py (see docs/rules.md)"))
             continue
         base.themes[path.stem] = book.theme.en
         for rule in book.rules:
             if rule.id in base.rules:
-                issues.append(Issue(str(path), rule.id, f"rule id '{rule.id}' is also used in {base.rules[rule.id].file}",
+                issues.append(Issue(str(path), rule.id,
+                                    f"rule id '{rule.id}' is also used in {base.rules[rule.id].file}",
                                     "rule ids are unique and never reused"))
                 continue
             try:
                 node = parse(rule.when)
             except ConditionSyntaxError as exc:
-                issues.append(Issue(str(path), f"{rule.id} {exc.path}", exc.message, "see the condition language in rules/README.md"))
+                issues.append(Issue(str(path), f"{rule.id} {exc.path}", exc.message,
+                                    "see the condition language in rules/README.md"))
                 continue
             base.rules[rule.id] = CompiledRule(rule, node, path.name)
     _stratify(base, issues)

@@ -18,6 +18,7 @@ from advisor.errors import AdvisorError, Issue
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000
 
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:  # the C parser is much faster when libyaml is present
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
@@ -32,7 +33,8 @@ def read_text(path: Path, error: type[AdvisorError], max_bytes: int = MAX_TEXT_B
     except FileNotFoundError:
         raise error([Issue(name, "", "file not found", "check the path")]) from None
     except OSError as exc:
-        raise error([Issue(name, "", f"cannot read the file ({exc.strerror})", "check the path and permissions")]) from None
+        raise error([Issue(name, "", f"cannot read the file ({exc.strerror})",
+                           "check the path and permissions")]) from None
     if path.is_dir():
         raise error([Issue(name, "", "is a directory, not a file", "name a .yaml, .json or .xlsx file")])
     if size > max_bytes:
@@ -84,8 +86,8 @@ def parse_yaml(text: str, name: str, error: type[AdvisorError]) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = f"YAML syntax error: {exc.problem or exc.context}"
-        raise error([Issue(name, where, problem,
-                           "check indentation, colons and quotes there (a value with ':' or '#' needs quotes)")]) from None
+        fix = "check indentation, colons and quotes there (a value with ':' or '#' needs quotes)"
+        raise error([Issue(name, where, problem, fix)]) from None
     except yaml.YAMLError as exc:
         raise error([Issue(name, "", f"YAML error: {exc}", "check the file's syntax")]) from None
     except RecursionError:

@@ -11,8 +11,9 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def database_url(value: str | None = None) -> str:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
@@ -56,7 +57,7 @@ class ParkRow(Base):
     updated: Mapped[datetime] = mapped_column(default=now)
     origin: Mapped[str] = mapped_column(String(16), default="new")      # new | upload
     asked: Mapped[str] = mapped_column(Text, default="[]")              # JSON list of question ids
-    answers: Mapped[list["AnswerRow"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    answers: Mapped[list[AnswerRow]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class AnswerRow(Base):
@@ -113,7 +114,7 @@ class Store:
             return ParkState(token=token, answers={a.path: json.loads(a.value) for a in park.answers},
                              asked=list(json.loads(park.asked or "[]")), origin=park.origin, updated=park.updated)
 
-    def save(self, token: str, values: dict[str, Any], clear: list[str] = (), asked: list[str] = ()) -> None:
+    def save(self, token: str, values: dict[str, Any], clear: Sequence[str] = (), asked: Sequence[str] = ()) -> None:
         """Set `values`, delete the paths in `clear` (and everything under them), add `asked` – one transaction."""
         with Session(self.engine) as s, s.begin():
             park = s.get(ParkRow, token)

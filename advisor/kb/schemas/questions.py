@@ -33,7 +33,8 @@ class Question(Strict):
     help: Text
     type: QuestionType
     path: str
-    unit: str | None = Field(default=None, description="the unit of the stored value; other units of its dimension are converted")
+    unit: str | None = Field(default=None,
+                             description="the unit of the stored value; other units of its dimension are converted")
     choices: list[Choice] | None = None
     item_field: str | None = Field(default=None, description="list answers: wrap each value as {item_field: value}")
     required: bool = False
@@ -44,7 +45,7 @@ class Question(Strict):
     implies: dict[str, Any] = Field(default={}, description="paths written with the answer when not already given")
 
     @model_validator(mode="after")
-    def fields_fit_the_type(self) -> "Question":
+    def fields_fit_the_type(self) -> Question:
         if not QUESTION_ID.match(self.id):
             raise ValueError(f"question id '{self.id}' must be kebab-case like park-base-year")
         if not PATH.match(self.path):
@@ -79,7 +80,7 @@ class QuestionBook(Strict):
     questions: list[Question] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def ids_and_paths_are_unique(self) -> "QuestionBook":
+    def ids_and_paths_are_unique(self) -> QuestionBook:
         for attr in ("id", "path"):
             seen = [getattr(q, attr) for q in self.questions]
             dupes = sorted({v for v in seen if seen.count(v) > 1})
@@ -88,7 +89,7 @@ class QuestionBook(Strict):
         return self
 
     @model_validator(mode="after")
-    def topics_are_declared(self) -> "QuestionBook":
+    def topics_are_declared(self) -> QuestionBook:
         known = {t.id for t in self.topics}
         unknown = sorted({q.topic for q in self.questions} - known)
         if unknown:
@@ -96,7 +97,7 @@ class QuestionBook(Strict):
         return self
 
     @model_validator(mode="after")
-    def only_the_profile_minimum_is_required(self) -> "QuestionBook":
+    def only_the_profile_minimum_is_required(self) -> QuestionBook:
         required = {q.path for q in self.questions if q.required}
         if required != set(REQUIRED_PATHS):
             raise ValueError(f"required questions must fill exactly {', '.join(REQUIRED_PATHS)}; "
@@ -104,7 +105,7 @@ class QuestionBook(Strict):
         return self
 
     @model_validator(mode="after")
-    def ask_if_reads_only_earlier_answers(self) -> "QuestionBook":
+    def ask_if_reads_only_earlier_answers(self) -> QuestionBook:
         from advisor.kb.conditions import facts_of, parse
 
         earlier: set[str] = set()

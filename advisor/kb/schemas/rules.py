@@ -28,7 +28,7 @@ class Conclusion(Strict):
     weight: float = Field(default=1.0, gt=0, le=10, description="strength of support for a measure")
 
     @model_validator(mode="after")
-    def concludes_exactly_one_thing(self) -> "Conclusion":
+    def concludes_exactly_one_thing(self) -> Conclusion:
         if (self.measure is None) == (self.finding is None):
             raise ValueError("`then` names exactly one of `measure` or `finding`")
         return self
