@@ -21,12 +21,12 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from advisor.errors import Issue, ProfileError, RuleEngineError, UsageError
+from advisor.errors import AdvisorError, Issue, ProfileError, RuleEngineError, UsageError
 from advisor.kb.paths import examples_dir
 
 if TYPE_CHECKING:
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
     from advisor.profile.model import Profile
     from advisor.results import AdviceOutput, AnalysisOutput
+
+    # what the functions take as a park: a loaded profile, a profile file, or the profile's tree as a mapping
+    ProfileLike = Profile | str | os.PathLike[str] | Mapping[str, Any]
 
 __all__ = ["Advice", "Analysis", "Explanation", "Screening", "WhatIf", "analyze", "examples_dir", "explain",
            "load_profile", "recommend", "screen", "whatif"]
@@ -325,13 +328,16 @@ def load_profile(source: str | os.PathLike[str] | Mapping[str, Any]) -> Profile:
                               "give a file path or a mapping with schema_version and park")])
 
 
-def _profile(source: Any) -> Profile:
+def _profile(source: ProfileLike) -> Profile:
     from advisor.profile.model import Profile
 
     return source if isinstance(source, Profile) else load_profile(source)
 
 
-def _units_checked(run, *args, **kwargs):
+T = TypeVar("T")
+
+
+def _units_checked(run: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """run(*args, **kwargs), with a unit the accounting cannot convert reported as a ProfileError."""
     from advisor.kb.units import UnitError
 
@@ -342,7 +348,7 @@ def _units_checked(run, *args, **kwargs):
                                   "use a unit listed by knowledge/units.csv for this kind of quantity")]) from None
 
 
-def analyze(profile: Any, *, period: str | tuple[int, int] | None = None) -> Analysis:
+def analyze(profile: ProfileLike, *, period: str | tuple[int, int] | None = None) -> Analysis:
     """The status analysis: carbon, pollutants, same-source processes, decoupling (`analyze --json`).
 
     profile: a Profile, a file path or a mapping. period: 'Y1-Y2' or (Y1, Y2) for the decoupling.
@@ -357,7 +363,7 @@ def analyze(profile: Any, *, period: str | tuple[int, int] | None = None) -> Ana
     return Analysis(_units_checked(analyze_profile, _profile(profile), _kb(), period=span))
 
 
-def recommend(profile: Any, *, lang: str = "zh", top: int | None = None) -> Advice:
+def recommend(profile: ProfileLike, *, lang: str = "zh", top: int | None = None) -> Advice:
     """The ordered, explained recommendations (`recommend --json`); top=N keeps the first N.
 
     >>> recommend(examples_dir() / "demo-chemical.yaml", top=2).measures
@@ -371,7 +377,7 @@ def recommend(profile: Any, *, lang: str = "zh", top: int | None = None) -> Advi
     return Advice(result)
 
 
-def explain(profile: Any, measure: str, *, lang: str = "zh") -> Explanation:
+def explain(profile: ProfileLike, measure: str, *, lang: str = "zh") -> Explanation:
     """Why one measure (e.g. '7.2.3') is or is not recommended, rule by rule (`explain --json`).
 
     >>> explain(examples_dir() / "demo-chemical.yaml", "7.5.1").recommended
@@ -382,7 +388,7 @@ def explain(profile: Any, measure: str, *, lang: str = "zh") -> Explanation:
     return Explanation(_units_checked(explain_measure, _profile(profile), _kb(), measure, lang=_lang(lang)))
 
 
-def whatif(profile: Any, changes: Mapping[str, Any], *, lang: str = "zh") -> WhatIf:
+def whatif(profile: ProfileLike, changes: Mapping[str, Any], *, lang: str = "zh") -> WhatIf:
     """What enters, leaves or moves in the advice if these profile values change (`whatif --json`).
 
     changes: profile path → new value, e.g. {"management.synergy_plan": True, "water.reuse_rate": 0.95};
@@ -403,13 +409,16 @@ def whatif(profile: Any, changes: Mapping[str, Any], *, lang: str = "zh") -> Wha
     before = _units_checked(advise, validate_data(data, label, kb), kb, lang=lang)
     changed = copy.deepcopy(data)
     for path, value in changes.items():
-        steps, _ = parse_assignment(f"{path}=")      # the same path grammar as --set
-        set_path(changed, steps, value, str(path))
+        try:
+            steps, _ = parse_assignment(f"{path}=")      # the same path grammar as --set
+            set_path(changed, steps, value, str(path))
+        except UsageError as exc:
+            raise UsageError([Issue("whatif", str(path), i.problem, i.fix) for i in exc.issues]) from None
     after = _units_checked(advise, validate_data(changed, f"{label} (with changes)", kb), kb, lang=lang)
     return WhatIf(compare_advice(before, after, {str(k).strip(): v for k, v in changes.items()}))
 
 
-def _profile_data(source: Any) -> tuple[dict[str, Any], str]:
+def _profile_data(source: ProfileLike) -> tuple[dict[str, Any], str]:
     """The raw data tree of a profile and the name its messages use."""
     from advisor.profile.files import read_profile_data
     from advisor.profile.model import Profile
@@ -449,7 +458,14 @@ def screen(source: str | os.PathLike[str] | Iterable[Mapping[str, Any]] | pd.Dat
         else:
             table = _write_rows(source, Path(folder) / "rows.csv")
         output = Path(folder) / "screen.jsonl"
-        summary = run_batch(table, output, jobs=jobs, lang=_lang(lang), progress=False)
+        try:
+            summary = run_batch(table, output, jobs=jobs, lang=_lang(lang), progress=False)
+        except AdvisorError as exc:
+            if table.parent != Path(folder):
+                raise
+            # name the rows as the messages of their cells do ('rows.csv row 3'), not by a temporary path
+            raise type(exc)([Issue(i.file.replace(str(table), table.name), i.path, i.problem, i.fix)
+                             for i in exc.issues]) from None
         rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines() if line]
     if summary.interrupted:
         raise KeyboardInterrupt

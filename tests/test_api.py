@@ -69,6 +69,18 @@ def test_whatif_without_changes_is_a_usage_error(demo):
         pa.whatif(demo, {})
 
 
+def test_whatif_names_a_path_that_leads_nowhere(demo):
+    with pytest.raises(UsageError) as caught:
+        pa.whatif(demo, {"energy[99].amount": 1.0})
+    assert [(i.file, i.path) for i in caught.value.issues] == [("whatif", "energy[99].amount")]
+
+
+def test_whatif_to_an_invalid_value_is_a_profile_error_at_that_path(demo):
+    with pytest.raises(ProfileError) as caught:
+        pa.whatif(demo, {"water.reuse_rate": "lots"})
+    assert [i.path for i in caught.value.issues] == ["water.reuse_rate"]
+
+
 def test_a_profile_can_be_a_mapping(kb):
     profile = pa.load_profile(minimal_profile())
     assert profile.park.id == "tiny" and pa.recommend(profile).measures
@@ -164,6 +176,12 @@ def test_screen_of_rows_reads_dicts_and_dataframes_alike():
     assert list(from_dicts.frame["status"]) == ["ok", "error"]
     assert "park.industries" in from_dicts.rows[1]["error"] and "row 3" in from_dicts.rows[1]["error"]
     assert pa.screen(pd.DataFrame(rows)).rows == from_dicts.rows
+
+
+def test_screen_of_rows_without_a_required_column_names_the_rows_not_a_temporary_file():
+    with pytest.raises(ProfileError) as caught:
+        pa.screen([{"park.id": "a", "park.name": "甲", "park.base_year": 2022}])
+    assert [(i.file, i.path) for i in caught.value.issues] == [("rows.csv", "park.industries")]
 
 
 def test_importing_advisor_loads_neither_the_api_nor_pandas_until_a_name_is_used():
