@@ -1,0 +1,108 @@
+"""Labels and number formats of the report, and the blocks its sections are made of (paragraph, table)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from advisor.errors import AdvisorError, Issue
+from advisor.kb.paths import templates_dir
+
+LANGS = ("zh", "en")
+
+
+class ReportError(AdvisorError):
+    """A report could not be written (unknown format, unwritable path)."""
+
+
+@cache
+def _label_table() -> dict[str, dict[str, str]]:
+    from advisor.kb.safe_load import load_data_file
+
+    path = templates_dir() / "labels.yaml"
+    data = load_data_file(path, ReportError)
+    bad = [k for k, v in data.items()
+           if not (isinstance(v, dict) and set(v) == set(LANGS) and all(isinstance(v[x], str) for x in LANGS))]
+    if bad:
+        raise ReportError([Issue(str(path), k, "a label needs text for zh and en, nothing else",
+                                 "write {zh: …, en: …} and quote text that contains a comma")
+                           for k in bad])
+    return data
+
+
+def labels(lang: str) -> dict[str, str]:
+    """Every report label in one language."""
+    return {key: value[lang] for key, value in _label_table().items()}
+
+
+DASH = "—"
+
+
+def fmt_num(x: Any, digits: int | None = None) -> str:
+    """1234567.8 → '1,234,568'; small numbers keep significant digits; None → '—'."""
+    if x is None or isinstance(x, bool):
+        return DASH
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if digits is None:
+        ax = abs(x)
+        digits = 0 if ax >= 100 else 1 if ax >= 10 else 2 if ax >= 1 else 3 if ax >= 0.01 else 4
+        if ax == 0:
+            digits = 0
+    return f"{x:,.{digits}f}"
+
+
+def fmt_pct(x: Any, signed: bool = False) -> str:
+    if x is None or isinstance(x, bool):
+        return DASH
+    return f"{float(x) * 100:+.1f}%" if signed else f"{float(x) * 100:.1f}%"
+
+
+def text_in(x: Any, lang: str) -> str:
+    """Knowledge Text, {zh, en} dicts, plain strings, lists – as one string."""
+    if x is None:
+        return ""
+    if hasattr(x, "in_lang"):
+        return x.in_lang(lang)
+    if isinstance(x, dict):
+        if lang in x and isinstance(x[lang], str):
+            return x[lang]
+        for key in ("text", "message", "note", "warning", "problem"):
+            picked = pick(x, key, lang)
+            if picked is not None:
+                return text_in(picked, lang)
+        return "; ".join(f"{k}: {value_text(v)}" for k, v in x.items())
+    if isinstance(x, (list, tuple)):
+        return "; ".join(text_in(i, lang) for i in x)
+    return str(x)
+
+
+def pick(d: dict, key: str, lang: str) -> Any:
+    """d['key_zh'] / d['key_en'] / d['text_en'] style fields: the one in `lang`, else d['key']."""
+    for k in (f"{key}_{lang}", f"{key}_en" if lang == "en" else None):
+        if k and d.get(k) is not None:
+            return d[k]
+    return d.get(key)
+
+
+def value_text(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return fmt_num(v)
+    if isinstance(v, (list, tuple)):
+        return ", ".join(value_text(i) for i in v)
+    return str(v)
+
+
+def table_block(caption: str, columns: list[str], rows: list[list[Any]]) -> dict:
+    return {"type": "table", "caption": caption, "columns": list(columns),
+            "rows": [[c if isinstance(c, str) else value_text(c) for c in row] for row in rows]}
+
+
+def paragraph(text: str) -> dict:
+    return {"type": "paragraph", "text": text}

@@ -1,0 +1,236 @@
+"""Sections 2 to 7 of the report: targets, tasks by implementation object, division of work, what to verify,
+the measures not recommended, and the annex."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.render.report_base import ReportBase
+from advisor.render.report_format import DASH, fmt_num, fmt_pct, paragraph, table_block, text_in, value_text
+
+HORIZONS = ("near", "medium", "long")
+CARBON_SUBSTANCES = {"CO2", "CO2e", "GHG", "CH4", "N2O"}   # co-benefits on the carbon axis of the co-control chart
+
+
+class PlanSections(ReportBase):
+    # 2 targets -----------------------------------------------------------------------------------
+    def targets(self) -> dict:
+        L, p, a = self.L, self.p, self.a
+        carbon, energy = a.get("carbon") or {}, a.get("energy") or {}
+        eco_unit = p.economy.unit if p.economy else ""
+        eco = None
+        if p.economy:
+            eco = {int(k): v for k, v in p.economy.values.items()}.get(p.park.base_year)
+        total = carbon.get("total_t_co2e")
+        intensity = carbon.get("intensity") or {}
+        if intensity.get("value") is not None:
+            ci_unit, ci = intensity.get("unit", ""), fmt_num(intensity["value"])
+        else:
+            ci_unit = f"t CO2e/{eco_unit}" if eco_unit else DASH
+            ci = fmt_num(total / eco) if total and eco else DASH
+        rows = [[L["i_co2e"], "t CO2e", fmt_num(total)],
+                [L["i_carbon_intensity"], ci_unit, ci],
+                [L["i_energy"], "tce", fmt_num(energy.get("total_tce"))],
+                [L["i_energy_intensity"], f"tce/{eco_unit}" if eco_unit else DASH,
+                 fmt_num(energy["total_tce"] / eco) if energy.get("total_tce") and eco else DASH]]
+        for pid, block in (a.get("pollutants") or {}).items():
+            rows.append([f"{self.pollutant(pid)} {L['i_pollutant']}", "t", fmt_num(block.get("total_t"))])
+        es = p.enterprises_summary
+        rows += [[L["i_coal_share"], "%", fmt_pct(energy.get("coal_share_total"))],
+                 [L["i_renewable_share"], "%", fmt_pct(energy.get("renewable_electricity_share"))],
+                 [L["i_water_reuse"], "%", fmt_pct(p.water.reuse_rate)],
+                 [L["i_solid_waste"], "%", fmt_pct(es.solid_waste_utilization_rate)],
+                 [L["i_pv"], "MW", fmt_num(p.infrastructure.pv_capacity_mw)]]
+        rows = [r + ["", "", ""] for r in rows]
+        cols = [L["c_indicator"], L["c_unit"], f"{L['c_base']} ({p.park.base_year})",
+                f"2025 {L['c_target']}", f"2027 {L['c_target']}", f"2030 {L['c_target']}"]
+        return {"id": "targets", "title": L["s2"],
+                "subsections": [{"title": "", "blocks": [paragraph(L["p_targets"]),
+                                                         table_block(L["t_targets"], cols, rows)]}]}
+
+    # 3 tasks --------------------------------------------------------------------------------------
+    def recs(self) -> dict[str, dict]:
+        return {r["measure"]: r for r in self.adv.get("recommendations", [])}
+
+    def tasks(self) -> dict:
+        L, recs = self.L, self.recs()
+        plan = self.adv.get("plan") or {}
+        subs = [{"title": "", "blocks": [paragraph(L["p_tasks"]), self.chart("cocontrol", self.cocontrol_spec())]}]
+        known = self.kb.object_ids()
+        objects = [o for o in known if o in plan] + [o for o in plan if o not in known]
+        n = 0
+        for obj in objects:
+            blocks: list[dict] = []
+            for h in HORIZONS:
+                ids = [i for i in (plan.get(obj) or {}).get(h, []) if i in recs]
+                if not ids:
+                    continue
+                blocks.append({"type": "subheading", "text": self.enum("horizon", h)})
+                blocks += [self.card(recs[i]) for i in ids]
+            if not blocks:
+                continue
+            n += 1
+            title = f"（{'一二三四五六七八九'[n - 1]}）{self.object_name(obj)}" if self.lang == "zh" \
+                else f"3.{n} {self.object_name(obj)}"
+            subs.append({"title": title, "blocks": blocks})
+        return {"id": "tasks", "title": L["s3"], "subsections": subs}
+
+    def card(self, rec: dict) -> dict:
+        L, mid = self.L, rec["measure"]
+        m = self.kb.measures.get(mid)
+        because = []
+        for b in rec.get("because") or []:
+            text = text_in(b.get("text"), self.lang)
+            facts = "; ".join(f"{self.fact(k)} = {self.evidence(k, v)}" for k, v in (b.get("facts") or {}).items())
+            finds = self.L["list_sep"].join((text_in(self.findings_text.get(f), self.lang) or f).rstrip("。.")
+                                            for f in b.get("findings") or [])
+            parts = [text]
+            if facts:
+                parts.append(f"{L['m_facts']}: {facts}")
+            if finds:
+                parts.append(f"{L['m_findings']}: {finds}")
+            because.append(f"[{b.get('rule', '')}] " + " — ".join(p for p in parts if p))
+        trade = text_in(m.trade_offs, self.lang) if m and m.trade_offs else ""
+        fields = [[L["m_priority"], self.enum("priority", rec.get("priority"))],
+                  [L["m_rank"], str(rec.get("rank", DASH))],
+                  [L["m_effect"], self.enum("effect", rec.get("effect"))],
+                  [L["m_co_benefits"], ", ".join(self.substance(x) for x in rec.get("co_benefits") or []) or DASH],
+                  [L["m_lead"], self.lead(rec)],
+                  [L["m_clause"], f"{L['clause_prefix']}{rec.get('clause') or mid}{L['clause_suffix']}"]]
+        if trade:
+            fields.append([L["m_trade_offs"], trade])
+        lists = [[L["m_because"], because or [DASH]],
+                 [L["m_actions"],
+                  [text_in(a, self.lang) for a in rec.get("actions") or self.typical_actions(m)] or [DASH]]]
+        if rec.get("verify"):
+            lists.append([L["m_verify"], [self._verify_text(v) for v in rec["verify"]]])
+        return {"type": "card", "id": mid, "title": rec.get("title") or self.measure_title(mid),
+                "heading": f"{mid} {rec.get('title') or self.measure_title(mid)}", "fields": fields, "lists": lists}
+
+    def typical_actions(self, m) -> list:
+        """The card's actions for this park's type (its largest division), else the default list."""
+        if m is None:
+            return []
+        top = max(self.p.park.industries, key=lambda i: i.share, default=None)
+        ptype = self.kb.park_type_of(top.code) if top else None
+        return m.actions.get(ptype) or m.actions.get("default") or []
+
+    def _verify_text(self, v: Any) -> str:
+        if isinstance(v, str):
+            return self.fact(v)
+        if isinstance(v, dict) and "fact" in v:
+            return text_in(v.get("text"), self.lang) or self.fact(v["fact"])
+        return text_in(v, self.lang)
+
+    def lead(self, rec: dict) -> str:
+        m = self.kb.measures.get(rec["measure"])
+        if m:
+            return m.lead.in_lang(self.lang)
+        return text_in(rec.get("lead"), self.lang) or DASH
+
+    def cocontrol_spec(self) -> dict:
+        points = []
+        for r in self.adv.get("recommendations", []):
+            subs = set(r.get("co_benefits") or [])
+            n_pol = len(subs - CARBON_SUBSTANCES)
+            carbon = bool(subs & CARBON_SUBSTANCES)
+            effect = r.get("effect")
+            if effect == "trade_off":
+                x, y = -0.6, 0.6
+            elif effect == "co_reduction" and carbon and n_pol:
+                x, y = -0.72, -0.66
+            elif effect == "co_reduction":
+                x, y = (0.0, -0.55) if carbon else (-0.55, 0.0) if n_pol else (-0.2, -0.2)
+            else:
+                x, y = -0.3, -0.22
+            points.append((r["measure"], x, y, effect or "enabling"))
+        if not points:
+            return {"kind": "quadrant", "empty": self.CL["chart_no_data"]}
+        CL = self.CL
+        return {"kind": "quadrant", "size": (7.0, 6.0), "points": points, "xlabel": CL["chart_x_pollutant"],
+                "ylabel": CL["chart_y_carbon"], "q_co": CL["chart_q_co"], "q_trade": CL["chart_q_trade"],
+                "note": CL["chart_q_note"],
+                "kinds": {k: CL[f"effect_{k}"] for k in ("co_reduction", "enabling", "trade_off")}}
+
+    # 4 division ------------------------------------------------------------------------------------
+    def division(self) -> dict:
+        L, rows = self.L, []
+        plan = self.adv.get("plan") or {}
+        recs = self.recs()
+        ordered = [i for o in self.kb.object_ids() for h in HORIZONS for i in (plan.get(o) or {}).get(h, [])
+                   if i in recs]
+        ordered += [i for i in recs if i not in ordered]
+        for mid in ordered:
+            rec, m = recs[mid], self.kb.measures.get(mid)
+            partners = ", ".join(p.in_lang(self.lang) for p in m.partners) if m else ""
+            higher = rec.get("needs_higher_level", m.needs_higher_level if m else None)
+            rows.append([mid, rec.get("title") or self.measure_title(mid), self.lead(rec), partners or DASH,
+                         self.enum("horizon", rec.get("horizon")), self.enum("effort", rec.get("effort")),
+                         self.yes_no(higher)])
+        cols = [L["c_measure"], L["c_title"], L["c_lead"], L["c_partners"], L["c_horizon"], L["c_effort"],
+                L["c_higher"]]
+        return {"id": "division", "title": L["s4"], "subsections": [{"title": "", "blocks": [
+            table_block(L["t_division"], cols, rows) if rows else paragraph(L["none"])]}]}
+
+    # 5 verify, 6 not recommended ---------------------------------------------------------------------
+    def verify(self) -> dict:
+        L = self.L
+        unknowns = self.adv.get("unknowns") or []
+        blocks = [paragraph(L["p_verify"])]
+        if unknowns:
+            blocks.append(table_block(L["t_unknowns"], [L["c_fact"], L["c_affects"]],
+                                 [[f"{text_in(u.get('text'), self.lang) or self.fact(u.get('fact'))} ({u.get('fact')})",
+                                   ", ".join(u.get("affects") or [])]
+                                  for u in unknowns]))
+        rows = [[r["measure"], r.get("title") or self.measure_title(r["measure"]),
+                 "; ".join(self._verify_text(v) for v in r.get("verify"))]
+                for r in self.adv.get("recommendations", []) if r.get("verify")]
+        if rows:
+            blocks.append(table_block(L["t_verify"], [L["c_measure"], L["c_title"], L["c_fact"]], rows))
+        gaps = self.adv.get("gaps") or []
+        if gaps:
+            blocks.append(table_block(L["t_gaps"], [L["c_gap"]], [[text_in(g, self.lang)] for g in gaps]))
+        if not unknowns and not rows and not gaps:
+            blocks.append(paragraph(L["none"]))
+        return {"id": "verify", "title": L["s5"], "subsections": [{"title": "", "blocks": blocks}]}
+
+    def not_recommended(self) -> dict:
+        L, rows = self.L, []
+        for n in self.adv.get("not_recommended") or []:
+            reasons = []
+            for w in n.get("why_not") or []:
+                if isinstance(w, dict):
+                    because = text_in(w.get("because"), self.lang)
+                    reasons.append(f"[{w.get('rule', '')}] " + (f"{because} — " if because else "")
+                                   + f"{L['m_condition']}: {w.get('condition', '')} "
+                                   f"({L['m_current']}: {self.shown(w.get('value'))})")
+                else:
+                    reasons.append(text_in(w, self.lang))
+            rows.append([n["measure"], n.get("title") or self.measure_title(n["measure"]), " / ".join(reasons) or DASH])
+        blocks = [paragraph(L["p_not_recommended"]),
+                  table_block(L["t_not_recommended"], [L["c_measure"], L["c_title"], L["c_why_not"]], rows)
+                  if rows else paragraph(L["none"])]
+        return {"id": "not_recommended", "title": L["s6"], "subsections": [{"title": "", "blocks": blocks}]}
+
+    # annex -------------------------------------------------------------------------------------------
+    def annex(self) -> dict:
+        L = self.L
+        factors = (self.a.get("carbon") or {}).get("factors_used") or []
+        frows = [[(self.carrier(f.get("carrier")) if f.get("carrier") else text_in(f.get("item"), self.lang))
+                  + (f" ({L.get('origin_' + f['origin'], f['origin'])})" if f.get("origin") else ""),
+                  fmt_num(f.get("factor", f.get("value"))), f.get("unit") or "", self.tier(f.get("tier")),
+                  text_in(f.get("source"), self.lang) or DASH, value_text(f.get("year")) if f.get("year") else DASH]
+                 for f in factors]
+        rrows = [[str(r.get("rank")), r["measure"], r.get("title") or self.measure_title(r["measure"]),
+                  self.object_name(r.get("object", "")), self.enum("priority", r.get("priority")),
+                  fmt_num(r.get("score"), 3),
+                  "; ".join(f"{L.get('sp_' + k, k)} {fmt_num(v, 3)}" for k, v in (r.get("score_parts") or {}).items())]
+                 for r in self.adv.get("recommendations", [])]
+        return {"id": "annex", "title": L["annex"], "subsections": [
+            {"title": L["annex_factors"], "blocks": [
+                table_block(L["t_factors"], [L["c_carrier"], L["c_factor"], L["c_unit"], L["c_tier"], L["c_source"],
+                                        L["c_year"]], frows) if frows else paragraph(L["p_no_data"])]},
+            {"title": L["annex_ranking"], "blocks": [
+                paragraph(L["p_ranking"]),
+                table_block(L["t_ranking"], [L["c_rank"], L["c_measure"], L["c_title"], L["c_object"], L["c_priority"],
+                                        L["c_score"], L["c_score_parts"]], rrows) if rrows else paragraph(L["none"])]}]}

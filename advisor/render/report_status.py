@@ -1,0 +1,309 @@
+"""Section 1 of the report: the park's status – park, data, energy, carbon, pollutants, same-source processes,
+decoupling, warnings and findings."""
+
+from __future__ import annotations
+
+from advisor.render.report_base import ReportBase
+from advisor.render.report_format import DASH, fmt_num, fmt_pct, paragraph, pick, table_block, text_in
+
+TOP_N = 10   # processes named in the carbon chart and the energy flow diagram; the rest become "other"
+
+
+class StatusSections(ReportBase):
+    # 1 status ------------------------------------------------------------------------------------
+    def status(self) -> dict:
+        subs = [self.park_part(), self.data_part(), self.energy_part(), self.carbon_part(), self.pollutant_part(),
+                self.fused_part(), self.decoupling_part(), self.warnings_part(), self.findings_part()]
+        return {"id": "status", "title": self.L["s1"], "subsections": subs}
+
+    def park_part(self) -> dict:
+        L, park, acc = self.L, self.p.park, self.p.accounting
+        b = park.boundary
+        btype = self.kb.boundary_types.get(b.type) if b else None
+        rows = [[L["f_name"], park.name + (f" ({park.name_en})" if park.name_en else "")],
+                [L["f_id"], park.id],
+                [L["f_level"], self.enum("level", park.level)],
+                [L["f_province"], park.province or DASH],
+                [L["f_base_year"], str(park.base_year)],
+                [L["f_boundary_type"], btype.name.in_lang(self.lang) if btype else (b.type if b else L["unknown"])],
+                [L["f_boundary_desc"], (b.description if b and b.description else DASH)],
+                [L["f_area"], fmt_num(getattr(b, "area_km2", None))],
+                [L["f_boundary_changes"], "; ".join(f"{c.year}: {c.note}" for c in park.boundary_changes or [])
+                 or L["none"]],
+                [L["f_enterprises"], fmt_num(park.enterprise_count, 0)],
+                [L["f_key_air_region"], self.yes_no(park.key_air_region)],
+                [L["f_water_scarce"], self.yes_no(park.water_scarce)],
+                [L["f_gwp"], acc.gwp],
+                [L["f_grid_factor"], self.grid_text()]]
+        blocks = [table_block(L["t_park"], [L["c_item"], L["c_value"]], rows)]
+        if btype:
+            blocks.append(paragraph(f"{btype.name.in_lang(self.lang)}: {btype.description.in_lang(self.lang)}"))
+        ind_rows = []
+        for i in park.industries:
+            info = self.kb.industries.get(i.code)
+            ind_rows.append([i.code, (info.name_zh if self.lang == "zh" else info.name_en) if info else DASH,
+                             fmt_pct(i.share)])
+        blocks.append(table_block(L["t_industries"], [L["c_code"], L["c_industry"], L["c_share"]], ind_rows))
+        return {"title": L["s1_park"], "blocks": blocks}
+
+    def grid_text(self) -> str:
+        g = (self.a.get("carbon") or {}).get("grid") or {}
+        if g.get("value") is None:
+            return self.p.accounting.grid_factor
+        what = ", ".join(str(g[k]) for k in ("series", "region", "year") if g.get(k) is not None)
+        return f"{fmt_num(g['value'], 4)} {g.get('unit', '')} ({what})"
+
+    def data_part(self) -> dict:
+        L = self.L
+        rows = []
+        for e in self.p.energy or []:
+            src = e.factor.source if e.factor else ""
+            where = self.process(e.process) if e.process else L.get(f"origin_{e.origin}", DASH)
+            rows.append([self.carrier(e.carrier), where, e.owner or DASH,
+                         fmt_num(e.amount), e.unit, self.tier(e.data_tier), src or DASH])
+        blocks = [table_block(L["t_data_sources"], [L["c_carrier"], L["c_process"], L["c_owner"], L["c_amount"],
+                                               L["c_unit"], L["c_tier"], L["c_source"]], rows)
+                  if rows else paragraph(L["p_no_data"])]
+        tiers = sorted(self.kb.data_tiers.values(), key=lambda t: (t.kind, t.rank))
+        if tiers:
+            blocks.append(table_block(L["t_data_tiers"], [L["c_kind"], L["c_rank"], L["c_name"], L["c_examples"]],
+                                 [[L.get(f"kind_{t.kind}", t.kind), str(t.rank), t.name.in_lang(self.lang),
+                                   t.examples.in_lang(self.lang)]
+                                  for t in tiers]))
+        return {"title": L["s1_data"], "blocks": blocks}
+
+    def energy_part(self) -> dict:
+        L, e = self.L, self.a.get("energy") or {}
+        blocks: list[dict] = []
+        if e.get("total_tce") is not None:
+            blocks.append(paragraph(f"{L['p_energy_total']}: {fmt_num(e.get('total_tce'))} tce"))
+        blocks.append(self.chart("sankey", self.sankey_spec()))
+        summary = [[L["e_total"], fmt_num(e.get("total_tce"))], [L["e_feedstock"], fmt_num(e.get("feedstock_tce"))],
+                   [L["e_coal_fuel_share"], fmt_pct(e.get("coal_fuel_share"))],
+                   [L["e_coal_share_total"], fmt_pct(e.get("coal_share_total"))],
+                   [L["e_electricity_share"], fmt_pct(e.get("electricity_share"))],
+                   [L["e_gas_share"], fmt_pct(e.get("natural_gas_share"))],
+                   [L["e_renewable_share"], fmt_pct(e.get("renewable_electricity_share"))],
+                   [L["e_exports"], fmt_num(e.get("exports_tce"))]]
+        if e:
+            blocks.append(table_block(L["t_energy_summary"], [L["c_item"], L["c_value"]], summary))
+        carriers = e.get("by_carrier") or []
+        if carriers:
+            blocks.append(table_block(L["t_energy_carriers"], [L["c_carrier"], L["c_amount"], L["c_unit"], L["c_tce"],
+                                                          L["c_share"]],
+                                 [[self.carrier(c.get("carrier")), fmt_num(c.get("amount")), c.get("unit") or "",
+                                   fmt_num(c.get("tce")), fmt_pct(c.get("share"))] for c in carriers]))
+        return {"title": L["s1_energy"], "blocks": blocks}
+
+    def sankey_spec(self) -> dict:
+        e = self.a.get("energy") or {}
+        rows = e.get("balance") or e.get("flows") or []
+        cl = self.clang
+        first: dict[tuple[str, str], float] = {}
+        second: dict[tuple[str, str], float] = {}
+        for row in rows:
+            tce = row.get("tce") or 0.0
+            if tce <= 0 or row.get("counted") is False:
+                continue
+            c = self.carrier(row.get("carrier"), cl)
+            pr = self.process(row.get("process"), cl)
+            use = self.CL.get(f"use_{row.get('use')}", str(row.get("use")))
+            first[(c, pr)] = first.get((c, pr), 0.0) + tce
+            second[(pr, use)] = second.get((pr, use), 0.0) + tce
+        if not first:
+            return {"kind": "sankey", "empty": self.CL["chart_no_data"]}
+        first, second = self._group_small(first, second)
+        return {"kind": "sankey", "size": (9.0, 5.2),
+                "stages": [[(a, b, v) for (a, b), v in first.items()], [(a, b, v) for (a, b), v in second.items()]],
+                "column_titles": [self.CL["chart_carriers"], self.CL["chart_processes"], self.CL["chart_uses"]]}
+
+    def _group_small(self, first: dict, second: dict) -> tuple[dict, dict]:
+        """Processes beyond the largest TOP_N become 'other' so the diagram stays readable."""
+        totals: dict[str, float] = {}
+        for (_, pr), v in first.items():
+            totals[pr] = totals.get(pr, 0.0) + v
+        keep = {pr for pr, _ in sorted(totals.items(), key=lambda kv: -kv[1])[:TOP_N]}
+        other = self.CL["chart_other"]
+        f2: dict[tuple[str, str], float] = {}
+        s2: dict[tuple[str, str], float] = {}
+        for (c, pr), v in first.items():
+            key = (c, pr if pr in keep else other)
+            f2[key] = f2.get(key, 0.0) + v
+        for (pr, u), v in second.items():
+            key = (pr if pr in keep else other, u)
+            s2[key] = s2.get(key, 0.0) + v
+        return f2, s2
+
+    def carbon_part(self) -> dict:
+        L, c = self.L, self.a.get("carbon") or {}
+        blocks = [paragraph(f"{L['p_carbon_total']}: {fmt_num(c.get('total_t_co2e'))} t CO2e "
+                        f"({L['f_gwp']}: {self.p.accounting.gwp})")]
+        by_process = c.get("by_process") or []
+        if by_process:
+            rows = sorted(by_process, key=lambda r: -(r.get("t_co2e") or 0))
+            top = rows[:TOP_N]
+            rest = sum(r.get("t_co2e") or 0 for r in rows[TOP_N:])
+            labels_ = [self.process(r.get("process"), self.clang) for r in top]
+            values = [(r.get("t_co2e") or 0) / 1e4 for r in top]
+            if rest:
+                labels_.append(self.CL["chart_other"])
+                values.append(rest / 1e4)
+            blocks.append(self.chart("carbon", {"kind": "bars", "labels": labels_, "values": values,
+                                                "xlabel": self.CL["chart_t_co2e"]}))
+        else:
+            blocks.append(self.chart("carbon", {"kind": "bars", "empty": self.CL["chart_no_data"]}))
+        scopes = c.get("by_scope") or {}
+        if scopes:
+            blocks.append(table_block(L["t_scope"], [L["c_scope"], L["c_t_co2e"], L["c_share"]],
+                                 [[self.L.get(f"scope_{k}", str(k)), fmt_num(v),
+                                   fmt_pct((v or 0) / c["total_t_co2e"]) if c.get("total_t_co2e") else DASH]
+                                  for k, v in scopes.items()]))
+        carriers = c.get("by_carrier") or []
+        if carriers:
+            blocks.append(table_block(L["t_carbon_carrier"], [L["c_carrier"], L["c_t_co2e"], L["c_share"]],
+                                 [[self.carrier(r.get("carrier")), fmt_num(r.get("t_co2e")),
+                                   fmt_pct(r.get("share")) if r.get("share") is not None else
+                                   (fmt_pct((r.get("t_co2e") or 0) / c["total_t_co2e"])
+                                    if c.get("total_t_co2e") else DASH)] for r in carriers]))
+        if by_process:
+            blocks.append(table_block(L["t_carbon_process"], [L["c_process"], L["c_t_co2e"], L["c_share"]],
+                                 [[self.process(r.get("process")), fmt_num(r.get("t_co2e")), fmt_pct(r.get("share"))]
+                                  for r in sorted(by_process, key=lambda r: -(r.get("t_co2e") or 0))]))
+        return {"title": L["s1_carbon"], "blocks": blocks}
+
+    def pollutant_part(self) -> dict:
+        L, pol = self.L, self.a.get("pollutants") or {}
+        rows = []
+        shares: dict[str, dict[str, float]] = {}
+        totals: dict[str, float] = {}
+        for pid, block in pol.items():
+            procs = sorted(block.get("by_process") or [], key=lambda r: -(r.get("t") or 0))
+            main = "; ".join(f"{self.process(r.get('process'))} {fmt_pct(r.get('share'))}" for r in procs[:3])
+            rows.append([self.pollutant(pid), fmt_num(block.get("total_t")), main or DASH])
+            for r in procs:
+                name = self.process(r.get("process"), self.clang)
+                cell = shares.setdefault(name, {})
+                cell[pid] = cell.get(pid, 0.0) + (r.get("share") or 0.0) * 100
+                totals[name] = totals.get(name, 0.0) + (r.get("share") or 0.0)
+        cats = [pid for pid in pol if pol[pid].get("by_process")]
+        if cats:
+            keep = [n for n, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:8]]
+            other = self.CL["chart_other"]
+            series = [(n, [shares[n].get(c, 0.0) for c in cats]) for n in keep]
+            rest = [sum(shares[n].get(c, 0.0) for n in shares if n not in keep) for c in cats]
+            if any(v > 0.05 for v in rest):
+                series.append((other, rest))
+            spec = {"kind": "stacked", "categories": [self.substance(c, self.clang) for c in cats],
+                    "series": series, "other": other,
+                    "ylabel": self.CL["chart_share_pct"]}
+        else:
+            spec = {"kind": "stacked", "empty": self.CL["chart_no_data"]}
+        blocks = [self.chart("pollutants", spec)]
+        blocks.append(table_block(L["t_pollutants"], [L["c_pollutant"], L["c_total_t"], L["c_main_process"]], rows)
+                      if rows else paragraph(L["p_no_data"]))
+        return {"title": L["s1_pollutants"], "blocks": blocks}
+
+    def fused_part(self) -> dict:
+        L = self.L
+        blocks = [paragraph(L["p_fused"])]
+        same = self.a.get("same_source") or []
+        if same:
+            blocks.append(table_block(L["t_same_source"], [L["c_process"], L["c_co2e_share"], L["c_pollutant_shares"],
+                                                      L["c_reason"]],
+                                 [[self.process(s.get("process")), fmt_pct(s.get("co2e_share")),
+                                   "; ".join(f"{k} {fmt_pct(v)}" for k, v in (s.get("pollutant_shares") or {}).items()),
+                                   text_in(pick(s, "reason", self.lang), self.lang)] for s in same]))
+        else:
+            blocks.append(paragraph(L["p_no_same_source"]))
+        notes = [text_in(n, self.lang) for n in (self.a.get("fused") or {}).get("notes") or []]
+        if notes:
+            blocks.append({"type": "list", "items": notes})
+        trade = [t for t in self.a.get("trade_offs") or [] if isinstance(t, dict)]
+        if trade:
+            blocks.append(paragraph(L["p_trade_offs"]))
+            blocks.append(table_block(L["t_trade_offs"], [L["c_process"], L["c_control"], L["c_pollutant"],
+                                                     L["c_removed_t"], L["c_co2_added_t"], L["c_factor"],
+                                                     L["c_reason"]],
+                                 [[self.process(t.get("process")),
+                                   L.get(f"control_{t.get('control')}", text_in(t.get("control"), self.lang)),
+                                   text_in(t.get("pollutant_removed"), self.lang) or DASH, fmt_num(t.get("removed_t")),
+                                   fmt_num(t.get("t_co2_added")), text_in(t.get("factor"), self.lang) or DASH,
+                                   text_in(pick(t, "note", self.lang), self.lang) or DASH] for t in trade]))
+        return {"title": L["s1_fused"], "blocks": blocks}
+
+    def decoupling_part(self) -> dict:
+        L, d = self.L, self.a.get("decoupling") or {}
+        blocks = [paragraph(L["p_decoupling"]), self.chart("indices", self.indices_spec())]
+        periods = d.get("periods") or []
+        if periods:
+            blocks.append(table_block(L["t_decoupling_periods"],
+                                 [L["c_period"], L["c_economy_change"], L["c_carbon_state"], L["c_pollutant_state"],
+                                  L["c_synergy"]],
+                                 [[f"{p.get('from')}–{p.get('to')}", fmt_pct(p.get("economy_change"), True),
+                                   self.state("trend", p.get("carbon_state")),
+                                   self.state("trend", p.get("pollutant_state")) + self._which(p),
+                                   self.state("synergy", p.get("synergy"))] for p in periods]))
+            rows = []
+            spans = [p for p in periods if p.get("kind") == "span"] or periods
+            for p in spans:
+                for sub, s in (p.get("substances") or {}).items():
+                    rows.append([f"{p.get('from')}–{p.get('to')}", sub, fmt_pct(s.get("change"), True),
+                                 fmt_num(s.get("elasticity"), 2), self.state("tapio", s.get("tapio")),
+                                 self.state("trend", s.get("state"))])
+            blocks.append(table_block(L["t_decoupling_substances"], [L["c_period"], L["c_substance"], L["c_change"],
+                                                                L["c_elasticity"], L["c_tapio"], L["c_trend"]], rows))
+        else:
+            blocks.append(paragraph(L["p_no_data"]))
+        return {"title": L["s1_decoupling"], "blocks": blocks}
+
+    def _which(self, period: dict) -> str:
+        which = period.get("pollutant_state_weakest")
+        if isinstance(which, list):
+            which = ", ".join(which)
+        return f" ({which})" if which else ""
+
+    def indices_spec(self) -> dict:
+        eco = self.p.economy.values if self.p.economy else {}
+        hist = self.p.emissions_history.series if self.p.emissions_history else {}
+        years = sorted({int(y) for y in eco} | {int(y) for s in hist.values() for y in s})
+        if len(years) < 2:
+            return {"kind": "lines", "empty": self.CL["chart_no_data"]}
+
+        def index(series: dict) -> list[float | None]:
+            vals = {int(y): v for y, v in series.items() if v is not None}
+            base_year = next((y for y in years if vals.get(y)), None)
+            if base_year is None:
+                return [None] * len(years)
+            return [vals[y] / vals[base_year] * 100 if y in vals else None for y in years]
+
+        series = []
+        if eco:
+            series.append((self.CL["chart_economy"], index(eco), True))
+        order = ["CO2e"] + [s for s in hist if s != "CO2e"]
+        for s in order:
+            if s in hist:
+                series.append((self.substance(s, self.clang), index(hist[s]), s == "CO2e"))
+        return {"kind": "lines", "years": years, "series": series, "ylabel": self.CL["chart_index"]}
+
+    def warnings_part(self) -> dict:
+        items = [text_in(w, self.lang) for w in pick(self.a, "warnings", self.lang) or []]
+        for p in (self.a.get("decoupling") or {}).get("periods") or []:
+            for w in pick(p, "warnings", self.lang) or []:
+                items.append(f"{p.get('from')}–{p.get('to')}: {text_in(w, self.lang)}")
+        items = list(dict.fromkeys(i for i in items if i))
+        blocks: list[dict] = [{"type": "list", "items": items}] if items else [paragraph(self.L["none"])]
+        gaps = self.a.get("gaps") or []
+        if gaps:
+            blocks.append({"type": "list", "items": [text_in(g, self.lang) for g in gaps]})
+        return {"title": self.L["s1_warnings"], "blocks": blocks}
+
+    def findings_part(self) -> dict:
+        items = []
+        for f in self.adv.get("findings", []):
+            evidence = "; ".join(f"{self.fact(k)} = {self.evidence(k, v)}"
+                                 for k, v in (f.get("evidence") or {}).items())
+            possible = f"{self.L['finding_possible']} " if f.get("status") == "possible" else ""
+            items.append(f"{possible}{text_in(f.get('text'), self.lang)}" + (f" ({evidence})" if evidence else "")
+                         + f" [{f['id']}]")
+        return {"title": self.L["s1_findings"],
+                "blocks": [{"type": "list", "items": items}] if items else [paragraph(self.L["none"])]}
