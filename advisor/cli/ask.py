@@ -10,7 +10,8 @@ def register(sub, verb, lang) -> None:
     p = verb("ask", cmd_ask, "the guided questionnaire: asks, writes a park profile, gives the advice")
     p.add_argument("-o", "--output", metavar="PROFILE", help="where to write the profile (default park-profile.yaml)")
     p.add_argument("--resume", metavar="FILE",
-                   help="continue the interview saved in FILE (default file: <output>.answers.json or park-answers.json)")
+                   help="continue the interview saved in FILE "
+                        "(default file: <output>.answers.json or park-answers.json)")
     p.add_argument("--answers", metavar="PROFILE", help="pre-fill from a (partial) profile; only the rest is asked")
     p.add_argument("--non-interactive", action="store_true",
                    help="ask nothing: missing optional answers are unknown, missing required ones an error")

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from advisor.kb.conditions import Atom, FindingAtom, atoms, evaluate
 from advisor.errors import Issue, did_you_mean
+from advisor.kb.conditions import Atom, FindingAtom, atoms, evaluate
 from advisor.kb.knowledge import KnowledgeBase, load_knowledge_uncached
 from advisor.kb.paths import knowledge_dir, rules_dir
 from advisor.kb.rulebook import RuleBase, load_rulebase_uncached
@@ -21,8 +21,10 @@ EXPECTED_MEASURES = [f"7.{o}.{i}" for o, n in ((1, 7), (2, 8), (3, 8), (4, 3), (
 def guideline_has_thirty_measures(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
     missing = [m for m in EXPECTED_MEASURES if m not in kb.measures]
     extra = [m for m in kb.measures if m not in EXPECTED_MEASURES]
-    issues = [Issue("knowledge/measures", m, "measure card missing", f"add knowledge/measures/{m}.yaml") for m in missing]
-    issues += [Issue("knowledge/measures", m, "not a measure of the guideline (7.1.1–7.5.4)", "remove the card") for m in extra]
+    issues = [Issue("knowledge/measures", m, "measure card missing", f"add knowledge/measures/{m}.yaml")
+              for m in missing]
+    issues += [Issue("knowledge/measures", m, "not a measure of the guideline (7.1.1–7.5.4)", "remove the card")
+               for m in extra]
     return issues
 
 
@@ -36,8 +38,8 @@ def measure_references_resolve(kb: KnowledgeBase, base: RuleBase) -> list[Issue]
                 issues.append(Issue(file, "prerequisites", f"unknown measure '{pre}'", did_you_mean(pre, kb.measures)))
         for cat in m.target_processes:
             if cat not in kb.process_categories:
-                issues.append(Issue(file, "target_processes", f"unknown process category '{cat}'",
-                                    did_you_mean(cat, kb.process_categories) or "see knowledge/process_categories.yaml"))
+                fix = did_you_mean(cat, kb.process_categories) or "see knowledge/process_categories.yaml"
+                issues.append(Issue(file, "target_processes", f"unknown process category '{cat}'", fix))
         for sub in m.co_benefits:
             if sub not in substances:
                 issues.append(Issue(file, "co_benefits", f"unknown substance '{sub}'",
@@ -75,7 +77,8 @@ def _value_problem(fact, atom: Atom) -> str:
             return f"{fact.id} is a number ({fact.unit or 'count'}); {v!r} is not"
         if fact.type == "enum" and v not in fact.values:
             hint = did_you_mean(v, fact.values)
-            return f"{fact.id} takes {', '.join(fact.values)}; {v!r} is not one of them" + (f" – {hint}" if hint else "")
+            return (f"{fact.id} takes {', '.join(fact.values)}; {v!r} is not one of them"
+                    + (f" – {hint}" if hint else ""))
     if atom.op in ("lt", "le", "gt", "ge") and fact.type not in ("number", "count"):
         return f"{fact.id} is {fact.type}; `{atom.op}` compares numbers"
     return ""
@@ -98,8 +101,8 @@ def rules_reference_known_things(kb: KnowledgeBase, base: RuleBase) -> list[Issu
         for a in atoms(r.condition):
             if isinstance(a, FindingAtom):
                 if a.finding not in base.findings:
-                    issues.append(Issue(file, r.rule.id, f"unknown finding '{a.finding}'",
-                                        did_you_mean(a.finding, base.findings) or "declare it in knowledge/findings.yaml"))
+                    fix = did_you_mean(a.finding, base.findings) or "declare it in knowledge/findings.yaml"
+                    issues.append(Issue(file, r.rule.id, f"unknown finding '{a.finding}'", fix))
                 continue
             fact = base.facts.get(a.fact)
             if fact is None:
@@ -145,7 +148,8 @@ def every_rule_has_passing_cases(kb: KnowledgeBase, base: RuleBase) -> list[Issu
                 name = key.removeprefix("finding:")
                 known = base.findings if key.startswith("finding:") else base.facts
                 if name not in known:
-                    issues.append(Issue(file, f"{r.rule.id} cases[{i}]", f"unknown {'finding' if key.startswith('finding:') else 'fact'} '{name}'",
+                    kind = "finding" if key.startswith("finding:") else "fact"
+                    issues.append(Issue(file, f"{r.rule.id} cases[{i}]", f"unknown {kind} '{name}'",
                                         did_you_mean(name, known)))
             got = case_outcome(r, case.given)
             if got != case.expect:

@@ -6,11 +6,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.kb.conditions import FindingAtom, blocking
-from advisor.errors import Issue, RuleEngineError
 from advisor.decide.evaluator import check_rules
 from advisor.decide.facts import build_facts
 from advisor.decide.ranking import Scored, order, ranking_settings, score_measure, score_weights
+from advisor.errors import Issue, RuleEngineError
+from advisor.kb.conditions import FindingAtom, blocking
 from advisor.kb.rulebook import CompiledRule, RuleBase, load_rulebase
 from advisor.profile.model import Profile
 
@@ -34,7 +34,7 @@ def get_engine(base: RuleBase | None = None):
 def _shares_by_category(rows: list[dict], profile: Profile) -> dict[str, float]:
     """category → summed share of the rows (a row without a category takes its process's)."""
     out: dict[str, float] = {}
-    category_of = None      # built only for a row without a category
+    category_of: dict[str | None, str] | None = None     # built only for a row without a category
     for row in rows:
         cat = row.get("category")
         if not cat:
@@ -66,9 +66,10 @@ def _fact_text(base: RuleBase, fact: str, lang: str) -> str:
 def _explain_atom(atom, facts: dict, findings: dict, base: RuleBase, lang: str, depth: int = 0) -> dict:
     if isinstance(atom, FindingAtom):
         status = findings.get(atom.finding, False)
-        out = {"condition": atom.text(), "fact": f"finding:{atom.finding}",
-               "value": "found" if status is True else "possible" if status is None else "not found",
-               "needed": ("no " if atom.negated else "") + f"finding {atom.finding}"}
+        out: dict[str, Any] = {
+            "condition": atom.text(), "fact": f"finding:{atom.finding}",
+            "value": "found" if status is True else "possible" if status is None else "not found",
+            "needed": ("no " if atom.negated else "") + f"finding {atom.finding}"}
         if depth == 0 and not atom.negated:
             via = []
             for r in base.rules_for_finding(atom.finding):
@@ -77,8 +78,8 @@ def _explain_atom(atom, facts: dict, findings: dict, base: RuleBase, lang: str, 
             out["via"] = via
         return out
     value = facts.get(atom.fact)
-    return {"condition": atom.text(), "fact": atom.fact, "value": value,
-            "needed": atom.text() if value is not None else f"find out {_fact_text(base, atom.fact, lang)} ({atom.text()})"}
+    needed = atom.text() if value is not None else f"find out {_fact_text(base, atom.fact, lang)} ({atom.text()})"
+    return {"condition": atom.text(), "fact": atom.fact, "value": value, "needed": needed}
 
 
 class _Unknowns:
@@ -176,7 +177,7 @@ def _supported(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict
             else:
                 continue
             if support is None:
-                support, rule_sum, severity_sum = [], 0, 0
+                support, rule_sum, severity_sum = [], 0.0, 0
             support.append((r, outcome))
             rule_sum += weight      # the same additions, in the same order, as sum() of the weights
             for g in reads:
@@ -230,7 +231,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
     j = judge(profile, kb, analysis, base, engine or get_engine(), check_engine)
     facts, outcomes, findings, park_type = j.facts, j.outcomes, j.findings, j.park_type
 
-    finding_rows = []
+    finding_rows: list[dict[str, Any]] = []
     for fid, status in findings.items():
         d = base.findings[fid]
         evidence: dict[str, Any] = {}
@@ -261,7 +262,8 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
     recommendations = []
     for rank, s in enumerate(j.ranked, start=1):
         m = kb.measures[s.measure]
-        because, verify = [], []
+        because: list[dict[str, Any]] = []
+        verify: list[dict[str, str]] = []
         for r, outcome in j.supporting[m.id]:
             because.append({"rule": r.rule.id, "text": r.rule.because.in_lang(lang), "clause": r.rule.clause,
                             "facts": {f: facts.get(f) for f in r.facts},
@@ -279,7 +281,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
             "prerequisites": [p for p in m.prerequisites],
         })
 
-    plan = {obj: {"near": [], "medium": [], "long": []} for obj in kb.object_ids()}
+    plan: dict[str, dict[str, list[str]]] = {obj: {"near": [], "medium": [], "long": []} for obj in kb.object_ids()}
     for rec in recommendations:
         plan[rec["object"]][rec["horizon"]].append(rec["measure"])
 

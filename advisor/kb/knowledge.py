@@ -53,6 +53,7 @@ class KnowledgeBase:
     extra: dict[str, Any] = field(default_factory=dict)   # files read by later stages (facts, findings, questions)
     # tables its readers derive from it (indexes, look-ups), built on first use and kept with it: see derived()
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _in_order: list[k.Measure] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_derived": {}}   # the disk cache stores what was read, not what was derived
@@ -76,7 +77,7 @@ class KnowledgeBase:
         return set(self.pollutants) | set(self.gwp) | {"CO2e"}
 
     def measures_in_order(self) -> list[k.Measure]:
-        if getattr(self, "_in_order", None) is None or len(self._in_order) != len(self.measures):
+        if self._in_order is None or len(self._in_order) != len(self.measures):
             self._in_order = sorted(self.measures.values(), key=lambda m: tuple(int(p) for p in m.id.split(".")))
         return list(self._in_order)
 
@@ -107,7 +108,7 @@ def _validate(model: type[M], data: Any, file: str, path: str, issues: list[Issu
     except ValidationError as exc:
         for loc, msg in _problem(exc):
             issues.append(Issue(file, f"{path}.{loc}".strip(".") if loc else path, msg,
-                                "edit the entry to match the schema in advisor/schemas/knowledge.py"))
+                                "edit the entry to match the schema in advisor/kb/schemas/knowledge.py"))
         return None
 
 
@@ -119,7 +120,7 @@ def _read_yaml(path: Path, issues: list[Issue]) -> Any:
         return None
 
 
-def _read_csv(path: Path, issues: list[Issue]) -> list[dict[str, str]]:
+def _read_csv(path: Path, issues: list[Issue]) -> list[dict[str, str | None]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             return [{key: (val if val != "" else None) for key, val in row.items()} for row in csv.DictReader(fh)]
@@ -176,9 +177,9 @@ def _load_units(root: Path, issues: list[Issue]) -> dict[str, k.Unit]:
     path = root / "units.csv"
     units: dict[str, k.Unit] = {}
     for i, row in enumerate(_read_csv(path, issues)):
-        row = dict(row)
-        row["aliases"] = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
-        unit = _validate(k.Unit, row, str(path), f"row {i + 2}", issues)
+        cells: dict[str, Any] = dict(row)
+        cells["aliases"] = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+        unit = _validate(k.Unit, cells, str(path), f"row {i + 2}", issues)
         if unit is None:
             continue
         for spelling in [unit.unit, *unit.aliases]:

@@ -7,11 +7,13 @@ and service.py explains how engine calls and chart drawing are serialised.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from advisor.errors import ProfileError
 from advisor.web.app import BodyTooLarge, page_lang, render
@@ -91,7 +93,7 @@ async def upload(request: Request):
         async with request.form(max_files=1, max_fields=10) as form:
             item = form.get("profile")
             name = str(getattr(item, "filename", "") or "")
-            content = await item.read(limit + 1) if name and not isinstance(item, str) else b""
+            content = await item.read(limit + 1) if name and isinstance(item, UploadFile) else b""
     except BodyTooLarge:
         raise
     except Exception:  # a malformed multipart body
@@ -110,7 +112,7 @@ async def upload(request: Request):
     return _see_other(f"/p/{token}/results")
 
 
-async def _with_form(request: Request, handler, *args):
+async def _with_form(request: Request, handler: Callable[..., Any], *args: Any) -> Any:
     """Read the posted form (no files), then run `handler(request, *args, form)` in the thread pool:
     handlers may call the rule engine, whose calls are serialised by its lock."""
     async with request.form(max_files=0) as form:
@@ -131,7 +133,7 @@ def overview(request: Request, token: str):
     adv = _advisor(request)
     flow = adv.flow(state)
     lang = page_lang(request)
-    topics = []
+    topics: list[dict[str, Any]] = []
     for tid in topics_in_use(flow):
         qs = topic_questions(flow, tid)
         topic = next(t for t in adv.book.topics if t.id == tid)
@@ -273,7 +275,8 @@ def _whatif_run(request: Request, token: str, form):
     typed = str(form.get("value") or "").strip()
     choices = _whatif_choices(adv, state, lang)
     q = adv.questions.get(chosen)
-    common = {"token": token, "here": f"/p/{token}/whatif", "choices": choices, "chosen": chosen, "typed": typed}
+    common: dict[str, Any] = {"token": token, "here": f"/p/{token}/whatif", "choices": choices, "chosen": chosen,
+                              "typed": typed}
     if q is None or chosen not in [c["id"] for c in choices]:
         return render(request, "whatif.html.j2", status=422, error=T["w_whatif_pick"], result=None, issues=[],
                       **common)

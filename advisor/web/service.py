@@ -38,10 +38,10 @@ class Advisor:
     """Knowledge, questions and rules, loaded once when the server starts."""
 
     def __init__(self) -> None:
-        from advisor.kb.knowledge import load_knowledge
-        from advisor.questionnaire import load_questions, measures_at_stake
         from advisor.decide.recommend import get_engine
+        from advisor.kb.knowledge import load_knowledge
         from advisor.kb.rulebook import load_rulebase
+        from advisor.questionnaire import load_questions, measures_at_stake
 
         self.kb = load_knowledge()
         self.base = load_rulebase()
@@ -177,7 +177,8 @@ class Saved:
 
 
 def plan_save(flow: QuestionFlow, questions: list, values: dict[str, Any]) -> Saved:
-    """What to write for a submitted page: answers given, unknowns cleared, follow-ups whose ask_if no longer holds cleared."""
+    """What to write for a submitted page: answers given, unknowns cleared, and follow-ups cleared whose ask_if
+    no longer holds."""
     from advisor.questionnaire import is_answered
     from advisor.web.forms import ancestor_answer
 
