@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from advisor import __version__
 from advisor.errors import AdvisorError, UsageError
@@ -120,7 +121,8 @@ def _period(text: str | None):
     except ValueError:
         from advisor.errors import Issue
 
-        raise UsageError([Issue("--period", text, "expected two years like 2018-2022", "write --period 2018-2022")]) from None
+        raise UsageError([Issue("--period", text, "expected two years like 2018-2022",
+                                "write --period 2018-2022")]) from None
     return (a, b)
 
 
@@ -292,5 +294,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback unless asked
         if args.debug:
             raise
-        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc}\n(run again with --debug for details and report it)\n")
+        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc}\n"
+                         "(run again with --debug for details and report it)\n")
         return 1
