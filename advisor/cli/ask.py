@@ -1,4 +1,6 @@
-"""`park-advisor ask`: the guided questionnaire, and `ask --list-questions` (CONTRACT §1, §6)."""
+"""`park-advisor ask`: the guided questionnaire, and `ask --list-questions`.
+
+The questions are knowledge/questions.yaml; the profile they fill is described in docs/profile-format.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The pipeline: profile → status analysis → facts → rules → explained, ordered advice (CONTRACT §4)."""
+"""The pipeline: profile → status analysis → facts → rules → explained, ordered advice (docs/outputs.md)."""
 
 from __future__ import annotations
 
@@ -222,7 +222,7 @@ def screen(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None
 
 def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = None,
            base: RuleBase | None = None, engine=None, check_engine: bool = True) -> dict[str, Any]:
-    """The CONTRACT §4 result for one park."""
+    """The advice for one park, as `recommend --json` prints it (docs/outputs.md)."""
     from advisor.accounting import analyze_profile
 
     base = base or load_rulebase()
