@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from advisor.kb.units import UnitError, find_unit, unit_error
 
@@ -72,7 +72,8 @@ _GAS = re.compile(r"^(?P<unit>.*?)\s*(?P<gas>CO2e|CO2|CO₂e|CO₂)$", re.IGNORE
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """A rate unit such as 't CO2/10^4 Nm3', 'tce/t' or 'GJ/t': value × per_base = numerator base per denominator base."""
+    """A rate unit such as 't CO2/10^4 Nm3', 'tce/t' or 'GJ/t': value × per_base = numerator base per denominator
+    base."""
 
     text: str
     per_base: float          # multiply the factor value by this to get (numerator base) per (denominator base)
@@ -93,7 +94,7 @@ class KbIndex:
             grid.setdefault((g.series, g.region), []).append(g)
         self.grid = {k: sorted(v, key=lambda g: g.year) for k, v in grid.items()}
         self.provinces = dict(kb.provinces)
-        self.provinces_loose: dict[str, object] = {}
+        self.provinces_loose: dict[str, Any] = {}
         for p in kb.provinces.values():
             self.provinces_loose[p.name_en.lower()] = p
             self.provinces_loose[p.name_zh[:2]] = p   # the first two characters are unique among provinces
@@ -102,12 +103,11 @@ class KbIndex:
         # filled on first use by the modules that own them (knowledge values only, the same for every park):
         self.fuel_tce: dict[tuple, float | None] = {}         # energy: (fuel, dimension) → tce per base unit
         self.fuel_ncv: dict[tuple, tuple | None] = {}         # energy: (fuel, dimension) → (NCV, per_base)
-        self.carrier_units: dict[tuple, object] = {}          # energy: (carrier, unit text) → Unit that fits
+        self.carrier_units: dict[tuple, Any] = {}             # energy: (carrier, unit text) → Unit that fits
         self.energy_units: dict[tuple, tuple] = {}            # energy: (carrier, unit text) → carrier, unit, rates
         self.control_factors: dict[str, tuple] = {}           # control_co2: control → its CO2 factor and texts
-        self.grid_choices: dict[tuple, object] = {}           # carbon: accounting choices → GridChoice (read only)
-        self.fuel_factors: dict[tuple, object] = {}           # carbon: fuel row key → FactorUse (read only)
-        self.memo: dict[str, object] = {}   # other per-knowledge-base values, built on first use
+        self.grid_choices: dict[tuple, Any] = {}              # carbon: accounting choices → GridChoice (read only)
+        self.fuel_factors: dict[tuple, Any] = {}              # carbon: fuel row key → FactorUse (read only)
         self.total_control = list(kb.decoupling.total_control_pollutants) if kb.decoupling else []
 
     def rate(self, text: str) -> Rate:
@@ -140,7 +140,8 @@ class KbIndex:
         """The factor rows of a fuel, cn_default first (empty for None or an unknown fuel)."""
         rows = self._fuel_rows.get(fuel)
         if rows is None:
-            rows = sorted((f for (name, _), f in self.fuel.items() if name == fuel), key=lambda f: f.set != "cn_default")
+            rows = sorted((f for (name, _), f in self.fuel.items() if name == fuel),
+                          key=lambda f: f.set != "cn_default")
             self._fuel_rows[fuel] = rows
         return rows
 

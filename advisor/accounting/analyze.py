@@ -1,4 +1,6 @@
-"""The status analysis of one park (guideline ch. 5 and 6) as one dictionary (its shape: docs/schemas/analyze.schema.json).
+"""The status analysis of one park (guideline ch. 5 and 6) as one dictionary.
+
+Its shape is documented in docs/schemas/analyze.schema.json.
 
 analyze_profile is pure: a validated Profile and the knowledge base in, a JSON-serialisable dict out
 (deterministic order, rounded numbers). An unknown unit raises advisor.kb.units.UnitError (the caller
@@ -10,8 +12,14 @@ from __future__ import annotations
 from advisor.accounting._common import Note, kb_index, texts
 from advisor.accounting.carbon import calc_carbon
 from advisor.accounting.decoupling import calc_decoupling, check_period
-from advisor.accounting.energy import (SteamConversion, calc_energy_balance, calc_energy_lines, calc_energy_summary,
-                                       calc_exports, steam_conversion)
+from advisor.accounting.energy import (
+    SteamConversion,
+    calc_energy_balance,
+    calc_energy_lines,
+    calc_energy_summary,
+    calc_exports,
+    steam_conversion,
+)
 from advisor.accounting.fused import calc_fused, calc_same_source, calc_trade_offs
 from advisor.accounting.gaps import find_gaps
 from advisor.accounting.materials import calc_materials
@@ -118,15 +126,16 @@ def _text(t) -> dict:
     return {"zh": t.zh, "en": t.en}
 
 
+def _state_labels(kb) -> tuple:
+    """The decoupling states' names as (name, ((id, zh, en), …)): the same for every park."""
+    d = kb.decoupling
+    return tuple((name, tuple((s.id, s.name.zh, s.name.en) for s in group))
+                 for name, group in (("tapio", d.tapio), ("trend", d.trend), ("synergy", d.synergy)))
+
+
 def _labels(kb, profile, pollutants: dict) -> dict:
     """Chinese and English names of the ids that appear in the result, for views and reports."""
-    ix = kb_index(kb)
-    states = ix.memo.get("state_labels")
-    if states is None:   # the same for every park: built once per knowledge base, as (name, ((id, zh, en), …))
-        d = kb.decoupling
-        states = ix.memo["state_labels"] = tuple(
-            (name, tuple((s.id, s.name.zh, s.name.en) for s in group))
-            for name, group in (("tapio", d.tapio), ("trend", d.trend), ("synergy", d.synergy)))
+    states = kb.derived("analysis.state_labels", _state_labels)
     cats = {p.category for p in profile.processes or []}
     carriers = {e.carrier for e in profile.energy or []} | {e.carrier for e in profile.exports or []}
     return {

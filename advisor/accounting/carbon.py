@@ -19,6 +19,7 @@ advisor.accounting.control_co2); it is added unless the process reports CO2, whi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from advisor.accounting._common import INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, calc_share, r, rs
 from advisor.accounting.carbon_factors import FactorUse, GridChoice, choose_factor, select_grid_factor
@@ -63,12 +64,8 @@ def _gwp(kb, gas: str, gwp_set: str) -> float | None:
 def _gwp_values(ix: KbIndex, gwp_set: str) -> dict[str, float | None]:
     """gas → its GWP in the set (None when the set has no value), for the gases of knowledge but CO2e (which needs
     none); built once per knowledge base and set."""
-    memo = ix.memo
-    key = "gwp_" + gwp_set
-    values = memo.get(key)
-    if values is None:
-        values = memo[key] = {gas: _gwp(ix.kb, gas, gwp_set) for gas in ix.kb.gwp if gas != "CO2e"}
-    return values
+    return ix.kb.derived("carbon.gwp_" + gwp_set,
+                         lambda kb: {gas: _gwp(kb, gas, gwp_set) for gas in kb.gwp if gas != "CO2e"})
 
 
 def _owner_kind(owner: str) -> str:
@@ -110,7 +107,10 @@ class _Sums:
             elif scope == "2":
                 scope2[pid] = scope2.get(pid, 0.0) + t
         self.scope, self.process, self.process_scope1, self.process_scope2 = by_scope, by_process, scope1, scope2
-        self.carrier = self.owner = self.category = self.gas = None
+        self.carrier: dict = {}
+        self.owner: dict = {}
+        self.category: dict = {}
+        self.gas: dict = {}
         if detail:
             self._tables(emitted)
 
@@ -148,7 +148,9 @@ def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridCho
         if factor is None:
             missing_factor.add(ln.carrier)
             continue
-        activity = ln.gj if factor.basis == "gj" else ln.t_steam if factor.basis == "t_steam" else ln.base_amount
+        # a factor per GJ or per t steam is chosen only for a row that has that quantity
+        activity = cast(float, ln.gj if factor.basis == "gj" else ln.t_steam if factor.basis == "t_steam"
+                        else ln.base_amount)
         t = calc_emission(activity, factor.per_base)
         if ln.kind == "fuel" and ln.use == "feedstock":
             feedstock.append({"carrier": ln.carrier, "process": ln.process or UNASSIGNED, "amount": ln.amount,
@@ -289,6 +291,7 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
     for pid in list(processes) + sorted(k for k in proc_total if k not in processes):
         p = processes.get(pid)
         info = info_by_process.get(pid, _NO_INFO)
+        control: float | None
         t = proc_total.get(pid, 0.0)
         if info is _NO_INFO:   # the usual case: CO2 computed from energy rows only (what _basis and r give for it)
             basis, reported, computed, control = ("computed" if t else "none"), None, None, 0.0

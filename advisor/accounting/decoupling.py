@@ -21,6 +21,8 @@ Boundary handling (decided here, thresholds from knowledge/decoupling.yaml):
 
 from __future__ import annotations
 
+from typing import Any
+
 from advisor.accounting._common import Note, r, rs
 from advisor.errors import UsageError, one_issue
 
@@ -108,19 +110,13 @@ def calc_synergy(pollutant_state: str, carbon_state: str) -> str:
 
 def _ranges(years: list[int]) -> str:
     """[2019, 2020, 2021, 2024] → '2019–2021, 2024'."""
-    out = []
-    start = prev = None
+    runs: list[list[int]] = []   # consecutive years
     for y in sorted(years):
-        if start is None:
-            start = prev = y
-        elif y == prev + 1:
-            prev = y
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
         else:
-            out.append(f"{start}–{prev}" if prev != start else str(start))
-            start = prev = y
-    if start is not None:
-        out.append(f"{start}–{prev}" if prev != start else str(start))
-    return ", ".join(out)
+            runs.append([y])
+    return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 def plan_periods(economy: dict[int, float], series: dict[str, dict[int, float]],
@@ -133,7 +129,7 @@ def plan_periods(economy: dict[int, float], series: dict[str, dict[int, float]],
     periods = [(years[0], years[-1], "span")]
     if not pairs:
         return periods
-    periods += [(a, b, "pair") for a, b in zip(years, years[1:]) if (a, b) != (years[0], years[-1])]
+    periods += [(a, b, "pair") for a, b in zip(years, years[1:], strict=False) if (a, b) != (years[0], years[-1])]
     return periods
 
 
@@ -188,7 +184,7 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
                          f"经济指标缺少 {_ranges(gaps_econ)} 年数值"))
     substances: dict[str, dict] = {}
     left_out: list[str] = []
-    gaps_sub: dict[str, list[int]] = {}
+    gaps_sub: dict[str, list[str]] = {}   # missing years → substances
     for name, values in series.items():
         x0, x1 = values.get(y0), values.get(y1)
         if x0 is None or x1 is None:
@@ -281,7 +277,7 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pai
     eco = profile.economy
     hist = profile.emissions_history
     d = kb.decoupling
-    out = {
+    out: dict[str, Any] = {
         "indicator": eco.indicator if eco is not None else None,
         "unit": eco.unit if eco is not None else None,
         "constant_prices": eco.constant_prices if eco is not None else None,

@@ -14,6 +14,7 @@ the fuel mix (coal_fuel_share). Exports are shown apart and never subtracted sil
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from advisor.accounting._common import UNASSIGNED, KbIndex, Note, calc_share, kb_index, r, rs
 from advisor.errors import ProfileError, did_you_mean, one_issue
@@ -47,7 +48,7 @@ class EnergyLine:
     coal: bool
     fossil: bool
     fuel: str | None
-    row: object               # the profile row (factor, data_tier …)
+    row: Any                  # the profile row (factor, data_tier …)
 
 
 @dataclass(slots=True)
@@ -167,7 +168,7 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
         carrier, unit, tce_rate, ncv = _energy_unit(i, row, kb, ix)
         base_amount = row.amount * unit.to_base
         base_unit = unit.base
-        owner = row.owner or process_owner.get(row.process or "", None) or UNASSIGNED
+        owner = row.owner or process_owner.get(row.process or "") or UNASSIGNED
         gj = None
         t_steam = None
         tce = None
@@ -238,7 +239,7 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
     green_purchase MWh) / all electricity MWh; electricity_share and natural_gas_share = carrier tce / total_tce."""
     total = fuel = coal_fuel = coal_all = feedstock = coal_feedstock = elec_tce = gas_tce = heat = 0.0
     elec_mwh = renewable_mwh = 0.0
-    by_origin: dict[str, float] = {}
+    by_origin: dict[str | None, float] = {}
     by_carrier: dict[str, dict] = {}
     unassigned = 0
     for ln in lines:

@@ -126,7 +126,8 @@ class _Plain:
 def calc_trade_offs(carbon: dict) -> tuple[list[dict], list[dict]]:
     """(trade-offs, other controls): controls that add CO2 (limestone FGD, urea SCR/SNCR, RTO/RCO) with the pollutant
     removed and t CO2 added (None with a note when removed_t is missing), and the controls without a CO2 factor."""
-    trade, other = [], []
+    trade: list[dict] = []
+    other: list[dict] = []
     for c in carbon["controls"]:
         row = {"process": c["process"], "owner": c["owner"], "control": c["control"],
                "pollutant_removed": c["pollutant"], "removed_t": r(c["removed_t"]),
@@ -168,8 +169,8 @@ def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict
             "text_en": (f"grid electricity ({grid_mwh:,.0f} MWh, scope 2 = {text_share} of CO2e) also causes SO2, NOx "
                         "and PM at power plants off site; they are not estimated (no factors in knowledge) – saving "
                         "electricity has off-site co-benefits not shown here"),
-            "text_zh": (f"外购电力（{grid_mwh:,.0f} MWh，范围二占CO2当量 {text_share}）在园区外电厂产生SO2、NOx和颗粒物，"
-                        "因知识库无相应因子未估算——节电的园区外协同效益未在此体现"),
+            "text_zh": (f"外购电力（{grid_mwh:,.0f} MWh，范围二占CO2当量 {text_share}）"
+                        "在园区外电厂产生SO2、NOx和颗粒物，因知识库无相应因子未估算——节电的园区外协同效益未在此体现"),
         })
     return {
         "processes": fused,

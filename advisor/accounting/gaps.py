@@ -77,7 +77,8 @@ def find_gaps(profile, kb, energy: dict, carbon: dict, decoupling: dict, trade_o
                               if t["t_co2_added"] is None and t["pollutant_removed"] is not None})
     if missing_removed:
         gaps.append(_gap("control-removed-missing", "processes[].removed_t", ["end-of-pipe trade-offs"],
-                         f"controls without removed_t ({', '.join(missing_removed)}): the CO2 they add is not estimated",
+                         f"controls without removed_t ({', '.join(missing_removed)}): "
+                         "the CO2 they add is not estimated",
                          f"末端治理设施未给出去除量（{', '.join(missing_removed)}）：其增碳量未估算"))
     if p.materials is None:
         gaps.append(_gap("no-materials", "materials", ["material flow analysis", "symbiosis links"],

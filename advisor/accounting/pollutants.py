@@ -1,13 +1,13 @@
 """Pollutant inventory (guideline 6.1): totals and shares by pollutant and process from processes[].emissions.
 
 When emissions_history reports the same pollutant for the base year, the process inventory is
-compared with it (coverage = inventory / reported); coverage below the knowledge threshold (analysis.yaml inventory_coverage_min) is flagged, since
-the processes then miss part of the park's emissions.
+compared with it (coverage = inventory / reported); coverage below the knowledge threshold
+(analysis.yaml inventory_coverage_min) is flagged, since the processes then miss part of the park's emissions.
 """
 
 from __future__ import annotations
 
-from advisor.accounting._common import Note, calc_share, kb_index, r, rs
+from advisor.accounting._common import Note, calc_share, r, rs
 from advisor.kb.units import UnitError, convert
 
 
@@ -74,7 +74,8 @@ def calc_pollutants(profile, kb, notes: list[Note] | None) -> dict:
         notes.append(Note("pollutant-coverage-low",
                           f"the process inventory covers less than {coverage_min:.0%} of the park total reported "
                           f"for {base}: {', '.join(low_text)} – add the missing processes",
-                          f"工序清单覆盖不足 {base} 年园区报告总量的 {coverage_min:.0%}：{', '.join(low_text)}，请补充遗漏工序"))
+                          f"工序清单覆盖不足 {base} 年园区报告总量的 {coverage_min:.0%}："
+                          f"{', '.join(low_text)}，请补充遗漏工序"))
     unknown = sorted({name for name in others if name not in kb.gwp and name != "CO2e"})
     if unknown:
         notes.append(Note("unknown-substance", f"substances not in knowledge were left out: {', '.join(unknown)}",
@@ -84,8 +85,4 @@ def calc_pollutants(profile, kb, notes: list[Note] | None) -> dict:
 
 def _positions(kb) -> dict[str, int]:
     """pollutant → its place in knowledge/pollutants.yaml (the order of the output), built once per knowledge base."""
-    memo = kb_index(kb).memo
-    position = memo.get("pollutant_positions")
-    if position is None:
-        position = memo["pollutant_positions"] = {name: i for i, name in enumerate(kb.pollutants)}
-    return position
+    return kb.derived("pollutants.positions", lambda kb: {name: i for i, name in enumerate(kb.pollutants)})

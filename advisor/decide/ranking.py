@@ -19,6 +19,7 @@ from advisor.kb.safe_load import load_data_file
 from advisor.kb.schemas.common import Strict
 from advisor.kb.schemas.knowledge import Quantity
 
+
 class RankingSettings(Strict):
     verify_factor: Quantity
     severity_weight: Quantity
@@ -35,7 +36,8 @@ def ranking_settings(root: Path | None = None) -> RankingSettings:
     try:
         return RankingSettings.model_validate(data)
     except ValidationError as exc:
-        raise KnowledgeError([Issue(str(path), ".".join(map(str, e["loc"])), e["msg"], "match the settings listed in knowledge/README.md")
+        raise KnowledgeError([Issue(str(path), ".".join(map(str, e["loc"])), e["msg"],
+                                    "match the settings listed in knowledge/README.md")
                               for e in exc.errors()]) from None
 
 

@@ -11,7 +11,7 @@ not follow Kleene's three-valued logic. `exists` and `unknown` are never unknown
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from advisor.kb.schemas.rules import OPS
 
@@ -56,7 +56,7 @@ class AnyOf:
     items: tuple
 
 
-Node = Union[Atom, FindingAtom, All, AnyOf]
+Node = Atom | FindingAtom | All | AnyOf
 
 
 class ConditionSyntaxError(ValueError):
@@ -92,7 +92,8 @@ def parse(raw: Any, path: str = "when", negate: bool = False) -> Node:
     if "fact" in keys:
         ops = keys - {"fact"}
         if len(ops) != 1:
-            raise ConditionSyntaxError(path, f"a fact test has one operator ({', '.join(OPS)}); found {sorted(ops) or 'none'}")
+            raise ConditionSyntaxError(path, f"a fact test has one operator ({', '.join(OPS)}); "
+                                             f"found {sorted(ops) or 'none'}")
         op = ops.pop()
         if op not in OPS:
             from advisor.errors import did_you_mean
@@ -163,10 +164,10 @@ def compile_check(node: Node):
             return None if status is None else (not status) if negated else status
         return found
     children = tuple(compile_check(c) for c in node.items)
-    decisive = False if isinstance(node, All) else True   # all: one False decides; any: one True
+    decisive = not isinstance(node, All)   # all: one False decides; any: one True
 
     def combine(facts, findings):
-        result = not decisive
+        result: bool | None = not decisive
         for child in children:
             r = child(facts, findings)
             if r is decisive:

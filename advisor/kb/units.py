@@ -9,7 +9,7 @@ raises UnitError naming the unit, a did-you-mean and the units accepted – neve
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 from advisor.errors import did_you_mean
 

@@ -17,6 +17,7 @@ import math
 import re
 import warnings
 from functools import cache, lru_cache
+from typing import Literal, overload
 
 CJK_FAMILIES = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
                 "Source Han Sans SC", "Source Han Sans CN", "Source Han Sans", "Noto Sans CJK JP",
@@ -70,6 +71,12 @@ def _rc() -> dict:
         "svg.fonttype": "path",
         "savefig.dpi": 150,
     }
+
+
+@overload
+def render(spec: dict, fmt: Literal["svg"]) -> str: ...
+@overload
+def render(spec: dict, fmt: Literal["png"]) -> bytes: ...
 
 
 def render(spec: dict, fmt: str) -> str | bytes:
@@ -208,7 +215,7 @@ def _bars(fig, ax, spec: dict) -> None:
     bars = ax.barh(range(len(values)), values, color=colours)
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlabel(spec["xlabel"])
-    for rect, value in zip(bars, values):
+    for rect, value in zip(bars, values, strict=True):
         ax.text(rect.get_width(), rect.get_y() + rect.get_height() / 2, f" {value:,.1f}", va="center", fontsize=8)
     ax.margins(x=0.12)
 
@@ -219,7 +226,7 @@ def _stacked(fig, ax, spec: dict) -> None:
     for i, (label, values) in enumerate(spec["series"]):
         colour = GREY if label == spec.get("other") else PALETTE[i % len(PALETTE)]
         ax.bar(range(len(cats)), values, bottom=bottom, label=label, color=colour, width=0.6)
-        bottom = [b + v for b, v in zip(bottom, values)]
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(range(len(cats)), cats)
     ax.set_ylabel(spec["ylabel"])
     ax.set_ylim(0, 100)
@@ -229,7 +236,7 @@ def _stacked(fig, ax, spec: dict) -> None:
 def _lines(fig, ax, spec: dict) -> None:
     years = spec["years"]
     for i, (label, values, strong) in enumerate(spec["series"]):
-        pts = [(y, v) for y, v in zip(years, values) if v is not None]
+        pts = [(y, v) for y, v in zip(years, values, strict=False) if v is not None]
         if not pts:
             continue
         colour = "#222" if i == 0 else PALETTE[(i - 1) % len(PALETTE)]
@@ -271,7 +278,7 @@ def _quadrant(fig, ax, spec: dict) -> None:
     for point in spec["points"]:
         groups.setdefault((point[1], point[2]), []).append(point)
     for (x, y), members in groups.items():
-        for (label, _, _, kind), (px, py) in zip(members, _cluster(x, y, len(members))):
+        for (label, _, _, kind), (px, py) in zip(members, _cluster(x, y, len(members)), strict=True):
             marker, colour = styles.get(kind, styles["enabling"])
             ax.scatter([px], [py], marker=marker, s=30, color=colour, zorder=3)
             ax.annotate(label, (px, py), xytext=(2.5, 2.5), textcoords="offset points", fontsize=6.5)

@@ -89,8 +89,9 @@ def render_docx(context: dict) -> bytes:
     for level in (1, 2, 3):
         doc.styles[f"Heading {level}"].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "SimHei")
     section = doc.sections[0]
-    section.left_margin = section.right_margin = Cm(2.2)
-    width = section.page_width - section.left_margin - section.right_margin
+    margin = Cm(2.2)
+    section.left_margin = section.right_margin = margin
+    width = int(section.page_width or 0) - 2 * margin   # the default template sets the page width
 
     doc.add_heading(context["title"], level=0)
     doc.add_paragraph(context["subtitle"])

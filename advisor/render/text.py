@@ -26,7 +26,8 @@ def _wrap(text: str, indent: str = "    ", width: int = 100) -> str:
 
 def measure_card_text(m, kb) -> str:
     lines = [f"{m.id}  {m.title.zh}", f"      {m.title.en}",
-             f"object 实施对象: {kb.objects[m.object].name.zh} / {kb.objects[m.object].name.en}" if m.object in kb.objects else f"object: {m.object}",
+             (f"object 实施对象: {kb.objects[m.object].name.zh} / {kb.objects[m.object].name.en}"
+              if m.object in kb.objects else f"object: {m.object}"),
              f"effect 效果: {m.effect} · horizon 期限: {m.horizon} · effort 投入: {m.effort} · "
              f"needs higher level 需上级支持: {'yes 是' if m.needs_higher_level else 'no 否'}",
              f"lead 牵头: {m.lead.zh} / {m.lead.en}", "",
