@@ -63,6 +63,9 @@ class RuleBase:
     # findings were added since (it is kept with the count it was built for).
     _tables: dict[str, tuple[int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_tables": {}}   # the disk cache stores what was read, not what was derived
+
     def _table(self, name: str, size: int, build: Callable[[], T]) -> T:
         kept = self._tables.get(name)
         if kept is None or kept[0] != size:
