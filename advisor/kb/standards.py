@@ -103,7 +103,7 @@ def citation_line(s: Standard, kb: KnowledgeBase | None = None) -> str:
         return f"{cited(s)} (not in {TABLE})"
     en = title.en + (" [our translation]" if s.title_en_ours else "")
     line = f"{cited(s)} {title.zh} / {en}"
-    row = editions(kb.standards).get((s.code, s.year)) if kb is not None else None
+    row = editions(kb.standards).get((s.code, s.year)) if kb is not None and s.year is not None else None
     if row is not None and row.status == "superseded":
         line += f" (superseded by {row.superseded_by})"
     return line
@@ -191,10 +191,11 @@ def standards_have_one_title_per_code(kb: KnowledgeBase, base=None) -> list[Issu
     titles: dict[str, dict[str, list[str]]] = {}
     for m in kb.measures_in_order():
         for i, s in enumerate(m.standards):
-            row = seen.get((s.code, s.year)) if s.year is not None else None
-            if row is not None and s.title is not None and (s.title.zh, s.title.en) != (row.title.zh, row.title.en):
+            listed = seen.get((s.code, s.year)) if s.year is not None else None
+            if listed is not None and s.title is not None and (
+                    (s.title.zh, s.title.en) != (listed.title.zh, listed.title.en)):
                 out.append(Issue(_card(m.id), f"standards[{i}]",
-                                 f"{s.code} has two titles: {s.title.zh} in the card and {row.title_zh} in {TABLE}",
+                                 f"{s.code} has two titles: {s.title.zh} in the card and {listed.title_zh} in {TABLE}",
                                  f"cite only code and year; the title comes from {TABLE}"))
             if s.title is not None:
                 titles.setdefault(s.code, {}).setdefault(f"{cited(s)} {s.title.zh}", []).append(m.id)
