@@ -79,3 +79,15 @@ def test_an_f_gas_counts_as_present_only_with_a_positive_amount(kb):
     assert fgas({"SF6": 0.2}) is True
     assert fgas({"SF6": 0.0, "CO2": 1.0}) is False
     assert fgas({"CH4": 3.0}) is False
+
+
+def test_the_park_type_follows_the_dominant_division_coal_feedstock_and_the_fallback_of_knowledge(kb):
+    def park_type(code, analysis):
+        data = minimal_profile()
+        data["park"]["industries"] = [{"code": code, "share": 0.6}]
+        return build_facts(validate_data(data, "park.yaml", kb), analysis, kb)["park.type"]
+
+    assert park_type("C26", {}) == "chemical"
+    assert park_type("C26", {"energy": {"coal_feedstock": 120.0}}) == "coal_chemical"
+    assert park_type("C31", {"energy": {"coal_feedstock": 120.0}}) == "steel"   # coal turns only chemical types
+    assert park_type("B06", {}) == "comprehensive"   # a division no type lists

@@ -237,3 +237,9 @@ def test_what_is_derived_from_a_knowledge_base_is_not_stored_with_it(kb):
     assert kb_index(kb) is index   # built once, then kept with the knowledge base
     copy = pickle.loads(pickle.dumps(kb))
     assert kb_index(copy) is not index and kb_index(copy).kb is copy
+
+
+def test_park_types_need_exactly_one_fallback(broken):
+    path = broken / "knowledge" / "park_types.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  fallback: true\n", ""), encoding="utf-8")
+    assert "0 types are marked fallback" in problems(broken)

@@ -29,6 +29,7 @@ from advisor.kb.units import UnitError, convert
 
 NON_ENERGY = "non_energy"     # by_carrier label of reported process gases that are not tied to an energy row
 END_OF_PIPE = "end_of_pipe"   # by_carrier label of CO2 added by end-of-pipe controls
+INTENSITY_MONEY_UNIT = "万元"   # carbon intensity per 10^4 yuan, as Chinese statistics state it (units.csv)
 
 
 @dataclass(slots=True)
@@ -468,8 +469,9 @@ def _intensity(profile, kb, total: float) -> dict | None:
         raise UnitError(f"economy.unit: {exc}") from None
     if not yuan:
         return None
-    return {"value": r(total / (yuan / 1e4), 6), "unit": "t CO2e/万元", "year": profile.park.base_year,
-            "indicator": eco.indicator, "constant_prices": eco.constant_prices}
+    per = convert(1.0, INTENSITY_MONEY_UNIT, kb, "money")   # yuan in one money unit of the intensity
+    return {"value": r(total / (yuan / per), 6), "unit": f"t CO2e/{INTENSITY_MONEY_UNIT}",
+            "year": profile.park.base_year, "indicator": eco.indicator, "constant_prices": eco.constant_prices}
 
 
 def _history_coverage(profile, kb, total: float) -> dict | None:

@@ -1,8 +1,8 @@
 """Energy flow analysis (guideline ch. 5): every energy row in standard coal, and the park's energy balance.
 
 Standard coal (tce) uses calorific equivalents (当量值): fuels by their GB/T 2589 factor
-(knowledge/factors/fuel_factors.csv, tce_factor), electricity 0.1229 tce/MWh, heat 0.03412 tce/GJ
-(knowledge/factors/heat_and_other.csv). Steam given in t is converted to GJ with
+(knowledge/factors/fuel_factors.csv, tce_factor), electricity and heat by electricity_tce_equivalent and
+heat_tce (knowledge/factors/heat_and_other.csv). Steam given in t is converted to GJ with
 accounting.steam_gj_per_t, else the knowledge default (analysis.yaml), and the output says which.
 
 Electricity or steam generated on site from fossil fuels (origin onsite_fossil) is an internal

@@ -16,11 +16,13 @@ class _KbTables(NamedTuple):
     """What the facts read from the knowledge base, gathered once per knowledge base (the facts
     are built for every park of a batch)."""
     park_type: dict[str, str]                # division → kb.park_type_of(division)
+    coal_feedstock_type: dict[str, str]      # park type → the type it is with coal used as feedstock
+    fallback_type: str                       # the type of a park whose dominant division no type lists
     energy_intensive: frozenset[str]         # divisions
     water_intensive: frozenset[str]
     model_park: frozenset[str]               # programme kinds
     co_control: frozenset[str]
-    fgases: frozenset[str]                   # greenhouse gases other than CO2, CH4, N2O
+    fgases: frozenset[str]                   # fluorinated greenhouse gases
     heavy_metals: frozenset[str]             # pollutant ids
 
 
@@ -31,10 +33,12 @@ def _build_tables(kb) -> _KbTables:
     def flagged(table: dict, flag: str) -> frozenset[str]:
         return frozenset(key for key, row in table.items() if getattr(row, flag, False))
 
-    return _KbTables(park_type,
+    coal_feedstock_type = {other: t.id for t in kb.park_types.values() for other in t.coal_feedstock_in}
+    fallback_type = next(t.id for t in kb.park_types.values() if t.fallback)
+    return _KbTables(park_type, coal_feedstock_type, fallback_type,
                      flagged(kb.industries, "energy_intensive"), flagged(kb.industries, "water_intensive"),
                      flagged(kb.programmes, "model_park"), flagged(kb.programmes, "co_control"),
-                     frozenset(g for g in kb.gwp if g not in ("CO2", "CH4", "N2O")),
+                     frozenset(g for g, row in kb.gwp.items() if row.fluorinated),
                      flagged(kb.pollutants, "heavy_metal"))
 
 
@@ -47,11 +51,11 @@ def _share_of(profile: Profile, divisions: frozenset[str]) -> float:
     return round(sum(i.share for i in profile.park.industries if i.code in divisions), 6)
 
 
-def _park_type(dominant_code: str, tables: _KbTables, analysis: dict) -> str | None:
+def _park_type(dominant_code: str, tables: _KbTables, analysis: dict) -> str:
     kind = tables.park_type.get(dominant_code)
-    if kind in ("chemical", "petrochemical") and (analysis.get("energy") or {}).get("coal_feedstock"):
-        return "coal_chemical"
-    return kind or "comprehensive"
+    if kind in tables.coal_feedstock_type and (analysis.get("energy") or {}).get("coal_feedstock"):
+        return tables.coal_feedstock_type[kind]
+    return kind or tables.fallback_type
 
 
 def _programme_flag(profile: Profile, kinds: frozenset[str]) -> bool | None:

@@ -228,8 +228,9 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
 
 
 def _check_references(kb: KnowledgeBase, root: Path, issues: list[Issue]) -> None:
-    """What one file names in another: a measure's clause section is its object's, a grid choice's series and
-    region have factors, a control's pollutant and factors exist."""
+    """What one file names in another: a measure's clause section is its object's, one park type is the fallback
+    and the types that coal feedstock turns exist, a grid choice's series and region have factors, a control's
+    pollutant and factors exist."""
     for m in kb.measures.values():
         obj = kb.objects.get(m.object)
         if obj is not None and not m.id.startswith(obj.clause + "."):
@@ -237,6 +238,15 @@ def _check_references(kb: KnowledgeBase, root: Path, issues: list[Issue]) -> Non
             issues.append(Issue(str(root / "measures" / f"{m.id}.yaml"), "object",
                                 f"clause {m.id} belongs to object '{owner}', not '{m.object}'",
                                 "correct the object or the clause (objects.yaml gives each object's clause)"))
+    fallbacks = [t.id for t in kb.park_types.values() if t.fallback]
+    if len(fallbacks) != 1:
+        issues.append(Issue(str(root / "park_types.yaml"), "fallback", f"{len(fallbacks)} types are marked fallback",
+                            "mark exactly one type (the type of a park no other type fits) with fallback: true"))
+    for park_type in kb.park_types.values():
+        for other in park_type.coal_feedstock_in:
+            if other not in kb.park_types:
+                issues.append(Issue(str(root / "park_types.yaml"), f"{park_type.id}.coal_feedstock_in",
+                                    f"unknown park type '{other}'", "use an id of park_types.yaml"))
     series_regions = {(g.series, g.region) for g in kb.grid_factors}
     for choice in kb.grid_choices.values():
         if not any(s == choice.series and choice.region in (None, r) for s, r in series_regions):

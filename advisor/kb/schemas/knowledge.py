@@ -129,6 +129,9 @@ class ParkType(Strict):
     divisions: list[str]
     hotspots: Text
     typical: Text
+    coal_feedstock_in: list[str] = Field(
+        default=[], description="park types that are this type when the park uses coal as feedstock")
+    fallback: bool = Field(default=False, description="the type of a park whose dominant division no type lists")
 
 
 class ProgrammeKind(Strict):
@@ -256,6 +259,7 @@ class OtherFactor(Strict):
 
 class GwpRow(Strict):
     gas: str
+    fluorinated: bool = Field(description="a fluorinated gas (SF6, NF3, HFCs, PFCs)")
     SAR: float | None = None
     AR4: float | None = None
     AR5: float | None = None
