@@ -23,7 +23,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from advisor.profile.table_rows import _resolve, profile_to_row  # noqa: E402
+from advisor.profile.fields import field_at  # noqa: E402
+from advisor.profile.table_rows import profile_to_row  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("demo-*.yaml"))
 BOOL_SECTIONS = ("management", "infrastructure", "water", "enterprises_summary", "third_party", "surroundings")
@@ -37,6 +38,11 @@ EXTRA_FLAGS = ("management.synergy_plan", "management.appraisal_includes_synergy
 PLAN_SCOPES = ("integrated", "carbon_only", "pollution_only")
 PLATFORMS = ("none", "basic", "carbon_and_pollution")
 
+
+
+def _kind_of(section: str, key: str) -> str | None:
+    field = field_at([section, key])
+    return field.kind if field is not None else None
 
 def templates() -> list[dict]:
     return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
@@ -69,7 +75,7 @@ def make_park(i: int, template: dict, rng: random.Random) -> dict:
     # industries: same divisions, new shares that add up to at most 0.95
     weights = [rng.uniform(0.2, 1.0) for _ in park["industries"]]
     total = sum(weights) / rng.uniform(0.7, 0.95)
-    for ind, w in zip(park["industries"], weights):
+    for ind, w in zip(park["industries"], weights, strict=True):
         ind["share"] = round(w / total, 3)
     park["enterprise_count"] = max(5, int(park.get("enterprise_count", 50) * size))
     for key in ("water_scarce", "key_air_region"):
@@ -110,7 +116,7 @@ def make_park(i: int, template: dict, rng: random.Random) -> dict:
     for section in BOOL_SECTIONS:
         block = p.get(section) or {}
         for key, value in list(block.items()):
-            if isinstance(value, bool) or (value is None and _resolve([section, key]) == "bool"):
+            if isinstance(value, bool) or (value is None and _kind_of(section, key) == "bool"):
                 block[key] = rng.choice((True, False, False, None))
             elif key in SHARE_KEYS and isinstance(value, (int, float)):
                 block[key] = None if rng.random() < 0.15 else round(rng.uniform(0.05, 0.95), 2)

@@ -20,6 +20,10 @@ API (stable; other packages rely on these signatures):
 - ``to_text(value)`` – stripped text; whole floats without ``.0`` (Excel gives 2022.0 for 2022).
 - ``to_choice(value, choices)`` – the listed choice a value names (exact, then ignoring case).
 - ``split_items(text)`` – the items of a list of names (``a, b；c、d``); [] for a none word.
+- ``read_as(kind, value, choices=())`` – a value read as a field of kind bool, number, int, text or choice
+  (advisor.profile.fields names the kinds; others are kept as they are); None when blank or unknown.
+- ``reader(kind, choices=())`` – the converter read_as applies, to choose once and call for many values
+  (it may raise CellError for an unknown word: check is_unknown(value) when a value fails).
 
 Numbers with units and Chinese amounts (万t, 亿元) are read by advisor.kb.units, not here.
 The profile format and these words are described in docs/profile-format.md.
@@ -31,13 +35,14 @@ import datetime as _dt
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 __all__ = [
     "BOOL_FIX", "FALSE_WORDS", "NONE_WORDS", "NUMBER_FIX", "TRUE_WORDS", "UNKNOWN_WORDS",
-    "CellError", "is_blank", "is_none_word", "is_unknown", "split_items", "to_bool", "to_choice", "to_int",
-    "to_number", "to_share", "to_text",
+    "CellError", "is_blank", "is_none_word", "is_unknown", "read_as", "reader", "split_items", "to_bool", "to_choice",
+    "to_int", "to_number", "to_share", "to_text",
 ]
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1", "是", "有", "对", "是的"})
@@ -50,6 +55,7 @@ NUMBER_FIX = "write a plain number such as 5.21e6, 5210000 or 35%, or leave the 
 WHOLE_FIX = "write a whole number such as 2022"
 SHARE_FIX = "shares are fractions from 0 to 1: write 0.35 or 35% for 35 %"
 
+_LONGEST_WORD = max(map(len, TRUE_WORDS | FALSE_WORDS | UNKNOWN_WORDS | NONE_WORDS))
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _LIST_SPLIT = re.compile(r"[,，;；、]+")
 # yes/no words as they are usually written (any case of the latin ones): one dict look-up
@@ -76,14 +82,30 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _is_one_of(value: Any, words: frozenset[str]) -> bool:
+    """Whether a value is text naming one of `words` (blanks, case and full-width letters aside)."""
+    return isinstance(value, str) and _stripped_is_one_of(value.strip(), words)
+
+
+def _stripped_is_one_of(word: str, words: frozenset[str]) -> bool:
+    if word in words:
+        return True
+    if len(word) > _LONGEST_WORD:        # every text cell of a batch passes here: most are longer
+        return False
+    return (word.lower() if word.isascii() else _word(word)) in words
+
+
 def is_unknown(value: Any) -> bool:
     """Blank, or a word that says "unknown": the key is left out of the profile."""
-    return is_blank(value) or (isinstance(value, str) and _word(value) in UNKNOWN_WORDS)
+    if not isinstance(value, str):
+        return value is None
+    word = value.strip()
+    return not word or _stripped_is_one_of(word, UNKNOWN_WORDS)
 
 
 def is_none_word(value: Any) -> bool:
     """A word that says "known to be none" (an empty list)."""
-    return isinstance(value, str) and _word(value) in NONE_WORDS
+    return _is_one_of(value, NONE_WORDS)
 
 
 def to_bool(value: Any) -> bool | None:
@@ -146,9 +168,13 @@ def _number_text(value: str, what: str) -> float:
 
 
 def to_int(value: Any, what: str = "") -> int:
-    """A whole number: 2022, '2022', 2022.0 or '2022年'."""
-    if type(value) is str and value.strip().endswith("年"):
-        value = value.strip()[:-1]
+    """A whole number: 2022, '2022', 2022.0 or '2022年' (digits are read exactly, however many)."""
+    if type(value) is str:
+        text = value.strip().removesuffix("年")
+        try:
+            return int(text)
+        except ValueError:
+            value = text
     number = to_number(value, what)
     if float(number).is_integer():
         return int(number)
@@ -186,6 +212,8 @@ def to_text(value: Any) -> str:
 def to_choice(value: Any, choices: Iterable[Any]) -> Any:
     """The choice a value names: exactly, else ignoring case (case alone is never ambiguous here)."""
     options = tuple(choices)
+    if type(value) is str and value in options:       # the usual cell: a choice as written
+        return value
     if isinstance(value, bool):
         raise CellError("expected one of the listed names, got a yes/no value", _choices_fix(options))
     text = to_text(value)
@@ -211,3 +239,43 @@ def split_items(text: str) -> list[str]:
     if is_none_word(text):
         return []
     return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def reader(kind: str, choices: Iterable[Any] = ()) -> Callable[[Any], Any]:
+    """The converter of a kind: to_bool, to_number, to_int, to_choice (with `choices`) or a text reader.
+
+    For readers of many cells of one kind (a column): a blank or unknown value gives None, or raises
+    CellError like a wrong one – the reader then checks is_unknown(value) for the cells that fail,
+    as read_as does. Any other kind (lists, whose forms differ between readers) keeps the value.
+    """
+    if kind == "bool":
+        return to_bool
+    if kind == "number":
+        return to_number
+    if kind == "int":
+        return to_int
+    if kind == "choice":
+        return partial(to_choice, choices=tuple(choices))
+    if kind == "text":
+        return _text_or_unknown
+    return _value_or_unknown
+
+
+def read_as(kind: str, value: Any, choices: Iterable[Any] = ()) -> Any:
+    """A value read as a field of `kind` (bool, number, int, text, choice); None when blank or unknown."""
+    if value is None:
+        return None
+    try:
+        return reader(kind, choices)(value)
+    except CellError:
+        if is_unknown(value):            # checked after a failure: most values are read at the first try
+            return None
+        raise
+
+
+def _text_or_unknown(value: Any) -> str | None:
+    return None if is_unknown(value) else to_text(value)
+
+
+def _value_or_unknown(value: Any) -> Any:
+    return None if is_unknown(value) else value

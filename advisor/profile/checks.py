@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from advisor.errors import Issue, did_you_mean
 from advisor.kb.units import find_unit, unit_fits
-from advisor.profile.model import Profile
+from advisor.profile.model import EnergyUse, Export, Profile
 
 _RECEIVERS = {"outside", "landfill", "incineration", "recycling"}
 _ACCEPTS = {"energy": ("energy", "steam")}   # dimension a field needs → unit dimensions it accepts
@@ -56,12 +58,14 @@ def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
     owners = {"infrastructure"} | enterprise_ids
 
     carriers = kb.carriers
-    for section, rows in (("energy", profile.energy or []), ("exports", profile.exports or [])):
+    sections: list[tuple[str, Sequence[EnergyUse | Export]]] = [("energy", profile.energy or []),
+                                                                 ("exports", profile.exports or [])]
+    for section, rows in sections:
         for i, row in enumerate(rows):
             carrier = carriers.get(row.carrier)
             if carrier is None or not unit_fits(row.unit, kb, _ACCEPTS.get(carrier.dimension) or (carrier.dimension,)):
                 issues.extend(_carrier_issues(file, f"{section}[{i}]", row, kb))   # only a problem gets a path
-            owner = row.owner if section == "energy" else None   # exports have no owner
+            owner = row.owner if isinstance(row, EnergyUse) else None   # exports have no owner
             if owner and enterprise_ids and owner not in owners:
                 issues.append(_unknown(file, f"{section}[{i}].owner", "owner", owner, owners,
                                        "use 'infrastructure' or an id from enterprises"))

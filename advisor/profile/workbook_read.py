@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,9 @@ from advisor.profile.cells import (
     is_blank,
     is_none_word,
     is_unknown,
+    read_as,
     split_items,
-    to_bool,
     to_choice,
-    to_int,
-    to_number,
     to_text,
 )
 from advisor.profile.fields import Field
@@ -52,7 +50,7 @@ from advisor.profile.workbook_layout import (
 _BOUND_WORDS = {"ge": "at least", "gt": "more than", "le": "at most", "lt": "less than"}
 
 
-def _within_bounds(value: float | int, field: Field) -> float | int:
+def _check_bounds(value: float | int, field: Field) -> None:
     for op, limit in field.bounds:
         broken = {"ge": value < limit, "gt": value <= limit, "le": value > limit, "lt": value >= limit}[op]
         if broken:
@@ -60,7 +58,6 @@ def _within_bounds(value: float | int, field: Field) -> float | int:
             fix = ("shares are fractions: write 0.35 for 35 %" if op == "le" and limit == 1
                    else f"write a value {words} {limit:g}")
             raise CellError(f"{value:g} is out of range: must be {words} {limit:g}", fix)
-    return value
 
 
 def convert(value: Any, field: Field) -> Any:
@@ -68,27 +65,21 @@ def convert(value: Any, field: Field) -> Any:
 
     A column of a family (emissions.SO2) is read as one value of the family's dict.
     """
-    if is_unknown(value):
-        return None
     if field.kind == "dict" and field.item is not None:
         field = field.item
-    kind = field.kind
-    if kind == "number":
-        return _within_bounds(to_number(value), field)
-    if kind == "int":
-        return _within_bounds(to_int(value), field)
-    if kind == "bool":
-        return to_bool(value)
-    if kind == "choice":
-        return to_choice(value, field.choices)
-    if kind == "list":
-        text = to_text(value)
-        if is_none_word(text):
-            return []
-        items = split_items(text)
-        choices = field.item.choices if field.item is not None else ()
-        return [to_choice(item, choices) for item in items] if choices else items
-    return to_text(value)
+    if field.kind != "list":
+        converted = read_as(field.kind, value, field.choices)
+        if field.kind in ("number", "int") and converted is not None:
+            _check_bounds(converted, field)
+        return converted
+    if is_unknown(value):
+        return None
+    text = to_text(value)
+    if is_none_word(text):
+        return []
+    items = split_items(text)
+    choices = field.item.choices if field.item is not None else ()
+    return [to_choice(item, choices) for item in items] if choices else items
 
 
 def _text(value: Any) -> str:
@@ -96,7 +87,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _set(tree: dict, path: list[str | int], value: Any) -> None:
+def _set(tree: dict, path: Sequence[Any], value: Any) -> None:
     node = tree
     for key in path[:-1]:
         node = node.setdefault(key, {})

@@ -128,7 +128,7 @@ class _Writer:
                 if i == 1:
                     cell.font = self.bold
 
-    def header_row(self, ws, names: list[str]) -> None:
+    def header_row(self, ws, names: list[Any]) -> None:
         for col, name in enumerate(names, start=1):
             cell = _put(ws, 1, col, name)
             cell.font = self.bold
