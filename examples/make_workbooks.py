@@ -7,7 +7,7 @@ writes, next to this script:
   demo-chemical.xlsx   demo-chemical.yaml written with advisor.profile.workbook.write_workbook
 
 The files are made byte-reproducible (fixed zip and document timestamps), so regenerating them without a
-change in the YAML or in advisor/workbook.py leaves git clean.
+change in the YAML, in advisor/profile/workbook_*.py or in knowledge/profile_fields.yaml leaves git clean.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def make_reproducible(path: Path) -> None:
         for name, data in members:
             if name == "docProps/core.xml":
                 text = data.decode("utf-8")
-                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rf"\g<1>{FIXED_DOC_TIME}\g<3>", text)
+                stamp = r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)"
+                text = re.sub(stamp, rf"\g<1>{FIXED_DOC_TIME}\g<3>", text)
                 data = text.encode("utf-8")
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -7,10 +7,10 @@ import time
 
 import pytest
 import yaml
+from conftest import minimal_profile
 
 from advisor.errors import ProfileError
 from advisor.profile.files import load_profile, validate_data
-from conftest import minimal_profile
 
 
 def problems(data, kb) -> list:
@@ -69,7 +69,8 @@ def test_a_unit_of_the_wrong_kind_is_an_error(kb):
 def test_a_material_stream_needs_a_known_unit_of_mass(kb):
     stream = {"enterprise": "e-a", "kind": "byproduct", "material": "粉煤灰", "amount": 2.1e4}
     enterprises = [{"id": "e-a"}]
-    valid = validate_data(minimal_profile(enterprises=enterprises, materials=[{**stream, "unit": "万t"}]), "park.yaml", kb)
+    in_10k_t = minimal_profile(enterprises=enterprises, materials=[{**stream, "unit": "万t"}])
+    valid = validate_data(in_10k_t, "park.yaml", kb)
     assert valid.materials[0].unit == "万t"
     [wrong_kind] = problems(minimal_profile(enterprises=enterprises, materials=[{**stream, "unit": "MWh"}]), kb)
     assert wrong_kind.path == "materials[0].unit" and "this field needs mass" in wrong_kind.problem

@@ -9,11 +9,17 @@ import openpyxl
 import pytest
 import yaml
 
-from advisor.profile import workbook_read
 from advisor.errors import ProfileError
+from advisor.profile import workbook_read
 from advisor.profile.model import Profile
-from advisor.profile.workbook import (cell_of, read_workbook, read_workbook_with_cells, unplaced_fields, write_template,
-                              write_workbook)
+from advisor.profile.workbook import (
+    cell_of,
+    read_workbook,
+    read_workbook_with_cells,
+    unplaced_fields,
+    write_template,
+    write_workbook,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_YAMLS = sorted(EXAMPLES.glob("*.yaml"))
@@ -97,6 +103,37 @@ def test_the_shipped_workbooks_are_up_to_date_with_the_yaml_and_the_layout(tmp_p
 
 def test_every_profile_field_has_a_row_or_a_column_in_the_workbook():
     assert unplaced_fields() == []
+
+
+def _noted_keys() -> set[str]:
+    from advisor.profile.workbook import FACTS, TABLES
+
+    return set(FACTS) | {f"{sheet}.{column}" for sheet, columns in TABLES.items() for column in columns}
+
+
+def test_every_fact_and_column_has_a_note_and_every_note_a_field():
+    from advisor.profile.workbook_texts import workbook_texts
+
+    notes = set(workbook_texts().notes)
+    assert sorted(_noted_keys() - notes) == []
+    assert sorted(notes - _noted_keys()) == []
+
+
+def test_the_workbook_texts_refuse_a_misspelt_key(tmp_path: Path, monkeypatch):
+    from advisor.errors import KnowledgeError
+    from advisor.profile import workbook_texts
+
+    text = (workbook_texts.knowledge_dir() / workbook_texts.TEXTS_FILE).read_text(encoding="utf-8")
+    misspelt = text.replace("history_notes:", "histroy_notes:")
+    (tmp_path / workbook_texts.TEXTS_FILE).write_text(misspelt, encoding="utf-8")
+    monkeypatch.setattr(workbook_texts, "knowledge_dir", lambda: tmp_path)
+    workbook_texts.workbook_texts.cache_clear()
+    try:
+        with pytest.raises(KnowledgeError) as error:
+            workbook_texts.workbook_texts()
+    finally:
+        workbook_texts.workbook_texts.cache_clear()
+    assert {i.path for i in error.value.issues} == {"history_notes", "histroy_notes"}
 
 
 def test_unknown_facts_stay_unknown_and_known_empty_lists_stay_empty(tmp_path: Path):
