@@ -179,3 +179,15 @@ def test_the_fast_number_check_gives_the_profile_and_the_errors_of_the_full_mode
     for data in cases:
         assert outcome(schema.validate_profile, data) == outcome(schema.Profile.model_validate, data)
     assert schema._fast and schema._fast[0] is not None, "the fast path is not in use with this pydantic"
+
+
+def test_numbers_written_as_text_in_a_profile_file_follow_the_cell_vocabulary(kb):
+    data = minimal_profile(water={"reuse_rate": "35%", "fresh_water_m3": "5,210,000"})
+    profile = validate_data(data, "park.yaml", kb)
+    assert (profile.water.reuse_rate, profile.water.fresh_water_m3) == (0.35, 5210000)
+
+
+def test_a_number_beyond_floats_in_a_profile_file_is_refused_with_a_fix(kb):
+    [issue] = problems(minimal_profile(water={"fresh_water_m3": "1e400"}), kb)
+    assert issue.path == "water.fresh_water_m3"
+    assert issue.problem == "'1e400' is not a finite number" and "plain number" in issue.fix

@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
+from advisor.errors import did_you_mean
+
 __all__ = [
     "BOOL_FIX", "FALSE_WORDS", "NONE_WORDS", "NUMBER_FIX", "TRUE_WORDS", "UNKNOWN_WORDS",
     "CellError", "is_blank", "is_none_word", "is_unknown", "read_as", "reader", "split_items", "to_bool", "to_choice",
@@ -51,7 +53,7 @@ UNKNOWN_WORDS = frozenset({"unknown", "未知", "不详", "不清楚", "不知�
 NONE_WORDS = frozenset({"none", "无", "没有", "(none)", "（无）", "(无)", "[]", "-none-"})
 
 BOOL_FIX = "write true or false (also yes/no, 是/否, 1/0), or leave the cell empty when unknown"
-NUMBER_FIX = "write a plain number such as 5.21e6, 5210000 or 35%, or leave the cell empty when unknown"
+NUMBER_FIX = "write a plain number such as 5.21e6, 5210000 or 35%, or leave it empty when unknown"
 WHOLE_FIX = "write a whole number such as 2022"
 SHARE_FIX = "shares are fractions from 0 to 1: write 0.35 or 35% for 35 %"
 
@@ -224,8 +226,6 @@ def to_choice(value: Any, choices: Iterable[Any]) -> Any:
     for choice in options:
         if folded == str(choice).lower():
             return choice
-    from advisor.errors import did_you_mean
-
     hint = did_you_mean(text, [str(c) for c in options])
     raise CellError(f"'{text}' is not allowed here" + (f" ({hint})" if hint else ""), _choices_fix(options))
 

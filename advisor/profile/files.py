@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from advisor.errors import Issue, ProfileError, did_you_mean
 from advisor.kb.safe_load import load_data_file
+from advisor.profile.cells import CellError
 from advisor.profile.fields import model_at
 from advisor.profile.model import EmissionsHistory, Profile, validate_profile
 
@@ -71,6 +72,9 @@ def issues_from_validation(exc: ValidationError, file: str) -> list[Issue]:
         kind = err["type"]
         msg = err["msg"].removeprefix("Value error, ")
         fix = _FIXES.get(kind, "")
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, CellError):          # a value read with the cell vocabulary says its own fix
+            msg, fix = cause.problem, cause.fix
         if kind == "extra_forbidden":
             parent = _model_at(loc[:-1])
             key = str(loc[-1])

@@ -9,7 +9,6 @@ live in advisor.profile.checks; this module has no I/O and no knowledge lookups.
 from __future__ import annotations
 
 import math
-import re
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -17,24 +16,17 @@ from pydantic import BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import SchemaValidator
 
 from advisor.kb.schemas.common import Strict
-
-_NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+from advisor.profile.cells import to_number
 
 
 def coerce_number(value: Any) -> Any:
-    """Read '5.21e6' (YAML 1.1 leaves it as text) as a number; reject other text clearly."""
+    """Read a number written as text ('5.21e6', which YAML 1.1 leaves as text, '5,210,000', '35%') as every
+    cell is read (advisor.profile.cells); a CellError (a ValueError) says what is wrong and how to write it."""
     kind = type(value)
     if kind is int or (kind is float and math.isfinite(value)):   # the usual case, first
         return value
-    if isinstance(value, bool):
-        raise ValueError("expected a number, got a yes/no value")
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
-        if _NUMBER_TEXT.match(text):
-            return float(text)
-        raise ValueError(f"'{value}' is not a number (write e.g. 5.21e6 or 5210000)")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("expected a finite number")
+    if isinstance(value, (str, bool, float)):                       # a float here is inf or nan
+        return to_number(value)
     return value
 
 
