@@ -90,11 +90,9 @@ def _is_one_of(value: Any, words: frozenset[str]) -> bool:
 
 
 def _stripped_is_one_of(word: str, words: frozenset[str]) -> bool:
-    if word in words:
-        return True
     if len(word) > _LONGEST_WORD:        # every text cell of a batch passes here: most are longer
         return False
-    return (word.lower() if word.isascii() else _word(word)) in words
+    return word in words or (word.lower() if word.isascii() else _word(word)) in words
 
 
 def is_unknown(value: Any) -> bool:
@@ -112,8 +110,6 @@ def is_none_word(value: Any) -> bool:
 
 def to_bool(value: Any) -> bool | None:
     """True or False; None for a blank or an unknown word. Raises CellError for anything else."""
-    if isinstance(value, bool):
-        return value
     if isinstance(value, str):
         known = _BOOL_SPELLINGS.get(value)
         if known is not None:
@@ -125,6 +121,8 @@ def to_bool(value: Any) -> bool | None:
             return False
         if not word or word in UNKNOWN_WORDS:
             return None
+    elif isinstance(value, bool):
+        return value
     elif value is None:
         return None
     elif isinstance(value, (int, float)) and value in (0, 1):

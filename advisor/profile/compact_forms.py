@@ -130,7 +130,7 @@ def _factor(tag: str, value: str) -> dict:
 
 
 def _energy(item: str) -> dict:
-    fields = [f.strip() for f in item.split(":")]
+    fields = list(map(str.strip, item.split(":")))
     if len(fields) < 2 or not fields[0]:
         raise CellError(f"'{item}' is not carrier:amount unit",
                         "write e.g. raw_coal:1.62e6 t:fuel or electricity:2.9e6 MWh:grid")
@@ -210,8 +210,8 @@ def _enterprise(item: str) -> dict:
         out["industry"] = industry
     if share:
         out["output_share"] = _in_item("output_share", item, to_number, share)
-    if key_user and to_bool(key_user) is not None:
-        out["key_energy_user"] = to_bool(key_user)
+    if key_user and (key_energy_user := to_bool(key_user)) is not None:
+        out["key_energy_user"] = key_energy_user
     return out
 
 
@@ -227,8 +227,8 @@ def _material(item: str) -> dict:
     out: dict[str, Any] = {"enterprise": enterprise, "kind": kind, "material": material, "amount": value, "unit": unit}
     if receiver:
         out["receiver"] = receiver
-    if hazardous and to_bool(hazardous) is not None:
-        out["hazardous"] = to_bool(hazardous)
+    if hazardous and (is_hazardous := to_bool(hazardous)) is not None:
+        out["hazardous"] = is_hazardous
     return out
 
 
@@ -241,7 +241,7 @@ def _programme(item: str) -> dict:
 
 
 def _boiler(item: str) -> dict:
-    fields = [f.strip() for f in item.split(":")]
+    fields = list(map(str.strip, item.split(":")))
     if len(fields) not in (2, 3) or not fields[0]:
         raise CellError(f"'{item}' is not fuel:t_h[:count]", "write e.g. coal:35:3;natural_gas:10:5")
     out: dict[str, Any] = {"fuel": fields[0], "t_h": _in_item("t/h", item, to_number, fields[1])}

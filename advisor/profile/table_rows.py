@@ -19,8 +19,8 @@ Every problem in a row is reported with its column, the cell value and a fix; th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property, partial
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from advisor.errors import Issue, did_you_mean
@@ -29,29 +29,22 @@ from advisor.profile.compact_forms import number_text, read_list, write_list
 from advisor.profile.fields import field_at, walk
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Column:
     name: str
     keys: tuple          # path keys; all-digit segments are int (years)
     kind: str            # bool | number | int | text | choice | list | any (advisor.profile.fields)
     choices: tuple = ()  # choice: the allowed values; list: those of an item
+    # derived once here, used for every cell of the column:
+    read: Callable[[Any], Any] = field(init=False, repr=False, compare=False)   # see cells.reader
+    parent: str = field(init=False, repr=False, compare=False)   # dotted path of the mapping holding the value
+    last: Any = field(init=False, repr=False, compare=False)     # the value's key in that mapping
 
-    @cached_property
-    def read(self) -> Callable[[Any], Any]:
-        """The function that reads a cell of this column (see cells.reader: None or CellError when unknown)."""
-        if self.kind == "list":
-            return partial(read_list, self.name, self.choices)
-        return reader(self.kind, self.choices)
-
-    @cached_property
-    def parent(self) -> str:
-        """The dotted path of the mapping that holds this column's value ('' for the top)."""
-        return self.name.rpartition(".")[0]
-
-    @cached_property
-    def last(self) -> Any:
-        """The key of this column's value in that mapping."""
-        return self.keys[-1]
+    def __post_init__(self) -> None:
+        self.read = (partial(read_list, self.name, self.choices) if self.kind == "list"
+                     else reader(self.kind, self.choices))
+        self.parent = self.name.rpartition(".")[0]
+        self.last = self.keys[-1]
 
 
 def _key(part: str) -> Any:
