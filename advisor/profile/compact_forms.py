@@ -171,7 +171,9 @@ def _fields(item: str, count: int, form: str) -> list[str]:
     fields = list(map(str.strip, item.split("|")))
     if len(fields) > count:
         raise CellError(f"'{item}' has {len(fields)} fields, at most {count} are read", f"write {form}")
-    return fields + [""] * (count - len(fields))
+    if len(fields) < count:
+        fields += [""] * (count - len(fields))
+    return fields
 
 
 PROCESS_FORM = ("id|category|owner|emissions[|name[|controls[|removed]]], "
