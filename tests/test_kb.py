@@ -243,3 +243,9 @@ def test_park_types_need_exactly_one_fallback(broken):
     path = broken / "knowledge" / "park_types.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("  fallback: true\n", ""), encoding="utf-8")
     assert "0 types are marked fallback" in problems(broken)
+
+
+def test_a_fuel_factor_set_without_a_data_tier_is_reported(broken):
+    path = broken / "knowledge" / "data_tiers.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  fuel_factor_set: ipcc2006\n", ""), encoding="utf-8")
+    assert "no tier for the fuel factors 'ipcc2006'" in problems(broken)

@@ -28,8 +28,13 @@ def r(x: float | None, digits: int = 4) -> float | None:
 
 
 def rs(x: float | None) -> float | None:
-    """A share or change rounded to 6 decimals."""
-    return r(x, 6)
+    """A share or change rounded to 6 decimals (as r)."""
+    return None if x is None else round(x * 1e6) / 1e6
+
+
+def share(part: float, whole: float) -> float | None:
+    """part / whole rounded to 6 decimals (as r); None when the whole is zero (a share of nothing is unknown)."""
+    return round(part / whole * 1e6) / 1e6 if whole else None
 
 
 _SCALES = {d: 10.0 ** d for d in range(13)}
@@ -89,6 +94,9 @@ class KbIndex:
     def __init__(self, kb) -> None:
         self.kb = kb
         self.fuel = {(f.fuel, f.set): f for f in kb.fuel_factors}
+        # fuel factor set → its data tier, the best tier first (the order in which sets are tried for a fuel)
+        tiers = sorted((t for t in kb.data_tiers.values() if t.fuel_factor_set), key=lambda t: t.rank)
+        self.fuel_set_tier = {t.fuel_factor_set: t.id for t in tiers}
         grid: dict[tuple[str, str], list] = {}
         for g in kb.grid_factors:
             grid.setdefault((g.series, g.region), []).append(g)

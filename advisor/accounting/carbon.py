@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from advisor.accounting._common import INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, calc_share, r, rs
+from advisor.accounting._common import INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, r, share
 from advisor.accounting.carbon_factors import FactorUse, GridChoice, choose_factor, select_grid_factor
 from advisor.accounting.control_co2 import calc_control_co2
 from advisor.accounting.energy import EnergyLine
@@ -231,9 +231,9 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
                 if gas in ("CO2", "CO2e") and computed > 0:
                     # split the reported value over the carriers in proportion to the computed CO2
                     for carrier, part in sorted(by_carrier.items()):
-                        share = part / computed
-                        contributions.append(Contribution(scope, carrier, p.id, p.owner, p.category, gas, t * share,
-                                                          t_co2e * share, "reported"))
+                        fraction = part / computed
+                        contributions.append(Contribution(scope, carrier, p.id, p.owner, p.category, gas, t * fraction,
+                                                          t_co2e * fraction, "reported"))
                 else:
                     contributions.append(Contribution(scope, NON_ENERGY, p.id, p.owner, p.category, gas, t, t_co2e,
                                                       "reported"))
@@ -268,7 +268,7 @@ def _ranked(agg: dict, name: str, total: float, extra=None) -> list[dict]:
     """Rows {name, t_co2e, share}, largest first (ties by name)."""
     out = []
     for k, v in sorted(agg.items(), key=lambda kv: (-kv[1], str(kv[0]))):
-        row = {name: k, "t_co2e": r(v), "share": rs(calc_share(v, total))}
+        row = {name: k, "t_co2e": r(v), "share": share(v, total)}
         if extra:
             row.update(extra(k))
         out.append(row)
@@ -305,7 +305,7 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
             "category": p.category if p else None,
             "owner": p.owner if p else (UNASSIGNED if pid == UNASSIGNED else _line_owner(lines, pid)),
             "t_co2e": r(t),
-            "share": rs(calc_share(t, total)),
+            "share": share(t, total),
             "scope_1_t_co2e": r(proc_scope1.get(pid, 0.0)),
             "scope_2_t_co2e": r(proc_scope2.get(pid, 0.0)),
             "basis": basis,
@@ -487,4 +487,4 @@ def _history_coverage(profile, kb, total: float) -> dict | None:
     except UnitError as exc:
         raise UnitError(f"emissions_history.unit: {exc}") from None
     return {"substance": name, "year": profile.park.base_year, "reported_t": r(reported),
-            "coverage": rs(calc_share(total, reported)) if total else None}
+            "coverage": share(total, reported) if total else None}

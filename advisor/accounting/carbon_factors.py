@@ -16,9 +16,6 @@ from advisor.accounting.energy import EnergyLine
 from advisor.kb.units import MEMO_LIMIT, UnitError
 
 C_TO_CO2 = 44 / 12   # molar masses: t CO2 per t carbon burnt
-FACTOR_SET_TIER = {"cn_default": "provincial_default", "ipcc2006": "ipcc_default"}   # fuel factor set → data tier
-# the factor sets tried for a fuel: the preferred one first, then the others in FACTOR_SET_TIER order
-_FACTOR_ORDER = {pref: (pref,) + tuple(s for s in FACTOR_SET_TIER if s != pref) for pref in FACTOR_SET_TIER}
 ZERO_ORIGINS = ("onsite_fossil", "onsite_renewable", "green_purchase")   # electricity or heat that carries no CO2
 NATIONAL_AVERAGE = "mee_nbs_national"   # the grid choice used when the chosen series has no factor for the region
 
@@ -163,7 +160,8 @@ def _fuel_factor(line: EnergyLine, profile, ix: KbIndex, notes: list[Note]) -> F
 
 
 def _find_fuel_factor(line: EnergyLine, preferred: str, ix: KbIndex, notes: list[Note]) -> tuple[FactorUse | None, int]:
-    order = _FACTOR_ORDER.get(preferred) or [preferred] + [s for s in FACTOR_SET_TIER if s != preferred]
+    tier_of = ix.fuel_set_tier   # knowledge/data_tiers.yaml
+    order = [preferred] + [s for s in tier_of if s != preferred]   # then the other sets, the best tier first
     for rank, factor_set in enumerate(order):
         row = ix.fuel.get((line.fuel, factor_set))
         if row is None:
@@ -176,13 +174,13 @@ def _find_fuel_factor(line: EnergyLine, preferred: str, ix: KbIndex, notes: list
                               f"energy[{line.index}] 知识库无 {line.carrier} 的 {preferred} 因子，已用 {factor_set}"))
         if rate.base == line.base_unit:
             return FactorUse(line.carrier, None, "1", row.co2_factor, row.co2_unit, row.co2_factor * rate.per_base,
-                             FACTOR_SET_TIER[factor_set], row.source, None, "CO2", "amount", note), rank
+                             tier_of[factor_set], row.source, None, "CO2", "amount", note), rank
         if line.gj is not None:   # a factor per mass applied to a volume (or vice versa): go through energy
             per_gj = calc_fuel_co2_per_gj(row.carbon_content_tC_per_TJ, row.oxidation)
             note = (note + "; " if note else "") + (f"{factor_set} carbon content × oxidation applied to the energy "
                                                     "content (GJ from the Chinese NCV)")
             return FactorUse(line.carrier, None, "1", round(per_gj, 6), "t CO2/GJ", per_gj,
-                             FACTOR_SET_TIER[factor_set], row.source, None, "CO2", "gj", note), rank
+                             tier_of[factor_set], row.source, None, "CO2", "gj", note), rank
     return None, 0
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.accounting._common import UNASSIGNED, KbIndex, Note, calc_share, kb_index, r, rs
+from advisor.accounting._common import UNASSIGNED, KbIndex, Note, kb_index, r, share
 from advisor.errors import ProfileError, did_you_mean, one_issue
 from advisor.kb.units import MEMO_LIMIT, UnitError, unit_of
 
@@ -279,7 +279,7 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
     exports_tce = sum(e["tce"] or 0.0 for e in exports)
     carriers = sorted(by_carrier.values(), key=lambda e: (-e["tce"], e["carrier"]))
     for e in carriers:
-        e["share"] = rs(calc_share(e["tce"], total))
+        e["share"] = share(e["tce"], total)
         e["amount"] = r(e["amount"])
         e["tce"] = r(e["tce"])
     elec = ix.other("electricity_tce_equivalent")
@@ -288,16 +288,16 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
         "total_tce": r(total),
         "fuel_tce": r(fuel),
         "feedstock_tce": r(feedstock),
-        "coal_fuel_share": rs(calc_share(coal_fuel, fuel)),
-        "coal_share_total": rs(calc_share(coal_all, total)),
+        "coal_fuel_share": share(coal_fuel, fuel),
+        "coal_share_total": share(coal_all, total),
         "coal_feedstock": coal_feedstock > 0,
         "coal_feedstock_tce": r(coal_feedstock),
-        "electricity_share": rs(calc_share(elec_tce, total)),
-        "natural_gas_share": rs(calc_share(gas_tce, total)),
-        "heat_share": rs(calc_share(heat, total)),
+        "electricity_share": share(elec_tce, total),
+        "natural_gas_share": share(gas_tce, total),
+        "heat_share": share(heat, total),
         "electricity_mwh": r(elec_mwh),
         "electricity_by_origin_mwh": {k: r(v) for k, v in sorted(by_origin.items())},
-        "renewable_electricity_share": rs(calc_share(renewable_mwh, elec_mwh)),
+        "renewable_electricity_share": share(renewable_mwh, elec_mwh),
         "by_carrier": carriers,
         "exports": [{**e, "base_amount": r(e["base_amount"]), "tce": r(e["tce"])} for e in exports],
         "exports_tce": r(exports_tce),

@@ -10,7 +10,7 @@ are knowledge data, never code; shares are rounded to 6 decimals before they are
 
 from __future__ import annotations
 
-from advisor.accounting._common import UNASSIGNED, calc_share, r, rs
+from advisor.accounting._common import UNASSIGNED, calc_share, r, share
 
 
 def calc_fused_processes(rows: list[tuple]) -> list[dict]:
@@ -149,11 +149,11 @@ def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict
         pollutant_t = g["pollutants"]   # rounded in place, the pollutants in name order
         names = sorted(pollutant_t)
         g["pollutants"] = {p: r(pollutant_t[p]) for p in names}
-        g["pollutant_shares"] = {p: rs(calc_share(pollutant_t[p], park_pol.get(p, 0.0))) for p in names}
+        g["pollutant_shares"] = {p: share(pollutant_t[p], park_pol.get(p, 0.0)) for p in names}
         t_direct = g["t_co2e_direct"]
         g["t_co2e"] = r(g["t_co2e"])
         g["t_co2e_direct"] = r(t_direct)
-        g["co2e_share"] = rs(calc_share(t_direct, park_co2e))
+        g["co2e_share"] = share(t_direct, park_co2e)
     group_rows.sort(key=lambda g: (-(g["t_co2e"] or 0.0), g["category"], g["owner"]))
     if not detail:
         return {"groups": group_rows}
@@ -162,8 +162,8 @@ def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict
     grid_mwh = (energy_summary or {}).get("electricity_by_origin_mwh", {}).get("grid", 0.0)
     if grid_mwh:
         scope2 = carbon["by_scope"].get("2", 0.0)
-        share = calc_share(scope2, park_co2e)
-        text_share = f"{share:.0%}" if share is not None else "n/a"
+        scope2_share = calc_share(scope2, park_co2e)
+        text_share = f"{scope2_share:.0%}" if scope2_share is not None else "n/a"
         fused_notes.append({
             "id": "offsite-grid-pollutants",
             "text_en": (f"grid electricity ({grid_mwh:,.0f} MWh, scope 2 = {text_share} of CO2e) also causes SO2, NOx "

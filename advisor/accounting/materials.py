@@ -7,7 +7,7 @@ a receiver left empty is unknown.
 
 from __future__ import annotations
 
-from advisor.accounting._common import calc_share, r, rs
+from advisor.accounting._common import calc_share, r, rs, share
 from advisor.kb.units import UnitError, convert
 
 DESTINATIONS = ("outside", "landfill", "incineration", "recycling")
@@ -64,7 +64,7 @@ def calc_materials(profile, kb) -> dict:
         "residues_by_destination_t": {k: r(v) for k, v in destinations.items()},
         "residues_destination_unknown_t": r(unknown_t),
         "utilised_in_park_share": rs(calc_utilised_share(in_park_t, residue_t)),
-        "recycled_share": rs(calc_share(destinations["recycling"], residue_t)),
-        "landfill_share": rs(calc_share(destinations["landfill"], residue_t)),
+        "recycled_share": share(destinations["recycling"], residue_t),
+        "landfill_share": share(destinations["landfill"], residue_t),
         "hazardous_t": r(hazardous_t),
     }

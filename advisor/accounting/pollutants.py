@@ -7,7 +7,7 @@ compared with it (coverage = inventory / reported); coverage below the knowledge
 
 from __future__ import annotations
 
-from advisor.accounting._common import Note, calc_share, r, rs
+from advisor.accounting._common import Note, calc_share, r, rs, share
 from advisor.kb.units import UnitError, convert
 
 
@@ -55,7 +55,7 @@ def calc_pollutants(profile, kb, notes: list[Note] | None) -> dict:
         rows = totals.get(name, [])
         total = sum(row[3] for row in rows)
         by_process = [{"process": pid, "owner": owner, "category": cat, "t": t,
-                       "share": rs(calc_share(t, total))}
+                       "share": share(t, total)}
                       for pid, owner, cat, t in sorted(rows, key=lambda row: (-row[3], row[0]))]
         block = {"total_t": r(total), "by_process": by_process}
         reported_series = series.get(name)

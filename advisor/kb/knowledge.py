@@ -228,9 +228,9 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
 
 
 def _check_references(kb: KnowledgeBase, root: Path, issues: list[Issue]) -> None:
-    """What one file names in another: a measure's clause section is its object's, one park type is the fallback
-    and the types that coal feedstock turns exist, a grid choice's series and region have factors, a control's
-    pollutant and factors exist."""
+    """What one file names in another: a measure's clause section is its object's; one park type is the
+    fallback, and the types coal feedstock turns exist; every fuel factor set has a tier; a grid choice's series
+    and region have factors; a control's pollutant and factors exist."""
     for m in kb.measures.values():
         obj = kb.objects.get(m.object)
         if obj is not None and not m.id.startswith(obj.clause + "."):
@@ -247,6 +247,11 @@ def _check_references(kb: KnowledgeBase, root: Path, issues: list[Issue]) -> Non
             if other not in kb.park_types:
                 issues.append(Issue(str(root / "park_types.yaml"), f"{park_type.id}.coal_feedstock_in",
                                     f"unknown park type '{other}'", "use an id of park_types.yaml"))
+    tiered_sets = {t.fuel_factor_set for t in kb.data_tiers.values()}
+    for fuel_set in sorted({f.set for f in kb.fuel_factors} - tiered_sets):
+        issues.append(Issue(str(root / "data_tiers.yaml"), "fuel_factor_set",
+                            f"no tier for the fuel factors '{fuel_set}'",
+                            "give the factor tier of that set its fuel_factor_set"))
     series_regions = {(g.series, g.region) for g in kb.grid_factors}
     for choice in kb.grid_choices.values():
         if not any(s == choice.series and choice.region in (None, r) for s, r in series_regions):

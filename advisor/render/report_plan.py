@@ -43,7 +43,7 @@ class PlanSections(ReportBase):
                  [L["i_pv"], "MW", fmt_num(p.infrastructure.pv_capacity_mw)]]
         rows = [r + ["", "", ""] for r in rows]
         cols = [L["c_indicator"], L["c_unit"], f"{L['c_base']} ({p.park.base_year})",
-                f"2025 {L['c_target']}", f"2027 {L['c_target']}", f"2030 {L['c_target']}"]
+                *(L[f"c_target_{h}"] for h in HORIZONS)]
         return {"id": "targets", "title": L["s2"],
                 "subsections": [{"title": "", "blocks": [paragraph(L["p_targets"]),
                                                          table_block(L["t_targets"], cols, rows)]}]}

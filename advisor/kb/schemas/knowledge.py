@@ -83,12 +83,17 @@ class BoundaryType(Strict):
     recommended: bool = False
 
 
+FuelFactorSet = Literal["cn_default", "ipcc2006"]
+
+
 class DataTier(Strict):
     id: str
     kind: Literal["activity", "factor"]
     rank: int = Field(ge=1, le=4, description="1 = best")
     name: Text
     examples: Text
+    fuel_factor_set: FuelFactorSet | None = Field(
+        default=None, description="the set of factors/fuel_factors.csv whose rows are of this tier")
 
 
 class ProcessCategory(Strict):
@@ -228,7 +233,7 @@ class EndOfPipeControl(Strict):
 
 
 class FuelFactor(Strict):
-    set: Literal["cn_default", "ipcc2006"]
+    set: FuelFactorSet
     fuel: str
     ncv: float = Field(gt=0)
     ncv_unit: str
