@@ -178,10 +178,9 @@ class PlanSections(ReportBase):
         unknowns = self.adv.get("unknowns") or []
         blocks = [paragraph(L["p_verify"])]
         if unknowns:
-            blocks.append(table_block(L["t_unknowns"], [L["c_fact"], L["c_affects"]],
-                                 [[f"{text_in(u.get('text'), self.lang) or self.fact(u.get('fact'))} ({u.get('fact')})",
-                                   ", ".join(u.get("affects") or [])]
-                                  for u in unknowns]))
+            rows = [[f"{text_in(u.get('text'), self.lang) or self.fact(u.get('fact'))} ({u.get('fact')})",
+                     ", ".join(u.get("affects") or [])] for u in unknowns]
+            blocks.append(table_block(L["t_unknowns"], [L["c_fact"], L["c_affects"]], rows))
         rows = [[r["measure"], r.get("title") or self.measure_title(r["measure"]),
                  "; ".join(self._verify_text(v) for v in r.get("verify"))]
                 for r in self.adv.get("recommendations", []) if r.get("verify")]
@@ -229,8 +228,9 @@ class PlanSections(ReportBase):
         return {"id": "annex", "title": L["annex"], "subsections": [
             {"title": L["annex_factors"], "blocks": [
                 table_block(L["t_factors"], [L["c_carrier"], L["c_factor"], L["c_unit"], L["c_tier"], L["c_source"],
-                                        L["c_year"]], frows) if frows else paragraph(L["p_no_data"])]},
+                                             L["c_year"]], frows) if frows else paragraph(L["p_no_data"])]},
             {"title": L["annex_ranking"], "blocks": [
                 paragraph(L["p_ranking"]),
                 table_block(L["t_ranking"], [L["c_rank"], L["c_measure"], L["c_title"], L["c_object"], L["c_priority"],
-                                        L["c_score"], L["c_score_parts"]], rrows) if rrows else paragraph(L["none"])]}]}
+                                             L["c_score"], L["c_score_parts"]], rrows)
+                if rrows else paragraph(L["none"])]}]}

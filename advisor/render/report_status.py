@@ -62,14 +62,14 @@ class StatusSections(ReportBase):
             rows.append([self.carrier(e.carrier), where, e.owner or DASH,
                          fmt_num(e.amount), e.unit, self.tier(e.data_tier), src or DASH])
         blocks = [table_block(L["t_data_sources"], [L["c_carrier"], L["c_process"], L["c_owner"], L["c_amount"],
-                                               L["c_unit"], L["c_tier"], L["c_source"]], rows)
+                                                    L["c_unit"], L["c_tier"], L["c_source"]], rows)
                   if rows else paragraph(L["p_no_data"])]
         tiers = sorted(self.kb.data_tiers.values(), key=lambda t: (t.kind, t.rank))
         if tiers:
             blocks.append(table_block(L["t_data_tiers"], [L["c_kind"], L["c_rank"], L["c_name"], L["c_examples"]],
-                                 [[L.get(f"kind_{t.kind}", t.kind), str(t.rank), t.name.in_lang(self.lang),
-                                   t.examples.in_lang(self.lang)]
-                                  for t in tiers]))
+                                      [[L.get(f"kind_{t.kind}", t.kind), str(t.rank), t.name.in_lang(self.lang),
+                                        t.examples.in_lang(self.lang)]
+                                       for t in tiers]))
         return {"title": L["s1_data"], "blocks": blocks}
 
     def energy_part(self) -> dict:
@@ -90,9 +90,9 @@ class StatusSections(ReportBase):
         carriers = e.get("by_carrier") or []
         if carriers:
             blocks.append(table_block(L["t_energy_carriers"], [L["c_carrier"], L["c_amount"], L["c_unit"], L["c_tce"],
-                                                          L["c_share"]],
-                                 [[self.carrier(c.get("carrier")), fmt_num(c.get("amount")), c.get("unit") or "",
-                                   fmt_num(c.get("tce")), fmt_pct(c.get("share"))] for c in carriers]))
+                                                               L["c_share"]],
+                                      [[self.carrier(c.get("carrier")), fmt_num(c.get("amount")), c.get("unit") or "",
+                                        fmt_num(c.get("tce")), fmt_pct(c.get("share"))] for c in carriers]))
         return {"title": L["s1_energy"], "blocks": blocks}
 
     def sankey_spec(self) -> dict:
@@ -137,7 +137,7 @@ class StatusSections(ReportBase):
     def carbon_part(self) -> dict:
         L, c = self.L, self.a.get("carbon") or {}
         blocks = [paragraph(f"{L['p_carbon_total']}: {fmt_num(c.get('total_t_co2e'))} t CO2e "
-                        f"({L['f_gwp']}: {self.p.accounting.gwp})")]
+                            f"({L['f_gwp']}: {self.p.accounting.gwp})")]
         by_process = c.get("by_process") or []
         if by_process:
             rows = sorted(by_process, key=lambda r: -(r.get("t_co2e") or 0))
@@ -155,20 +155,20 @@ class StatusSections(ReportBase):
         scopes = c.get("by_scope") or {}
         if scopes:
             blocks.append(table_block(L["t_scope"], [L["c_scope"], L["c_t_co2e"], L["c_share"]],
-                                 [[self.L.get(f"scope_{k}", str(k)), fmt_num(v),
-                                   fmt_pct((v or 0) / c["total_t_co2e"]) if c.get("total_t_co2e") else DASH]
-                                  for k, v in scopes.items()]))
+                                      [[self.L.get(f"scope_{k}", str(k)), fmt_num(v),
+                                        fmt_pct((v or 0) / c["total_t_co2e"]) if c.get("total_t_co2e") else DASH]
+                                       for k, v in scopes.items()]))
         carriers = c.get("by_carrier") or []
         if carriers:
             blocks.append(table_block(L["t_carbon_carrier"], [L["c_carrier"], L["c_t_co2e"], L["c_share"]],
-                                 [[self.carrier(r.get("carrier")), fmt_num(r.get("t_co2e")),
-                                   fmt_pct(r.get("share")) if r.get("share") is not None else
-                                   (fmt_pct((r.get("t_co2e") or 0) / c["total_t_co2e"])
-                                    if c.get("total_t_co2e") else DASH)] for r in carriers]))
+                                      [[self.carrier(r.get("carrier")), fmt_num(r.get("t_co2e")),
+                                        fmt_pct(r.get("share")) if r.get("share") is not None else
+                                        (fmt_pct((r.get("t_co2e") or 0) / c["total_t_co2e"])
+                                         if c.get("total_t_co2e") else DASH)] for r in carriers]))
         if by_process:
-            blocks.append(table_block(L["t_carbon_process"], [L["c_process"], L["c_t_co2e"], L["c_share"]],
-                                 [[self.process(r.get("process")), fmt_num(r.get("t_co2e")), fmt_pct(r.get("share"))]
-                                  for r in sorted(by_process, key=lambda r: -(r.get("t_co2e") or 0))]))
+            rows = [[self.process(r.get("process")), fmt_num(r.get("t_co2e")), fmt_pct(r.get("share"))]
+                    for r in sorted(by_process, key=lambda r: -(r.get("t_co2e") or 0))]
+            blocks.append(table_block(L["t_carbon_process"], [L["c_process"], L["c_t_co2e"], L["c_share"]], rows))
         return {"title": L["s1_carbon"], "blocks": blocks}
 
     def pollutant_part(self) -> dict:
@@ -209,10 +209,11 @@ class StatusSections(ReportBase):
         same = self.a.get("same_source") or []
         if same:
             blocks.append(table_block(L["t_same_source"], [L["c_process"], L["c_co2e_share"], L["c_pollutant_shares"],
-                                                      L["c_reason"]],
-                                 [[self.process(s.get("process")), fmt_pct(s.get("co2e_share")),
-                                   "; ".join(f"{k} {fmt_pct(v)}" for k, v in (s.get("pollutant_shares") or {}).items()),
-                                   text_in(pick(s, "reason", self.lang), self.lang)] for s in same]))
+                                                           L["c_reason"]],
+                                      [[self.process(s.get("process")), fmt_pct(s.get("co2e_share")),
+                                        "; ".join(f"{k} {fmt_pct(v)}"
+                                                  for k, v in (s.get("pollutant_shares") or {}).items()),
+                                        text_in(pick(s, "reason", self.lang), self.lang)] for s in same]))
         else:
             blocks.append(paragraph(L["p_no_same_source"]))
         notes = [text_in(n, self.lang) for n in (self.a.get("fused") or {}).get("notes") or []]
@@ -222,13 +223,14 @@ class StatusSections(ReportBase):
         if trade:
             blocks.append(paragraph(L["p_trade_offs"]))
             blocks.append(table_block(L["t_trade_offs"], [L["c_process"], L["c_control"], L["c_pollutant"],
-                                                     L["c_removed_t"], L["c_co2_added_t"], L["c_factor"],
-                                                     L["c_reason"]],
-                                 [[self.process(t.get("process")),
-                                   L.get(f"control_{t.get('control')}", text_in(t.get("control"), self.lang)),
-                                   text_in(t.get("pollutant_removed"), self.lang) or DASH, fmt_num(t.get("removed_t")),
-                                   fmt_num(t.get("t_co2_added")), text_in(t.get("factor"), self.lang) or DASH,
-                                   text_in(pick(t, "note", self.lang), self.lang) or DASH] for t in trade]))
+                                                          L["c_removed_t"], L["c_co2_added_t"], L["c_factor"],
+                                                          L["c_reason"]],
+                                      [[self.process(t.get("process")),
+                                        L.get(f"control_{t.get('control')}", text_in(t.get("control"), self.lang)),
+                                        text_in(t.get("pollutant_removed"), self.lang) or DASH,
+                                        fmt_num(t.get("removed_t")),
+                                        fmt_num(t.get("t_co2_added")), text_in(t.get("factor"), self.lang) or DASH,
+                                        text_in(pick(t, "note", self.lang), self.lang) or DASH] for t in trade]))
         return {"title": L["s1_fused"], "blocks": blocks}
 
     def decoupling_part(self) -> dict:
@@ -237,12 +239,12 @@ class StatusSections(ReportBase):
         periods = d.get("periods") or []
         if periods:
             blocks.append(table_block(L["t_decoupling_periods"],
-                                 [L["c_period"], L["c_economy_change"], L["c_carbon_state"], L["c_pollutant_state"],
-                                  L["c_synergy"]],
-                                 [[f"{p.get('from')}–{p.get('to')}", fmt_pct(p.get("economy_change"), True),
-                                   self.state("trend", p.get("carbon_state")),
-                                   self.state("trend", p.get("pollutant_state")) + self._which(p),
-                                   self.state("synergy", p.get("synergy"))] for p in periods]))
+                                      [L["c_period"], L["c_economy_change"], L["c_carbon_state"],
+                                       L["c_pollutant_state"], L["c_synergy"]],
+                                      [[f"{p.get('from')}–{p.get('to')}", fmt_pct(p.get("economy_change"), True),
+                                        self.state("trend", p.get("carbon_state")),
+                                        self.state("trend", p.get("pollutant_state")) + self._which(p),
+                                        self.state("synergy", p.get("synergy"))] for p in periods]))
             rows = []
             spans = [p for p in periods if p.get("kind") == "span"] or periods
             for p in spans:
@@ -250,8 +252,9 @@ class StatusSections(ReportBase):
                     rows.append([f"{p.get('from')}–{p.get('to')}", sub, fmt_pct(s.get("change"), True),
                                  fmt_num(s.get("elasticity"), 2), self.state("tapio", s.get("tapio")),
                                  self.state("trend", s.get("state"))])
-            blocks.append(table_block(L["t_decoupling_substances"], [L["c_period"], L["c_substance"], L["c_change"],
-                                                                L["c_elasticity"], L["c_tapio"], L["c_trend"]], rows))
+            blocks.append(table_block(L["t_decoupling_substances"],
+                                      [L["c_period"], L["c_substance"], L["c_change"], L["c_elasticity"],
+                                       L["c_tapio"], L["c_trend"]], rows))
         else:
             blocks.append(paragraph(L["p_no_data"]))
         return {"title": L["s1_decoupling"], "blocks": blocks}
