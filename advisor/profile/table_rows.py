@@ -54,11 +54,11 @@ def _key(part: str) -> Any:
 def _column(name: str) -> Column | None:
     """The column of a dotted profile path, or None when the path names no single cell's field."""
     parts = name.split(".")
-    field = field_at(parts) if all(parts) else None
-    if field is None or field.kind in ("model", "dict"):
+    found = field_at(parts) if all(parts) else None
+    if found is None or found.kind in ("model", "dict"):
         return None
-    choices = field.item.choices if field.kind == "list" and field.item is not None else field.choices
-    return Column(name, tuple(_key(p) for p in parts), field.kind, choices)
+    choices = found.item.choices if found.kind == "list" and found.item is not None else found.choices
+    return Column(name, tuple(_key(p) for p in parts), found.kind, choices)
 
 
 def plan_columns(header: list[Any]) -> tuple[list[Column | None], list[Issue]]:
