@@ -91,3 +91,10 @@ def test_the_park_type_follows_the_dominant_division_coal_feedstock_and_the_fall
     assert park_type("C26", {"energy": {"coal_feedstock": 120.0}}) == "coal_chemical"
     assert park_type("C31", {"energy": {"coal_feedstock": 120.0}}) == "steel"   # coal turns only chemical types
     assert park_type("B06", {}) == "comprehensive"   # a division no type lists
+
+
+def test_rows_of_a_weak_data_tier_or_of_none_count_as_weak_data(kb):
+    rows = [{"carrier": "electricity", "amount": 100, "unit": "MWh", "data_tier": tier}
+            for tier in ("metered", "reported", "statistics", "proxy")]
+    rows.append({"carrier": "electricity", "amount": 100, "unit": "MWh"})
+    assert facts_for(kb, energy=rows)["data.weak_tier_share"] == 0.6   # statistics, proxy and the untiered row

@@ -24,6 +24,7 @@ class _KbTables(NamedTuple):
     co_control: frozenset[str]
     fgases: frozenset[str]                   # fluorinated greenhouse gases
     heavy_metals: frozenset[str]             # pollutant ids
+    weak_tiers: frozenset[str | None]        # activity-data tiers too coarse to plan on, and no tier given
 
 
 def _build_tables(kb) -> _KbTables:
@@ -39,7 +40,7 @@ def _build_tables(kb) -> _KbTables:
                      flagged(kb.industries, "energy_intensive"), flagged(kb.industries, "water_intensive"),
                      flagged(kb.programmes, "model_park"), flagged(kb.programmes, "co_control"),
                      frozenset(g for g, row in kb.gwp.items() if row.fluorinated),
-                     flagged(kb.pollutants, "heavy_metal"))
+                     flagged(kb.pollutants, "heavy_metal"), flagged(kb.data_tiers, "weak") | {None})
 
 
 def _tables(kb) -> _KbTables:
@@ -230,7 +231,7 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTa
     if p.energy is not None:
         f["data.energy_rows"] = len(p.energy)
         if p.energy:
-            weak = sum(1 for e in p.energy if e.data_tier in (None, "statistics", "proxy"))
+            weak = sum(1 for e in p.energy if e.data_tier in tables.weak_tiers)
             f["data.weak_tier_share"] = round(weak / len(p.energy), 6)
     if p.economy is not None and p.emissions_history is not None:
         years = set(p.economy.values)

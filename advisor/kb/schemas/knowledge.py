@@ -94,6 +94,7 @@ class DataTier(Strict):
     examples: Text
     fuel_factor_set: FuelFactorSet | None = Field(
         default=None, description="the set of factors/fuel_factors.csv whose rows are of this tier")
+    weak: bool = Field(default=False, description="activity data too coarse to plan on")
 
 
 class ProcessCategory(Strict):
