@@ -20,11 +20,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.kb.schemas.knowledge import Horizon, ObjectId
 from advisor.profile.model import Profile
 
 Number = float | None               # a figure; null where its inputs are missing (never 0 for unknown)
-Object = Literal["management", "infrastructure", "enterprise", "third_party", "surrounding"]
-Horizon = Literal["near", "medium", "long"]
+Object = ObjectId                   # the implementation objects and horizons, typed once in the knowledge schema
 Tapio = Literal["strong_decoupling", "weak_decoupling", "expansive_coupling", "expansive_negative_decoupling",
                 "strong_negative_decoupling", "weak_negative_decoupling", "recessive_coupling",
                 "recessive_decoupling"]
