@@ -3,12 +3,13 @@ the measures not recommended, and the annex."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
+from advisor.kb.schemas.knowledge import Horizon
 from advisor.render.report_base import ReportBase
 from advisor.render.report_format import DASH, fmt_num, fmt_pct, paragraph, table_block, text_in, value_text
 
-HORIZONS = ("near", "medium", "long")
+HORIZONS = get_args(Horizon)   # near, medium, long
 CARBON_SUBSTANCES = {"CO2", "CO2e", "GHG", "CH4", "N2O"}   # co-benefits on the carbon axis of the co-control chart
 
 
