@@ -48,6 +48,8 @@ class Rule(Strict):
     when: dict[str, Any]
     then: Conclusion
     because: Text
+    conditional: Text | None = Field(
+        default=None, description="the condition written as a condition ('若…' / 'If …'), for rules that are only possible")
     clause: str
     on_unknown: Literal["verify", "omit"] = Field(
         default="omit",
