@@ -49,7 +49,7 @@ class Rule(Strict):
     then: Conclusion
     because: Text
     conditional: Text | None = Field(
-        default=None, description="the condition written as a condition ('若…' / 'If …'), for rules that are only possible")
+        default=None, description="the condition stated as a condition (若… / If …), for a rule that is only possible")
     clause: str
     on_unknown: Literal["verify", "omit"] = Field(
         default="omit",
