@@ -10,7 +10,6 @@ from advisor.render.report_base import ReportBase
 from advisor.render.report_format import DASH, fmt_num, fmt_pct, paragraph, table_block, text_in, value_text
 
 HORIZONS = get_args(Horizon)   # near, medium, long
-CARBON_SUBSTANCES = {"CO2", "CO2e", "GHG", "CH4", "N2O"}   # co-benefits on the carbon axis of the co-control chart
 
 
 class PlanSections(ReportBase):
@@ -131,10 +130,11 @@ class PlanSections(ReportBase):
 
     def cocontrol_spec(self) -> dict:
         points = []
+        greenhouse = set(self.kb.gwp) | {"CO2e"}   # co-benefits on the carbon axis; the others are pollutants
         for r in self.adv.get("recommendations", []):
             subs = set(r.get("co_benefits") or [])
-            n_pol = len(subs - CARBON_SUBSTANCES)
-            carbon = bool(subs & CARBON_SUBSTANCES)
+            n_pol = len(subs - greenhouse)
+            carbon = bool(subs & greenhouse)
             effect = r.get("effect")
             if effect == "trade_off":
                 x, y = -0.6, 0.6
