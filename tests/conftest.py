@@ -1,4 +1,5 @@
-"""Fixtures: the real knowledge base and rule base, and each bundled example park."""
+"""Fixtures: the real knowledge base and rule base, and each bundled example park; helpers that read the
+imports of advisor/'s source and decide whether the browser tests can run."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def minimal_profile(**extra) -> dict:
 def imports_of(path: Path, root: Path = ROOT) -> list[tuple[str, int]]:
     """Every module a source file imports, as (dotted name, line), at any depth (inside functions too).
 
-    `from x import y` gives x.y when y may be a module, so that `from advisor import kb` counts as advisor.kb.
+    `from advisor import kb` counts as advisor.kb (the name imported may be a package); `from x.y import z` as x.y.
     """
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
