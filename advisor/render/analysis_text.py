@@ -5,46 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-L = {
-    "zh": {
-        "park": "园区", "base_year": "基准年", "settings": "核算设置", "gwp": "GWP", "grid": "电网因子",
-        "steam": "蒸汽折算", "energy": "一、能源（第5章）", "total_tce": "综合能源消费量", "coal_fuel_share":
-        "燃料煤占燃料能耗", "coal_share_total": "煤炭占综合能耗", "electricity_share": "电力占综合能耗",
-        "renewable_share": "绿电占用电", "exports": "外送能源", "carrier": "品种", "amount": "实物量", "unit": "单位",
-        "share": "占比", "carbon": "二、碳排放（6.2）", "total": "排放总量", "scope1": "范围一", "scope2": "范围二",
-        "scope3": "范围三", "intensity": "排放强度", "by_process": "按工序", "process": "工序", "category": "类别",
-        "owner": "归属", "basis": "依据", "by_carrier": "按能源品种", "factors": "排放因子", "factor": "因子",
-        "tier": "层级", "source": "来源", "feedstock": "原料碳（需碳平衡，未计入）",
-        "exports_co2": "外送能源对应排放（单列，未扣减）",
-        "pollutants": "三、污染物（6.1）", "pollutant": "污染物", "total_t": "排放量 t", "main": "主要工序",
-        "coverage": "清单覆盖率", "same_source": "四、同源工序（6.3）", "none": "无", "trade_offs": "五、末端治理增碳",
-        "control": "设施", "removed": "去除量 t", "added": "增加CO2 t", "decoupling": "六、脱钩分析（6.4，附录C）",
-        "period": "时段", "economy": "经济", "change": "变化", "elasticity": "弹性", "tapio": "Tapio状态",
-        "state": "趋势", "pollutant_state": "污染物脱钩", "carbon_state": "碳脱钩", "synergy": "协同状态",
-        "gaps": "七、数据缺口", "warnings": "八、提示", "notes": "说明", "materials": "物质流", "links": "共生链接",
-        "utilised": "园区内利用率", "indicator": "经济指标", "weakest": "最弱", "t_co2e": "t CO2e",
-    },
-    "en": {
-        "park": "Park", "base_year": "base year", "settings": "Settings", "gwp": "GWP", "grid": "grid factor",
-        "steam": "steam", "energy": "1. Energy (ch. 5)", "total_tce": "total energy use", "coal_fuel_share":
-        "coal share of fuel energy", "coal_share_total": "coal share of all energy", "electricity_share":
-        "electricity share", "renewable_share": "renewable share of electricity", "exports": "exported energy",
-        "carrier": "carrier", "amount": "amount", "unit": "unit", "share": "share", "carbon": "2. Carbon (6.2)",
-        "total": "total", "scope1": "scope 1", "scope2": "scope 2", "scope3": "scope 3", "intensity": "intensity",
-        "by_process": "by process", "process": "process", "category": "category", "owner": "owner", "basis": "basis",
-        "by_carrier": "by carrier", "factors": "emission factors", "factor": "factor", "tier": "tier",
-        "source": "source", "feedstock": "feedstock carbon (needs a carbon balance; not counted)",
-        "exports_co2": "CO2 of exported energy (shown apart, not subtracted)", "pollutants": "3. Pollutants (6.1)",
-        "pollutant": "pollutant", "total_t": "total t", "main": "main process", "coverage": "coverage",
-        "same_source": "4. Same-source processes (6.3)", "none": "none", "trade_offs": "5. End-of-pipe CO2 added",
-        "control": "control", "removed": "removed t", "added": "CO2 added t",
-        "decoupling": "6. Decoupling (6.4, App. C)", "period": "period", "economy": "economy", "change": "change",
-        "elasticity": "elasticity", "tapio": "Tapio state", "state": "trend", "pollutant_state": "pollutants",
-        "carbon_state": "carbon", "synergy": "synergy", "gaps": "7. Data gaps", "warnings": "8. Warnings",
-        "notes": "notes", "materials": "materials", "links": "symbiosis links", "utilised": "utilised in park",
-        "indicator": "indicator", "weakest": "weakest", "t_co2e": "t CO2e",
-    },
-}
+from advisor.render.report_format import LANGS, terminal_labels
 
 
 def _width(text: str) -> int:
@@ -96,8 +57,8 @@ def _state(labels: dict, kind: str, key: str | None, lang: str) -> str:
 
 def analysis_text(result: dict, lang: str = "zh") -> str:
     """The readable terminal view of analyze_profile's result."""
-    lang = lang if lang in L else "zh"
-    t = L[lang]
+    lang = lang if lang in LANGS else "zh"
+    t = terminal_labels("analysis", lang)
     labels = result.get("labels", {})
     park = result["park"]
     st = result.get("settings", {})

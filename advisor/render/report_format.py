@@ -1,4 +1,6 @@
-"""Labels and number formats of the report, and the blocks its sections are made of (paragraph, table)."""
+"""Labels and number formats of the report, and the blocks its sections are made of (paragraph, table).
+
+The labels of the terminal views are read here too, from terminal_labels.yaml beside the report's labels.yaml."""
 
 from __future__ import annotations
 
@@ -16,11 +18,17 @@ class ReportError(AdvisorError):
 
 
 @cache
-def _label_table() -> dict[str, dict[str, str]]:
+def _label_table(file: str = "labels.yaml", group: str | None = None) -> dict[str, dict[str, str]]:
+    """{key: {zh, en}} of a label file (or of one group in it), checked."""
     from advisor.kb.safe_load import load_data_file
 
-    path = templates_dir() / "labels.yaml"
+    path = templates_dir() / file
     data = load_data_file(path, ReportError)
+    if group is not None:
+        data = data.get(group) if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            raise ReportError([Issue(str(path), group, "the group of labels is missing",
+                                     f"restore the '{group}:' section of the file")])
     bad = [k for k, v in data.items()
            if not (isinstance(v, dict) and set(v) == set(LANGS) and all(isinstance(v[x], str) for x in LANGS))]
     if bad:
@@ -33,6 +41,11 @@ def _label_table() -> dict[str, dict[str, str]]:
 def labels(lang: str) -> dict[str, str]:
     """Every report label in one language."""
     return {key: value[lang] for key, value in _label_table().items()}
+
+
+def terminal_labels(view: str, lang: str) -> dict[str, str]:
+    """The labels of one terminal view ('analysis' or 'advice') in one language."""
+    return {key: value[lang] for key, value in _label_table("terminal_labels.yaml", view).items()}
 
 
 DASH = "—"

@@ -6,18 +6,7 @@ import textwrap
 from typing import Any
 
 from advisor.kb.standards import citation_line
-
-LABELS = {
-    "zh": {"rank": "序号", "measure": "措施", "priority": "优先级", "reason": "主要理由", "high": "高", "medium": "中",
-           "low": "低", "verify": "需核实", "not_rec": "未推荐的措施", "unknowns": "可能改变建议的未知信息",
-           "findings": "现状问题", "park": "园区", "source": "数据", "why_not": "原因", "entered": "新增",
-           "left": "移出", "moved": "名次变化", "none": "无变化", "recommended": "推荐", "not_recommended": "不推荐"},
-    "en": {"rank": "#", "measure": "measure", "priority": "priority", "reason": "main reason", "high": "high",
-           "medium": "medium", "low": "low", "verify": "verify", "not_rec": "Measures not recommended",
-           "unknowns": "Unknowns that could change the advice", "findings": "Findings", "park": "Park",
-           "source": "data", "why_not": "why not", "entered": "entered", "left": "left", "moved": "moved",
-           "none": "no change", "recommended": "recommended", "not_recommended": "not recommended"},
-}
+from advisor.render.report_format import terminal_labels
 
 
 def _wrap(text: str, indent: str = "    ", width: int = 100) -> str:
@@ -51,7 +40,7 @@ def measure_card_text(m, kb) -> str:
 
 
 def recommendations_text(result: dict[str, Any], lang: str, source: str | None = None) -> str:
-    L = LABELS[lang]
+    L = terminal_labels("advice", lang)
     park = result["park"]
     head = f"{L['park']}: {park['name']} ({park['id']})" + (f" · {L['source']}: {source}" if source else "")
     lines = [head, ""]
@@ -83,7 +72,7 @@ def recommendations_text(result: dict[str, Any], lang: str, source: str | None =
 
 
 def explanation_text(result: dict[str, Any], lang: str) -> str:
-    L = LABELS[lang]
+    L = terminal_labels("advice", lang)
     status = L["recommended"] if result["recommended"] else L["not_recommended"]
     lines = [f"{result['measure']} {result['title']}: {status}"
              + (f" (#{result['rank']}, {L[result['priority']]})" if result["recommended"] else "")]
@@ -98,7 +87,7 @@ def explanation_text(result: dict[str, Any], lang: str) -> str:
 
 
 def whatif_text(result: dict[str, Any], lang: str) -> str:
-    L = LABELS[lang]
+    L = terminal_labels("advice", lang)
     lines = ["changes: " + ", ".join(f"{k} = {v}" for k, v in result["changes"].items())]
     if not (result["entered"] or result["left"] or result["moved"]):
         lines.append(L["none"])
