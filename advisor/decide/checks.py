@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,40 @@ def every_rule_has_passing_cases(kb: KnowledgeBase, base: RuleBase) -> list[Issu
     return issues
 
 
+FIELD_PATH = re.compile(r"\b[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\b")
+RULE_ID_IN_TEXT = re.compile(r"\bR-[A-Z]+-\d{2,3}\b")
+
+
+def every_rule_has_a_conditional_text(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
+    """The rule's condition written as a condition (若… / If …), in plain words, for when it is only possible."""
+    issues = []
+    for r in base.rules.values():
+        file, text = f"rules/{r.file}", r.rule.conditional
+        if text is None:
+            issues.append(Issue(file, r.rule.id, "rule has no conditional text",
+                                'add conditional: {zh: "若…（clause）。", en: "If … (clause)."} after because'))
+            continue
+        zh, en = text.zh.strip(), text.en.strip()
+        if not zh or not en:
+            issues.append(Issue(file, r.rule.id, "conditional text is empty in " + ("zh" if not zh else "en"),
+                                "write the condition in both languages"))
+            continue
+        if not zh.startswith(("若", "如果")):
+            issues.append(Issue(file, r.rule.id, f"conditional zh does not start with 若 or 如果: {zh[:20]}…",
+                                "state the condition as a condition: 若…"))
+        if not re.match(r"If\b", en):
+            issues.append(Issue(file, r.rule.id, f"conditional en does not start with 'If': {en[:30]}…",
+                                "state the condition as a condition: If …"))
+        for lang, t in (("zh", zh), ("en", en)):
+            for m in FIELD_PATH.finditer(t):
+                issues.append(Issue(file, r.rule.id, f"conditional {lang} names the field path '{m.group()}'",
+                                    "name the fact in plain words"))
+            for m in RULE_ID_IN_TEXT.finditer(t):
+                issues.append(Issue(file, r.rule.id, f"conditional {lang} names the rule id '{m.group()}'",
+                                    "leave rule ids out of the text"))
+    return issues
+
+
 def every_measure_is_reachable(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
     reachable = {r.rule.then.measure for r in base.rules.values()
                  if r.rule.then.measure and any(c.expect in ("fire", "verify") for c in r.rule.cases)}
@@ -173,7 +208,7 @@ def engine_limits_respected(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
 
 CHECKS = [guideline_has_thirty_measures, measure_references_resolve, park_types_do_not_overlap,
           rules_reference_known_things, findings_are_concluded, every_rule_has_passing_cases,
-          every_measure_is_reachable, engine_limits_respected, *STANDARD_CHECKS]
+          every_measure_is_reachable, engine_limits_respected, every_rule_has_a_conditional_text, *STANDARD_CHECKS]
 
 
 def check_all(knowledge_root: Path | None = None, rules_root: Path | None = None) -> list[Issue]:
