@@ -76,7 +76,7 @@ def score_measure(measure, rules: float, severity: int, category_shares: dict[st
     co2e = r4(weights.co2e * min(co2e, 1.0))
     pollutant = r4(weights.pollutant * min(pollutant, 1.0))
     parts = {"rules": rules, "findings": findings, "co2e_share": co2e, "pollutant_share": pollutant}
-    score = r4(sum(parts.values()))
+    score = r4(rules + findings + co2e + pollutant)
     priority = "high" if score >= weights.high else "medium" if score >= weights.medium else "low"
     return Scored(measure.id, score, parts, priority)
 
