@@ -159,8 +159,9 @@ def every_rule_has_passing_cases(kb: KnowledgeBase, base: RuleBase) -> list[Issu
     return issues
 
 
-FIELD_PATH = re.compile(r"\b[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\b")
-RULE_ID_IN_TEXT = re.compile(r"\bR-[A-Z]+-\d{2,3}\b")
+# ASCII boundaries: a path or id may stand right against a Chinese character ("若management.synergy_plan为否").
+FIELD_PATH = re.compile(r"(?<![A-Za-z0-9_.])[a-z_][a-z0-9_]+(?:\.[a-z_][a-z0-9_]+)+(?![A-Za-z0-9_])")
+RULE_ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])R-[A-Z]+-\d{2,3}(?![0-9])")
 
 
 def every_rule_has_a_conditional_text(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
