@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from conftest import minimal_profile
 
 from advisor.accounting import analyze_profile
-from advisor.accounting.decoupling import (calc_change, calc_elasticity, calc_synergy, calc_tapio_state,
-                                           calc_trend_state, calc_weakest_state)
+from advisor.accounting.decoupling import (
+    calc_change,
+    calc_elasticity,
+    calc_synergy,
+    calc_tapio_state,
+    calc_trend_state,
+    calc_weakest_state,
+)
 from advisor.errors import UsageError
 from advisor.profile.model import Profile
-from conftest import minimal_profile
 
 LOWER, UPPER, SMALL = 0.8, 1.2, 0.01
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import minimal_profile
 
 from advisor.accounting import analyze_profile
-from advisor.profile.model import Profile
 from advisor.kb.units import UnitError
-from conftest import minimal_profile
+from advisor.profile.model import Profile
 
 
 def park(energy, **extra) -> Profile:

@@ -2,10 +2,11 @@
 
 from typing import get_args
 
+from conftest import minimal_profile
+
 from advisor.decide.facts import build_facts
 from advisor.profile.files import validate_data
 from advisor.profile.model import Programme
-from conftest import minimal_profile
 
 
 def facts_for(kb, **sections):
@@ -63,7 +64,8 @@ def test_the_tables_of_a_knowledge_base_go_with_it_when_it_is_dropped(kb):
 
 def test_history_years_count_the_years_with_both_economy_and_some_emission_series(kb):
     facts = facts_for(kb, economy={"indicator": "gdp", "unit": "亿元", "values": {2019: 10, 2020: 11, 2021: 12}},
-                      emissions_history={"unit": "t", "series": {"CO2e": {2018: 5, 2019: 5}, "SO2": {2021: 1, 2023: 1}}})
+                      emissions_history={"unit": "t",
+                                         "series": {"CO2e": {2018: 5, 2019: 5}, "SO2": {2021: 1, 2023: 1}}})
     assert facts["data.history_years"] == 2        # 2019 and 2021; 2018 and 2023 have no economy value
     facts = facts_for(kb, economy={"indicator": "gdp", "unit": "亿元", "values": {2019: 10}},
                       emissions_history={"unit": "t", "series": {}})
@@ -72,8 +74,10 @@ def test_history_years_count_the_years_with_both_economy_and_some_emission_serie
 
 def test_an_f_gas_counts_as_present_only_with_a_positive_amount(kb):
     def fgas(emissions):
-        processes = [{"id": "boiler", "category": "fuel_combustion", "owner": "infrastructure", "emissions": {"CO2": 5.0}},
-                     {"id": "switchgear", "category": "fluorinated_gas_use", "owner": "infrastructure", "emissions": emissions}]
+        processes = [{"id": "boiler", "category": "fuel_combustion", "owner": "infrastructure",
+                      "emissions": {"CO2": 5.0}},
+                     {"id": "switchgear", "category": "fluorinated_gas_use", "owner": "infrastructure",
+                      "emissions": emissions}]
         return facts_for(kb, processes=processes)["carbon.fgas_present"]
 
     assert fgas({"SF6": 0.2}) is True

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from conftest import minimal_profile
 
 from advisor.accounting import analyze_profile
 from advisor.kb.schemas.knowledge import Quantity
 from advisor.profile.model import Profile
-from conftest import minimal_profile
 
 # park CO2 = 10,000 t, SO2 = 100 t
 PROCESSES = [

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import random
 
+from conftest import minimal_profile
 from hypothesis import given
 from hypothesis import strategies as st
 
 from advisor.decide.evaluator import evaluate_rules
 from advisor.decide.ranking import _round4
 from advisor.decide.recommend import _category_shares, _Unknowns
-from conftest import minimal_profile
 
 
 def _unknowns_behind(fid, base, facts, outcomes, seen):

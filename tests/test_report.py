@@ -8,8 +8,8 @@ from pathlib import Path
 import markupsafe
 import pytest
 
-from advisor.render import report
 from advisor.cli.entry import main
+from advisor.render import report
 
 ROOT = Path(__file__).resolve().parent.parent
 PARKS = sorted((ROOT / "examples").glob("*.yaml"))
@@ -21,8 +21,8 @@ HOSTILE = "<script>alert(1)</script> | pipe"
 
 def _pipeline(path: Path, kb):
     from advisor.accounting import analyze_profile
-    from advisor.profile.files import load_profile
     from advisor.decide.recommend import advise
+    from advisor.profile.files import load_profile
 
     profile = load_profile(path, kb)
     analysis = analyze_profile(profile, kb)
