@@ -109,27 +109,26 @@ def _example_parks(kb, rulebase, example_paths, per_example=25):
 
 
 def _plain_supported(kb, base, outcomes, findings, shares):
+    """The plain definition of the three outcomes: established when a rule holds (scored on the rules that
+    hold and the found findings they read), to confirm when none holds and a `verify` rule is possible
+    (most weight to gain first, then clause), else not recommended."""
     from advisor.decide.ranking import ranking_settings, score_measure, score_weights
 
     weights = score_weights(ranking_settings())
-    severity = {fid: base.findings[fid].severity for fid in findings}
-    scored, supporting = [], {}
+    scored, supporting, pending = [], {}, []
     for mid, rules in base.measure_plan():
-        support, rule_weights, severity_sum = [], [], 0
-        for r, rid, verify, weight, reads in rules:
-            outcome = outcomes.get(rid, "F")
-            if outcome == "T":
-                rule_weights.append(weight)
-            elif outcome == "U" and verify:
-                rule_weights.append(weight * weights.verify)
-            else:
-                continue
-            support.append((r, outcome))
-            severity_sum += sum(severity[g] for g in reads if g in severity)
-        if support:
-            supporting[mid] = support
-            scored.append(score_measure(kb.measures[mid], sum(rule_weights), severity_sum, shares, weights))
-    return scored, supporting
+        pairs = [(r, outcomes.get(rid, "F")) for r, rid, _, _, _ in rules if outcomes.get(rid, "F") != "F"]
+        if pairs:
+            supporting[mid] = pairs
+        holding = [(weight, reads) for r, rid, _, weight, reads in rules if outcomes.get(rid) == "T"]
+        if holding:
+            severity = sum(base.findings[g].severity for _, reads in holding for g in reads if findings.get(g) is True)
+            scored.append(score_measure(kb.measures[mid], sum(w for w, _ in holding), severity, shares, weights))
+            continue
+        gain = sum(weight for _, rid, verify, weight, _ in rules if verify and outcomes.get(rid) == "U")
+        if gain:
+            pending.append((-gain, tuple(int(p) for p in mid.split(".")), mid))
+    return scored, supporting, [mid for _, _, mid in sorted(pending)]
 
 
 def _plain_order(scored, measures, objects):
@@ -166,19 +165,22 @@ def test_scores_order_and_unknowns_are_those_of_their_plain_definitions(kb, rule
     from advisor.decide.recommend import _supported, _unknowns
 
     no_prerequisites = {mid: m.model_copy(update={"prerequisites": []}) for mid, m in kb.measures.items()}
-    moved = 0
+    moved = confirming = 0
     for profile, analysis, facts, outcomes, findings in _example_parks(kb, rulebase, example_paths):
         shares = _category_shares(profile, analysis)
-        scored, supporting = _supported(kb, rulebase, outcomes, findings, shares)
-        plain_scored, plain_supporting = _plain_supported(kb, rulebase, outcomes, findings, shares)
+        scored, supporting, to_confirm = _supported(kb, rulebase, outcomes, findings, shares)
+        plain_scored, plain_supporting, plain_to_confirm = _plain_supported(kb, rulebase, outcomes, findings, shares)
         assert [(s.measure, s.score, s.parts, s.priority) for s in scored] == \
                [(s.measure, s.score, s.parts, s.priority) for s in plain_scored]
         assert supporting == plain_supporting
+        assert to_confirm == plain_to_confirm
+        confirming += bool(to_confirm)
         ranked = [s.measure for s in order(scored, kb.measures)]
         assert ranked == [s.measure for s in _plain_order(scored, kb.measures, kb.object_ids())]
         moved += ranked != [s.measure for s in _plain_order(scored, no_prerequisites, kb.object_ids())]
         assert _unknowns(rulebase, facts, findings, outcomes) == _plain_unknowns(rulebase, facts, findings, outcomes)
     assert moved, "in some park a prerequisite should have moved a measure"
+    assert confirming, "in some park a measure should be left to confirm"
 
 
 def test_a_measure_moves_to_just_after_its_recommended_prerequisite(kb):

@@ -6,13 +6,26 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.decide.advice_texts import Words
 from advisor.decide.evaluator import check_rules
 from advisor.decide.facts import build_facts
-from advisor.decide.ranking import Scored, order, ranking_settings, score_measure, score_weights
+from advisor.decide.ranking import (
+    Scored,
+    clause_key,
+    order,
+    ranking_settings,
+    score_measure,
+    score_weights,
+    shortlist,
+)
+from advisor.decide.unknowns import Unknowns, open_rule, questions_to_answer, reason
 from advisor.errors import Issue, RuleEngineError
 from advisor.kb.conditions import FindingAtom, blocking
+from advisor.kb.fact_questions import fact_questions, question_book
 from advisor.kb.rulebook import CompiledRule, RuleBase, load_rulebase
 from advisor.profile.model import Profile
+
+_Unknowns = Unknowns      # its former name here
 
 _engine = None
 _engine_lock = threading.Lock()
@@ -58,58 +71,24 @@ def _category_shares(profile: Profile, analysis: dict) -> dict[str, tuple[float,
     return {c: (co2e.get(c, 0.0), pollutant.get(c, 0.0)) for c in co2e.keys() | pollutant.keys()}
 
 
-def _fact_text(base: RuleBase, fact: str, lang: str) -> str:
-    d = base.facts.get(fact)
-    return d.text.in_lang(lang) if d else fact
-
-
-def _explain_atom(atom, facts: dict, findings: dict, base: RuleBase, lang: str, depth: int = 0) -> dict:
+def _blocker(atom, facts: dict, findings: dict, words: Words, behind: Unknowns, depth: int = 0) -> dict:
+    """One condition that keeps a measure out: the keys tools read (`condition` in rule syntax, `fact`,
+    `value`) and the plain words people read (`text`, `needed`)."""
     if isinstance(atom, FindingAtom):
         status = findings.get(atom.finding, False)
         out: dict[str, Any] = {
             "condition": atom.text(), "fact": f"finding:{atom.finding}",
             "value": "found" if status is True else "possible" if status is None else "not found",
-            "needed": ("no " if atom.negated else "") + f"finding {atom.finding}"}
-        if depth == 0 and not atom.negated:
+            **words.blocker(atom, facts, findings, behind.behind)}
+        if depth == 0 and not atom.negated and status is False:
             via = []
-            for r in base.rules_for_finding(atom.finding):
+            for r in behind.base.rules_for_finding(atom.finding):
                 for a in blocking(r.condition, facts, findings)[:1]:
-                    via.append({"rule": r.rule.id, **_explain_atom(a, facts, findings, base, lang, depth + 1)})
+                    via.append({"rule": r.rule.id, **_blocker(a, facts, findings, words, behind, depth + 1)})
             out["via"] = via
         return out
-    value = facts.get(atom.fact)
-    needed = atom.text() if value is not None else f"find out {_fact_text(base, atom.fact, lang)} ({atom.text()})"
-    return {"condition": atom.text(), "fact": atom.fact, "value": value, "needed": needed}
-
-
-class _Unknowns:
-    """The unknown facts behind one park's rule outcomes; each possible finding's worked out once."""
-
-    def __init__(self, base: RuleBase, facts: dict, findings: dict, outcomes: dict):
-        self.base, self.facts, self.findings, self.outcomes = base, facts, findings, outcomes
-        self._behind: dict[str, list[str]] = {}
-
-    def behind(self, fid: str) -> list[str]:
-        """Unknown facts behind a finding that is only possible (transitively)."""
-        found = self._behind.get(fid)
-        if found is None:
-            self._behind[fid] = []      # ends a cycle (the rule loader refuses them)
-            out = []
-            for r in self.base.rules_for_finding(fid):
-                if self.outcomes.get(r.rule.id) == "U":
-                    out += [f for f in r.facts if self.facts.get(f) is None]
-                    for g in r.findings:
-                        out += self.behind(g)
-            found = self._behind[fid] = list(dict.fromkeys(out))
-        return found
-
-    def of_rule(self, r: CompiledRule) -> list[str]:
-        """Unknown facts a rule reads, and those behind the possible findings it reads."""
-        out = [f for f in r.facts if self.facts.get(f) is None]
-        for g in r.findings:
-            if self.findings.get(g, False) is None:
-                out += self.behind(g)
-        return list(dict.fromkeys(out))
+    return {"condition": atom.text(), "fact": atom.fact, "value": facts.get(atom.fact),
+            **words.blocker(atom, facts, findings, behind.behind)}
 
 
 def _actions(measure, park_type: str | None, lang: str) -> list[str]:
@@ -119,12 +98,17 @@ def _actions(measure, park_type: str | None, lang: str) -> list[str]:
 
 @dataclass
 class Judgement:
-    """What the full advice and the batch screen share: rule outcomes, ordered measures, unknowns."""
+    """What the full advice and the batch screen share: rule outcomes, the three lists, unknowns.
+
+    A measure is *established* when one of its rules holds ("T": true on known facts and found findings), *to
+    confirm* when none holds but one marked `on_unknown: verify` is possible ("U"), and not recommended
+    otherwise – also when only rules marked `omit` are possible (their unknowns are still questions to answer)."""
     facts: dict[str, Any]
     outcomes: dict[str, str]
     findings: dict[str, bool | None]
-    ranked: list[Scored]                                  # recommended, in rank order
-    supporting: dict[str, list[tuple[CompiledRule, str]]]  # measure → (rule, outcome) that recommend it
+    ranked: list[Scored]                                  # established, in rank order
+    supporting: dict[str, list[tuple[CompiledRule, str]]]  # measure → its (rule, outcome) that hold or are possible
+    to_confirm: list[str]                                 # to confirm: most weight to gain first, then clause
     unknowns: dict[str, set[str]]                         # unknown fact → measures it could change
 
     @property
@@ -133,12 +117,13 @@ class Judgement:
 
 
 def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_engine: bool = True) -> Judgement:
-    """Facts → rules → scored, ordered measures and the unknowns behind them (no texts)."""
+    """Facts → rules → the established measures scored and ordered, those to confirm, and the unknowns
+    behind them (no texts)."""
     facts = build_facts(profile, analysis, kb)
     outcomes, findings = _evaluate(base, engine, facts, check_engine)
-    scored, supporting = _supported(kb, base, outcomes, findings, _category_shares(profile, analysis))
-    return Judgement(facts, outcomes, findings, order(scored, kb.measures), supporting,
-                     _unknowns(base, facts, findings, outcomes))
+    scored, supporting, to_confirm = _supported(kb, base, outcomes, findings, _category_shares(profile, analysis))
+    return Judgement(facts, outcomes, findings, order(scored, kb.measures, outcomes, findings), supporting,
+                     to_confirm, _unknowns(base, facts, findings, outcomes))
 
 
 def _evaluate(base: RuleBase, engine, facts: dict, check_engine: bool) -> tuple[dict[str, str], dict]:
@@ -157,44 +142,55 @@ def _evaluate(base: RuleBase, engine, facts: dict, check_engine: bool) -> tuple[
 
 
 def _supported(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict
-               ) -> tuple[list[Scored], dict[str, list[tuple[CompiledRule, str]]]]:
-    """The measures some rule supports, scored, and the (rule, outcome) pairs supporting each."""
+               ) -> tuple[list[Scored], dict[str, list[tuple[CompiledRule, str]]], list[str]]:
+    """The established measures, scored on the rules that hold (their weights, the severity of the found
+    findings they read, the emission shares of the measure's targets); the (rule, outcome) pairs that hold
+    or are possible for each measure; the measures to confirm, most weight to gain first, then by clause."""
     weights = score_weights(ranking_settings())
-    verify_factor = weights.verify
     severities = base.severities()
     measures = kb.measures
     outcome_of = outcomes.get
     supporting: dict[str, list[tuple[CompiledRule, str]]] = {}
     scored = []
+    pending: list[tuple[float, tuple[int, ...], str]] = []
     for mid, rules in base.measure_plan():   # each measure's rules in rule-file order
         support = None
+        rule_sum = 0.0
+        severity_sum = 0
+        holds = False
+        to_gain = 0.0
         for r, rid, verify, weight, reads in rules:
             outcome = outcome_of(rid, "F")
-            if outcome == "T":
-                pass
-            elif outcome == "U" and verify:
-                weight = weight * verify_factor
-            else:
+            if outcome == "F":
                 continue
             if support is None:
-                support, rule_sum, severity_sum = [], 0.0, 0
+                support = []
             support.append((r, outcome))
-            rule_sum += weight      # the same additions, in the same order, as sum() of the weights
-            for g in reads:
-                if g in findings:   # a finding of this park: its severity counts
-                    severity_sum += severities.get(g, 0)
-        if support is not None:
-            measure = measures.get(mid)
-            if measure is None:
-                continue
-            supporting[mid] = support
+            if outcome == "T":
+                holds = True
+                rule_sum += weight      # the same additions, in the same order, as sum() of the weights
+                for g in reads:
+                    if findings.get(g) is True:   # a finding of this park: its severity counts
+                        severity_sum += severities.get(g, 0)
+            elif verify:
+                to_gain += weight
+        if support is None:
+            continue
+        measure = measures.get(mid)
+        if measure is None:
+            continue
+        supporting[mid] = support
+        if holds:
             scored.append(score_measure(measure, rule_sum, severity_sum, shares, weights))
-    return scored, supporting
+        elif to_gain:
+            pending.append((-to_gain, clause_key(mid), mid))
+    pending.sort()
+    return scored, supporting, [mid for _, _, mid in pending]
 
 
 def _unknowns(base: RuleBase, facts: dict, findings: dict, outcomes: dict) -> dict[str, set[str]]:
     """unknown fact → the measures it could change."""
-    behind = _Unknowns(base, facts, findings, outcomes)
+    behind = Unknowns(base, facts, findings, outcomes)
     targets_of = base.targets_table()
     rules = base.rules
     unknowns: dict[str, set[str]] = {}
@@ -213,11 +209,20 @@ def _unknowns(base: RuleBase, facts: dict, findings: dict, outcomes: dict) -> di
 
 def screen(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None, engine=None,
            check_engine: bool = True) -> dict[str, Any]:
-    """The batch table's view of one park: ranks, priorities, the number of unknowns – the same
-    as `advise` gives, without the texts and reasons the table does not show."""
+    """The batch table's view of one park: the established measures with ranks and priorities, the ids of
+    those to confirm, the unknowns – the same as `advise` gives, without the texts and reasons the table
+    does not show."""
     j = judge(profile, kb, analysis, base or load_rulebase(), engine or get_engine(), check_engine)
     return {"park_type": j.park_type, "ranked": [(s.measure, s.priority, s.score) for s in j.ranked],
-            "unknowns": sorted(j.unknowns)}
+            "to_confirm": list(j.to_confirm), "unknowns": sorted(j.unknowns)}
+
+
+def _words(kb, base: RuleBase, lang: str) -> tuple[Words, dict[str, int]]:
+    """The plain words of one language, and the questionnaire's order of the questions (id → position)."""
+    asked = fact_questions(kb, base, Profile.model_fields)
+    book = question_book(kb)
+    order_of = {q.id: i for i, q in enumerate(book.questions)} if book else {}
+    return Words(base, kb, asked, lang), order_of
 
 
 def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = None,
@@ -230,6 +235,8 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         analysis = analyze_profile(profile, kb)
     j = judge(profile, kb, analysis, base, engine or get_engine(), check_engine)
     facts, outcomes, findings, park_type = j.facts, j.outcomes, j.findings, j.park_type
+    words, question_order = _words(kb, base, lang)
+    behind = Unknowns(base, facts, findings, outcomes)
 
     finding_rows: list[dict[str, Any]] = []
     for fid, status in findings.items():
@@ -246,35 +253,51 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
                              "evidence": evidence, "rules": rules})
     finding_rows.sort(key=lambda f: (-f["severity"], f["id"]))
 
+    def strongest_first(pairs: list[tuple[CompiledRule, str]], outcome: str) -> list[CompiledRule]:
+        return sorted((r for r, o in pairs if o == outcome), key=lambda r: -r.rule.then.weight)
+
+    established = {s.measure for s in j.ranked}
+    confirming = set(j.to_confirm)
+    open_rules: dict[str, list[CompiledRule]] = {}    # measures still open → their possible rules
     not_recommended = []
     for measure in kb.measures_in_order():
-        if measure.id in j.supporting:
+        if measure.id in established or measure.id in confirming:
             continue
+        possible = strongest_first(j.supporting.get(measure.id, []), "U")
+        if possible:
+            open_rules[measure.id] = possible
         why = []
         for r in base.rules_for_measure(measure.id):
             for atom in blocking(r.condition, facts, findings):
-                why.append({"rule": r.rule.id, "because": r.rule.because.in_lang(lang),
-                            **_explain_atom(atom, facts, findings, base, lang)})
+                why.append({"rule": r.rule.id, "because": r.rule.conditional.in_lang(lang)
+                            if r.rule.conditional else r.rule.title.in_lang(lang),
+                            **_blocker(atom, facts, findings, words, behind)})
         not_recommended.append({"measure": measure.id, "object": measure.object,
                                 "title": measure.title.in_lang(lang), "why_not": why})
 
-    behind = _Unknowns(base, facts, findings, outcomes)
+    to_confirm = []
+    for mid in j.to_confirm:
+        m = kb.measures[mid]
+        possible = strongest_first(j.supporting[mid], "U")
+        open_rules[mid] = possible
+        to_confirm.append({"measure": mid, "object": m.object, "title": m.title.in_lang(lang),
+                           "if": [open_rule(r, facts, behind, words, lang) for r in possible]})
+
     recommendations = []
     for rank, s in enumerate(j.ranked, start=1):
         m = kb.measures[s.measure]
-        because: list[dict[str, Any]] = []
-        verify: list[dict[str, str]] = []
-        for r, outcome in j.supporting[m.id]:
-            because.append({"rule": r.rule.id, "text": r.rule.because.in_lang(lang), "clause": r.rule.clause,
-                            "facts": {f: facts.get(f) for f in r.facts},
-                            "findings": [g for g in r.findings if findings.get(g, False) is not False]})
-            if outcome == "U":
-                for fact in behind.of_rule(r):
-                    if fact not in [v["fact"] for v in verify]:
-                        verify.append({"fact": fact, "text": _fact_text(base, fact, lang)})
+        pairs = j.supporting[m.id]
+        strengthen = [open_rule(r, facts, behind, words, lang) for r in strongest_first(pairs, "U")]
+        verify: list[dict[str, Any]] = []
+        for entry in strengthen:
+            for u in entry["unknown"]:
+                if u["fact"] not in [v["fact"] for v in verify]:
+                    verify.append({"fact": u["fact"], "text": u["label"], "question": u["question"]})
         recommendations.append({
             "rank": rank, "measure": m.id, "object": m.object, "title": m.title.in_lang(lang),
-            "priority": s.priority, "score": s.score, "score_parts": s.parts, "because": because,
+            "priority": s.priority, "score": s.score, "score_parts": s.parts,
+            "because": [reason(r, facts, findings, lang) for r in strongest_first(pairs, "T")],
+            "would_strengthen": strengthen,
             "actions": _actions(m, park_type, lang), "co_benefits": list(m.co_benefits), "verify": verify,
             "effect": m.effect, "horizon": m.horizon, "effort": m.effort, "lead": m.lead.in_lang(lang),
             "needs_higher_level": m.needs_higher_level, "clause": m.id,
@@ -285,8 +308,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
     for rec in recommendations:
         plan[rec["object"]][rec["horizon"]].append(rec["measure"])
 
-    unknowns = [{"fact": f, "text": _fact_text(base, f, lang), "affects": sorted(ms)}
-                for f, ms in sorted(j.unknowns.items())]
+    unknowns = [{"fact": f, "text": words.label(f), "affects": sorted(ms)} for f, ms in sorted(j.unknowns.items())]
 
     return {
         "schema_version": 1,
@@ -296,7 +318,10 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         "findings": finding_rows,
         "recommendations": recommendations,
         "plan": plan,
+        "to_confirm": to_confirm,
         "not_recommended": not_recommended,
+        "questions_to_answer": questions_to_answer(open_rules, behind, words, question_order),
+        "shortlist": shortlist(j.ranked),
         "unknowns": unknowns,
         "gaps": analysis.get("gaps", []),
         "facts": facts,

@@ -8,43 +8,20 @@ those findings (transitively).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from advisor.kb.conditions import facts_of, findings_of
+from advisor.kb.fact_questions import source_paths as kb_source_paths
 from advisor.kb.schemas.questions import QuestionBook
 from advisor.questionnaire.answer_paths import paths_overlap
 
-_DOTTED = re.compile(r"[A-Za-z_][\w-]*(?:\[\])?(?:\.[\w-]+(?:\[\])?)*")
-
 
 def source_paths(source: str, analysis_inputs: dict[str, list[str]]) -> list[str]:
-    """The profile paths a fact's `source` mentions.
-
-    "infrastructure.hazardous_waste.generated_t − disposal_capacity_t" → both fields (a bare name
-    after a dotted path is its sibling); "analysis: energy" → the sections that analysis reads;
-    file names and parenthesised notes are ignored.
-    """
-    text = source.strip()
-    if text.startswith("analysis:"):
-        words = text.split(":", 1)[1].split()
-        return list(analysis_inputs.get(words[0], [])) if words else []
+    """The profile paths a fact's `source` mentions (advisor.kb.fact_questions.source_paths, with the
+    profile's top-level sections)."""
     from advisor.profile.model import Profile
 
-    text = re.sub(r"\([^)]*\)", " ", text)
-    text = re.sub(r"\S*/\S*", " ", text)  # knowledge/… file names and the '/' operator
-    paths: list[str] = []
-    parent = ""
-    for token in _DOTTED.findall(text):
-        token = token.replace("[]", "")
-        if "." in token:
-            paths.append(token)
-            parent = token.rsplit(".", 1)[0]
-        elif token in Profile.model_fields:
-            paths.append(token)
-        elif "_" in token and parent:
-            paths.append(f"{parent}.{token}")
-    return list(dict.fromkeys(paths))
+    return kb_source_paths(source, analysis_inputs, Profile.model_fields)
 
 
 def _clause_key(mid: str) -> tuple[int, ...]:

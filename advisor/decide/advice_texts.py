@@ -1,0 +1,167 @@
+"""The plain words of the advice's explanations (zh, en): how a fact, its value and a condition read to a
+park manager – labels from the questionnaire, never field paths, rule ids or rule syntax.
+
+The sentences are fixed frames; what fills them (fact and question texts, choice texts, finding texts) comes
+from knowledge/ (facts.yaml, questions.yaml, findings.yaml, decoupling.yaml, park_types.yaml).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.kb.conditions import Atom, FindingAtom
+from advisor.kb.fact_questions import FactQuestion
+
+FRAMES: dict[str, dict[str, str]] = {
+    "zh": {
+        "yes": "“是”", "no": "“否”", "unknown": "未知", "quoted": "“{}”", "list_sep": "、", "or": "或",
+        "fact_is": "「{fact}」为{value}，不满足条件",
+        "fact_unknown": "尚不清楚「{label}」，回答该问题后才能判断",
+        "needs_fact": "需要「{fact}」{need}",
+        "finding_absent": "现状分析未得出「{finding}」",
+        "finding_found": "现状分析已得出「{finding}」，不满足条件",
+        "finding_possible": "尚不清楚是否「{finding}」，回答以下问题后才能判断：{labels}",
+        "finding_possible_bare": "尚不清楚是否「{finding}」",
+        "needs_finding": "需要现状分析得出「{finding}」",
+        "needs_no_finding": "需要现状分析未得出「{finding}」",
+        "label": "「{}」",
+        "eq": "为{v}", "ne": "不为{v}", "lt": "低于{v}", "le": "不高于{v}", "gt": "高于{v}", "ge": "不低于{v}",
+        "in": "为{v}之一", "nin": "不为{v}", "exists": "已知", "is_unknown": "未知",
+    },
+    "en": {
+        "yes": "yes", "no": "no", "unknown": "unknown", "quoted": "“{}”", "list_sep": ", ", "or": " or ",
+        "fact_is": "“{fact}” is {value}, so the condition does not hold",
+        "fact_unknown": "Not yet known: “{label}” – answer that question to decide",
+        "needs_fact": "needs “{fact}” {need}",
+        "finding_absent": "The status analysis did not find: “{finding}”",
+        "finding_found": "The status analysis found “{finding}”, so the condition does not hold",
+        "finding_possible": "Not yet known whether “{finding}” – answer these questions to decide: {labels}",
+        "finding_possible_bare": "Not yet known whether “{finding}”",
+        "needs_finding": "needs the status analysis to find “{finding}”",
+        "needs_no_finding": "needs the status analysis not to find “{finding}”",
+        "label": "“{}”",
+        "eq": "to be {v}", "ne": "not to be {v}", "lt": "to be below {v}", "le": "to be at most {v}",
+        "gt": "to be above {v}", "ge": "to be at least {v}", "in": "to be one of {v}", "nin": "to be none of {v}",
+        "exists": "to be known", "is_unknown": "to be unknown",
+    },
+}
+
+# units of knowledge/facts.yaml as a reader sees them (a fraction is shown in per cent)
+UNITS: dict[str, dict[str, str]] = {
+    "zh": {"years": "年", "t/yr": "t/年", "m3/yr": "m3/年", "t CO2e/yr": "t CO2e/年", "tce/yr": "tce/年",
+           "links per 10 firms": "个/每10家企业"},
+    "en": {},
+}
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer() and abs(value) >= 1:
+        return f"{int(value):,}"
+    return f"{value:.3g}"
+
+
+def _sentence_start(text: str, lang: str) -> str:
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def _strip_stop(text: str) -> str:
+    return text.rstrip("。. ")
+
+
+class Words:
+    """Names facts, values, conditions and findings for one park's advice in one language."""
+
+    def __init__(self, base: Any, kb: Any, questions: dict[str, FactQuestion], lang: str):
+        self.base, self.kb, self.questions, self.lang = base, kb, questions, lang
+        self.frames = FRAMES[lang]
+
+    # --- names -------------------------------------------------------------------------------------
+    def label(self, fact: str) -> str:
+        """What the questionnaire calls the fact (the question's text), else the fact's own text."""
+        fq = self.questions.get(fact)
+        if fq is not None:
+            return _sentence_start(fq.label.in_lang(self.lang), self.lang)
+        d = self.base.facts.get(fact)
+        return _sentence_start(d.text.in_lang(self.lang), self.lang) if d else fact
+
+    def fact_name(self, fact: str) -> str:
+        """The fact as a statement (knowledge/facts.yaml), for saying what its value is."""
+        d = self.base.facts.get(fact)
+        return _sentence_start(d.text.in_lang(self.lang), self.lang) if d else self.label(fact)
+
+    def unknown(self, fact: str) -> dict[str, Any]:
+        """{fact, label, question} of an unknown fact."""
+        fq = self.questions.get(fact)
+        return {"fact": fact, "label": self.label(fact), "question": fq.question if fq else None}
+
+    def finding(self, fid: str) -> str:
+        d = self.base.findings.get(fid)
+        return _strip_stop(d.text.in_lang(self.lang)) if d else fid
+
+    # --- values ------------------------------------------------------------------------------------
+    def value(self, fact: str, value: Any) -> str:
+        f = self.frames
+        if value is None:
+            return f["unknown"]
+        if isinstance(value, bool):
+            return f["yes"] if value else f["no"]
+        if isinstance(value, str):
+            return f["quoted"].format(self._choice(fact, value))
+        if isinstance(value, (int, float)):
+            d = self.base.facts.get(fact)
+            unit = d.unit if d else ""
+            if unit == "fraction":
+                return f"{value * 100:.3g}%"
+            shown = UNITS[self.lang].get(unit, unit)
+            return f"{_number(value)} {shown}".strip()
+        return str(value)
+
+    def _choice(self, fact: str, value: str) -> str:
+        fq = self.questions.get(fact)
+        if fq is not None and value in fq.choices:
+            return fq.choices[value].in_lang(self.lang)
+        vocab = getattr(self.kb, "decoupling", None)
+        if fact.startswith("decoupling.") and vocab is not None:
+            states = vocab.synergy if fact.endswith("synergy") else vocab.trend
+            for state in states:
+                if state.id == value:
+                    return state.name.in_lang(self.lang)
+        park_type = getattr(self.kb, "park_types", {}).get(value) if fact == "park.type" else None
+        return park_type.name.in_lang(self.lang) if park_type is not None else value
+
+    def need(self, atom: Atom) -> str:
+        """What the condition asks of its fact, in words: "不低于50%" / "to be at least 50%"."""
+        f = self.frames
+        if atom.op == "exists":
+            return f["exists"]
+        if atom.op == "unknown":
+            return f["is_unknown"]
+        if atom.op in ("in", "nin"):
+            shown = f["list_sep"].join(self.value(atom.fact, v) for v in atom.value)
+            return f[atom.op].format(v=shown)
+        return f[atom.op].format(v=self.value(atom.fact, atom.value))
+
+    # --- why a condition does not hold -------------------------------------------------------------
+    def blocker(self, atom: Atom | FindingAtom, facts: dict, findings: dict, behind) -> dict[str, str]:
+        """{text, needed}: why this condition keeps the measure out, and what it would need, in plain words.
+        `behind(finding)` gives the unknown facts behind a finding that is only possible."""
+        f = self.frames
+        if isinstance(atom, FindingAtom):
+            name = self.finding(atom.finding)
+            status = findings.get(atom.finding, False)
+            needed = f["needs_no_finding" if atom.negated else "needs_finding"].format(finding=name)
+            if status is None:
+                labels = f["list_sep"].join(f["label"].format(self.label(x)) for x in behind(atom.finding))
+                text = (f["finding_possible"].format(finding=name, labels=labels) if labels
+                        else f["finding_possible_bare"].format(finding=name))
+            elif atom.negated:
+                text = f["finding_found"].format(finding=name)
+            else:
+                text = f["finding_absent"].format(finding=name)
+            return {"text": text, "needed": needed}
+        needed = f["needs_fact"].format(fact=self.fact_name(atom.fact), need=self.need(atom))
+        value = facts.get(atom.fact)
+        if value is None:
+            return {"text": f["fact_unknown"].format(label=self.label(atom.fact)), "needed": needed}
+        return {"text": f["fact_is"].format(fact=self.fact_name(atom.fact), value=self.value(atom.fact, value)),
+                "needed": needed}
