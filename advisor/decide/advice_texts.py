@@ -14,7 +14,8 @@ from advisor.kb.fact_questions import FactQuestion
 
 FRAMES: dict[str, dict[str, str]] = {
     "zh": {
-        "yes": "“是”", "no": "“否”", "unknown": "未知", "quoted": "“{}”", "list_sep": "、", "or": "或",
+        "yes": "“是”", "no": "“否”", "unknown": "未知", "found": "已得出", "not_found": "未得出",
+        "quoted": "“{}”", "list_sep": "、",
         "fact_is": "「{fact}」为{value}，不满足条件",
         "fact_unknown": "尚不清楚「{label}」，回答该问题后才能判断",
         "needs_fact": "需要「{fact}」{need}",
@@ -29,7 +30,8 @@ FRAMES: dict[str, dict[str, str]] = {
         "in": "为{v}之一", "nin": "不为{v}", "exists": "已知", "is_unknown": "未知",
     },
     "en": {
-        "yes": "yes", "no": "no", "unknown": "unknown", "quoted": "“{}”", "list_sep": ", ", "or": " or ",
+        "yes": "yes", "no": "no", "unknown": "unknown", "found": "found", "not_found": "not found",
+        "quoted": "“{}”", "list_sep": ", ",
         "fact_is": "“{fact}” is {value}, so the condition does not hold",
         "fact_unknown": "Not yet known: “{label}” – answer that question to decide",
         "needs_fact": "needs “{fact}” {need}",

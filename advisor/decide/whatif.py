@@ -64,22 +64,57 @@ def what_if(path: Path, kb, assignments: list[str], lang: str = "zh") -> dict[st
     return compare_advice(before, after, changes)
 
 
+LISTS = ("established", "to_confirm", "not_recommended")
+
+
+def _lists(advice: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """measure → (the list it is in, its entry there)."""
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, key in zip(LISTS, ("recommendations", "to_confirm", "not_recommended"), strict=True):
+        for entry in advice.get(key, []):
+            out[entry["measure"]] = (name, entry)
+    return out
+
+
+def _reasons(status: str, entry: dict[str, Any]) -> list[str]:
+    """Why a measure is in its list, in plain words: the strongest rule that holds, the conditions to confirm,
+    or what keeps it out."""
+    if status == "established":
+        texts = [b["text"] for b in entry.get("because", [])[:1]]
+    elif status == "to_confirm":
+        texts = [c["text"] for c in entry.get("if", [])]
+    else:
+        texts = [w.get("text", "") for w in entry.get("why_not", [])]
+    return [t for t in dict.fromkeys(texts) if t]
+
+
 def compare_advice(before: dict[str, Any], after: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """Entered / left / moved between two `advise()` results (docs/outputs.md) for the same park."""
+    """Entered / left / moved between two `advise()` results (docs/outputs.md) for the same park: `entered`,
+    `left` and `moved` are about the established recommendations; `moves` lists every measure that changes
+    list (established, to confirm, not recommended)."""
     old = {r["measure"]: r for r in before["recommendations"]}
     new = {r["measure"]: r for r in after["recommendations"]}
-    why_not = {n["measure"]: n for n in after["not_recommended"]}
+    old_lists, new_lists = _lists(before), _lists(after)
     entered = [{"measure": m, "title": r["title"], "rank": r["rank"],
                 "reason": r["because"][0]["text"] if r["because"] else ""} for m, r in new.items() if m not in old]
     left = []
     for m, r in old.items():
         if m not in new:
-            first = why_not[m]["why_not"][0] if why_not[m]["why_not"] else {}
-            left.append({"measure": m, "title": r["title"],
-                         "reason": f"{first.get('condition', '')} ({first.get('fact')} = {first.get('value')})",
-                         "why_not": why_not[m]["why_not"]})
+            status, entry = new_lists.get(m, ("not_recommended", {}))
+            left.append({"measure": m, "title": r["title"], "to": status,
+                         "reason": "; ".join(_reasons(status, entry)), "why_not": entry.get("why_not", [])})
     moved = [{"measure": m, "title": new[m]["title"], "from": old[m]["rank"], "to": new[m]["rank"]}
              for m in new if m in old and old[m]["rank"] != new[m]["rank"]]
+    moves = []
+    for m, (status, entry) in new_lists.items():
+        was = old_lists.get(m, ("not_recommended", {}))[0]
+        if was != status:
+            moves.append({"measure": m, "title": entry["title"], "from": was, "to": status,
+                          "rank": entry.get("rank"), "reasons": _reasons(status, entry)})
+    moves.sort(key=lambda x: (LISTS.index(x["to"]), x["rank"] or 0, x["measure"]))
     return {"park": before["park"], "changes": changes, "entered": entered, "left": left, "moved": moved,
+            "moves": moves,
             "before": [r["measure"] for r in before["recommendations"]],
-            "after": [r["measure"] for r in after["recommendations"]]}
+            "after": [r["measure"] for r in after["recommendations"]],
+            "to_confirm_before": [t["measure"] for t in before.get("to_confirm", [])],
+            "to_confirm_after": [t["measure"] for t in after.get("to_confirm", [])]}
