@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import Issue, did_you_mean
+from advisor.errors import Issue, KnowledgeError, did_you_mean
 from advisor.kb.conditions import Atom, FindingAtom, atoms, evaluate
 from advisor.kb.knowledge import KnowledgeBase, load_knowledge_uncached
 from advisor.kb.paths import knowledge_dir, rules_dir
@@ -201,6 +201,67 @@ def every_measure_is_reachable(kb: KnowledgeBase, base: RuleBase) -> list[Issue]
             for m in kb.measures if m not in reachable]
 
 
+def ranking_settings_resolve(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
+    """knowledge/ranking.yaml: whole numbers of measures for the bands and the shortlist, and foundation
+    entries that name a measure, rules that recommend it and findings that exist."""
+    from advisor.decide.ranking import ranking_settings
+
+    file = "knowledge/ranking.yaml"
+    try:
+        settings = ranking_settings(kb.root)
+    except KnowledgeError as exc:
+        return list(exc.issues)
+    issues = []
+    for key in ("high_at_most", "medium_at_most", "shortlist_size"):
+        value = getattr(settings, key).value
+        if value != int(value) or value < 1:
+            issues.append(Issue(file, key, f"{value} is not a whole number of measures", "write a count such as 8"))
+    if len(settings.foundation) > settings.high_at_most.value:
+        issues.append(Issue(file, "foundation", f"{len(settings.foundation)} foundation measures, more than "
+                            f"high_at_most ({settings.high_at_most.value:g}) can keep high",
+                            "name fewer foundation measures or raise high_at_most"))
+    for i, f in enumerate(settings.foundation):
+        where = f"foundation[{i}]"
+        if f.measure not in kb.measures:
+            issues.append(Issue(file, where, f"unknown measure '{f.measure}'",
+                                did_you_mean(f.measure, kb.measures) or "measures are 7.1.1 … 7.5.4"))
+        if not f.rules and not f.findings:
+            issues.append(Issue(file, where, "names neither rules nor findings",
+                                "name the rule(s) or finding(s) whose holding makes the measure come first"))
+        for rid in f.rules:
+            r = base.rules.get(rid)
+            if r is None:
+                issues.append(Issue(file, where, f"unknown rule '{rid}'", did_you_mean(rid, base.rules)))
+            elif r.rule.then.measure != f.measure:
+                issues.append(Issue(file, where, f"rule {rid} does not recommend {f.measure}",
+                                    f"name a rule whose `then` is measure {f.measure}"))
+        for fid in f.findings:
+            if fid not in base.findings:
+                issues.append(Issue(file, where, f"unknown finding '{fid}'", did_you_mean(fid, base.findings)))
+    return issues
+
+
+def same_unknown_finding_same_effect(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
+    """Measure rules that read the same finding treat its being unknown alike (all `on_unknown: verify` or all
+    `omit`), so that one unknown cannot leave one measure to confirm and silently drop another – unless every
+    rule on one side states why (`on_unknown_reason`)."""
+    readers: dict[str, dict[str, list]] = {}
+    for r in base.rules.values():
+        if not r.rule.then.measure:
+            continue    # a status rule's unknown always makes its finding possible
+        for fid in dict.fromkeys(a.finding for a in atoms(r.condition) if isinstance(a, FindingAtom)):
+            readers.setdefault(fid, {}).setdefault(r.rule.on_unknown, []).append(r)
+    issues = []
+    for fid, by_mode in readers.items():
+        if len(by_mode) < 2 or any(all(r.rule.on_unknown_reason for r in rs) for rs in by_mode.values()):
+            continue
+        listing = "; ".join(f"{mode}: {', '.join(r.rule.id for r in rs)}" for mode, rs in sorted(by_mode.items()))
+        issues.append(Issue("rules/", f"finding {fid}", f"the rules reading it treat its being unknown differently "
+                            f"({listing})", "give them the same on_unknown, or state on_unknown_reason: {zh, en} "
+                            "in each rule of one side"))
+    return issues
+
+
 def engine_limits_respected(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
     from advisor.decide.engine import limit_issues
 
@@ -209,7 +270,8 @@ def engine_limits_respected(kb: KnowledgeBase, base: RuleBase) -> list[Issue]:
 
 CHECKS = [guideline_has_thirty_measures, measure_references_resolve, park_types_do_not_overlap,
           rules_reference_known_things, findings_are_concluded, every_rule_has_passing_cases,
-          every_measure_is_reachable, engine_limits_respected, every_rule_has_a_conditional_text, *STANDARD_CHECKS]
+          every_measure_is_reachable, engine_limits_respected, every_rule_has_a_conditional_text,
+          ranking_settings_resolve, same_unknown_finding_same_effect, *STANDARD_CHECKS]
 
 
 def check_all(knowledge_root: Path | None = None, rules_root: Path | None = None) -> list[Issue]:

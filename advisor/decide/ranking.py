@@ -1,7 +1,11 @@
 """Score, order and prioritise the recommended measures – every part of the score returned.
 
-Order: score (high first), then the guideline's order (which is by implementation object first); a
-recommended prerequisite is moved before its dependants (7.1.1 before 7.1.2 …).
+Order: foundation measures whose condition holds first (`foundation` in knowledge/ranking.yaml, in the
+guideline's order among themselves); then score (high first), then the guideline's order (which is by
+implementation object first); a recommended prerequisite is moved before its dependants (7.1.1 before
+7.1.2 …). Priority bands are given after that final order, relative to the park: at most `high_at_most`
+high and `medium_at_most` medium measures, never a higher band below a lower one. `shortlist` picks the
+measures of a first-year plan from the ranked list.
 """
 
 from __future__ import annotations
@@ -11,13 +15,21 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from advisor.errors import Issue, KnowledgeError
 from advisor.kb.paths import knowledge_dir
 from advisor.kb.safe_load import load_data_file
 from advisor.kb.schemas.common import Strict
 from advisor.kb.schemas.knowledge import Quantity
+
+
+class Foundation(Strict):
+    """A measure that comes first wherever one of its named rules holds or named findings is found."""
+    measure: str
+    rules: list[str] = []
+    findings: list[str] = []
+    reason: str = Field(min_length=3)
 
 
 class RankingSettings(Strict):
@@ -27,6 +39,10 @@ class RankingSettings(Strict):
     pollutant_weight: Quantity
     priority_high: Quantity
     priority_medium: Quantity
+    high_at_most: Quantity
+    medium_at_most: Quantity
+    shortlist_size: Quantity
+    foundation: list[Foundation] = []
 
 
 @cache
@@ -46,7 +62,8 @@ class Scored:
     measure: str
     score: float
     parts: dict[str, float] = field(default_factory=dict)
-    priority: str = "low"
+    priority: str = "low"       # by score alone until `order` gives the bands relative to the park
+    foundation: bool = False    # set by `order`: a foundation measure whose condition holds
 
 
 class ScoreWeights(NamedTuple):
@@ -103,13 +120,40 @@ def clause_key(measure_id: str) -> tuple[int, ...]:
     return tuple(int(p) for p in measure_id.split("."))
 
 
-def order(scored: list[Scored], measures: dict) -> list[Scored]:
-    """Rank by score, then the guideline's order; then move each measure ranked above a recommended
-    prerequisite of its to just after that prerequisite."""
-    ranked = sorted(scored, key=lambda s: (-s.score, clause_key(s.measure)))
+def foundational(outcomes: dict[str, str] | None, findings: dict[str, bool | None] | None,
+                 settings: RankingSettings | None = None) -> set[str]:
+    """The foundation measures whose condition holds for this park: one of the rules named for it holds
+    (outcome "T": true on known facts and found findings) or one of the findings named for it is found."""
+    outcomes, findings = outcomes or {}, findings or {}
+    out = set()
+    for f in (settings or ranking_settings()).foundation:
+        if any(outcomes.get(r) == "T" for r in f.rules) or any(findings.get(g) is True for g in f.findings):
+            out.add(f.measure)
+    return out
+
+
+def order(scored: list[Scored], measures: dict, outcomes: dict[str, str] | None = None,
+          findings: dict[str, bool | None] | None = None, settings: RankingSettings | None = None) -> list[Scored]:
+    """Rank the foundation measures whose condition holds first (in the guideline's order), then the rest by
+    score, then the guideline's order; then move each measure ranked above a recommended prerequisite of its
+    to just after that prerequisite; then give the priority bands (`bands`).
+
+    outcomes (rule id → "T"/"U"/"F") and findings (finding → True found / None possible) are the park's;
+    without them no measure counts as foundational."""
+    settings = settings or ranking_settings()
+    first = foundational(outcomes, findings, settings) if outcomes or findings else set()
+    for s in scored:
+        s.foundation = s.measure in first
+    ranked = sorted(scored, key=lambda s: (0, 0.0, clause_key(s.measure)) if s.foundation
+                    else (1, -s.score, clause_key(s.measure)))
     prerequisites = {s.measure: measures[s.measure].prerequisites for s in ranked}
-    if not any(prerequisites.values()):
-        return ranked    # no recommended measure has a prerequisite: nothing to move
+    if any(prerequisites.values()):
+        ranked = _after_prerequisites(ranked, prerequisites)
+    bands(ranked, settings)
+    return ranked
+
+
+def _after_prerequisites(ranked: list[Scored], prerequisites: dict[str, list[str]]) -> list[Scored]:
     ids = [s.measure for s in ranked]
     for _ in range(len(ids)):  # a few passes settle any chain of prerequisites
         moved = False
@@ -123,3 +167,37 @@ def order(scored: list[Scored], measures: dict) -> list[Scored]:
         if not moved:
             break
     return ranked
+
+
+PRIORITIES = ("low", "medium", "high")
+
+
+def bands(ranked: list[Scored], settings: RankingSettings | None = None) -> None:
+    """Give each measure of the final order its priority, relative to the park: a measure's own band comes
+    from its score (`priority_high`, `priority_medium`; a foundation measure is high); down the list the
+    band never rises (a measure moved behind a lower-banded prerequisite takes that band), and once
+    `high_at_most` measures are high (`medium_at_most` medium) the next ones fall a band."""
+    settings = settings or ranking_settings()
+    high, medium = settings.priority_high.value, settings.priority_medium.value
+    room = [0, int(settings.medium_at_most.value), int(settings.high_at_most.value)]
+    cap = 2
+    for s in ranked:
+        band = min(2 if s.foundation or s.score >= high else 1 if s.score >= medium else 0, cap)
+        while band and not room[band]:
+            band -= 1
+        room[band] -= band > 0
+        s.priority = PRIORITIES[band]
+        cap = band
+
+
+def shortlist(ranked: list[Scored], settings: RankingSettings | None = None) -> list[str]:
+    """The measures of a first-year plan, in rank order: every foundation measure of the list, then the
+    highest-ranked others up to `shortlist_size` in all. `ranked` is `order`'s result for the established
+    measures."""
+    size = int((settings or ranking_settings()).shortlist_size.value)
+    chosen = {s.measure for s in ranked if s.foundation}
+    for s in ranked:
+        if len(chosen) >= size:
+            break
+        chosen.add(s.measure)
+    return [s.measure for s in ranked if s.measure in chosen]

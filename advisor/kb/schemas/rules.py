@@ -54,6 +54,8 @@ class Rule(Strict):
     on_unknown: Literal["verify", "omit"] = Field(
         default="omit",
         description="verify: recommend and say what to check when an unknown fact could block it; omit: leave out")
+    on_unknown_reason: Text | None = Field(
+        default=None, description="why this rule treats an unknown finding unlike other rules that read it")
     cases: list[Case] = Field(default=[], description="at least one; kb check runs them")
 
     @field_validator("id")
