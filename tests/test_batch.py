@@ -192,6 +192,25 @@ def test_results_are_the_same_with_two_workers_and_equal_to_advise(tmp_path, kb,
         assert (tmp_path / "one" / name).read_text() == (tmp_path / "two" / name).read_text()
 
 
+@pytest.mark.parametrize("with_json", [False, True], ids=["screen", "full advice"])
+def test_the_to_confirm_column_holds_the_measures_recommend_puts_to_confirm(tmp_path, kb, example_paths, with_json):
+    from advisor.batch.run import OUTPUT_COLUMNS, run_batch
+    from advisor.decide.recommend import advise
+    from advisor.profile.files import load_profile
+
+    assert OUTPUT_COLUMNS.index("to_confirm") == OUTPUT_COLUMNS.index("recommended") + 1
+    src = write_csv(tmp_path / "parks.csv", example_rows(example_paths))
+    run_batch(src, tmp_path / "out.csv", json_dir=tmp_path / "json" if with_json else None)
+    rows = read_csv(tmp_path / "out.csv")
+    assert any(row["to_confirm"] for row in rows)     # the examples leave some measures to confirm
+    for path, row in zip(example_paths, rows, strict=True):
+        advice = advise(load_profile(path, kb), kb)
+        pending = [t["measure"] for t in advice["to_confirm"]]
+        assert row["to_confirm"] == " ".join(pending) and row["n_to_confirm"] == str(len(pending))
+        assert row["n_recommended"] == str(len(advice["recommendations"]))
+        assert not set(row["to_confirm"].split()) & set(row["recommended"].split())
+
+
 def test_jsonl_and_xlsx_outputs_and_xlsx_input_are_readable(tmp_path):
     import openpyxl
 

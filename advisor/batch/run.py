@@ -6,7 +6,7 @@
 - Each row is read by `advisor.profile.table_rows`, validated like a profile file (file label
   `INPUT row N`), analysed and advised exactly as `recommend` does; a bad row becomes an
   error row and the batch goes on.
-- Output is written as results arrive, in input order: CSV (UTF-8 with BOM, so Excel shows the
+- Output (advisor.batch.writers) is written as results arrive, in input order: CSV (UTF-8 with BOM, so Excel shows the
   Chinese text) and JSONL are flushed after every row. XLSX can only be saved whole: rows go to
   a CSV sidecar `OUTPUT.partial.csv` as they come, and the workbook is saved at the end (also on
   Ctrl-C), after which the sidecar is removed – if the process is killed, the sidecar holds
@@ -33,16 +33,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor.batch.writers import OUTPUT_COLUMNS as OUTPUT_COLUMNS  # the table's columns, read from here too
+from advisor.batch.writers import OUTPUT_SUFFIXES, open_writer
+from advisor.batch.writers import sidecar_path as sidecar_path
 from advisor.errors import AdvisorError, Issue, ProfileError, UsageError
 from advisor.profile.table_rows import Column, plan_columns, row_to_data
 
 if TYPE_CHECKING:  # the pool is started only when a batch runs
     from concurrent.futures import ProcessPoolExecutor
 
-OUTPUT_COLUMNS = ["park.id", "status", "error", "synergy", "carbon_state", "pollutant_state", "recommended",
-                  "n_recommended", "n_high_priority", "n_unknowns", "park_type", "park.name", "row"]
 INPUT_SUFFIXES = (".csv", ".xlsx")
-OUTPUT_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 REQUIRED_COLUMNS = ("park.id", "park.name", "park.base_year", "park.industries")
 CHUNK = 100               # rows per task sent to a worker (fewer, larger tasks: less pool overhead)
 WINDOW_PER_JOB = 4        # chunks in flight per worker (bounds memory, keeps workers busy)
@@ -138,75 +138,6 @@ def open_table(path: Path) -> Table:
     return open_csv(path) if suffix == ".csv" else open_xlsx(path)
 
 
-# --- writing ------------------------------------------------------------------------------
-
-class CsvWriter:
-    def __init__(self, path: Path):
-        self.path = path
-        self.file = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - open until close()
-        self.writer = csv.writer(self.file)
-        self.writer.writerow(OUTPUT_COLUMNS)
-        self.file.flush()
-
-    def write(self, row: list) -> None:
-        self.writer.writerow(row)
-        self.file.flush()
-
-    def close(self) -> None:
-        self.file.close()
-
-
-class JsonlWriter:
-    def __init__(self, path: Path):
-        self.path = path
-        self.file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - open until close()
-
-    def write(self, row: list) -> None:
-        self.file.write(json.dumps(dict(zip(OUTPUT_COLUMNS, row, strict=True)), ensure_ascii=False) + "\n")
-        self.file.flush()
-
-    def close(self) -> None:
-        self.file.close()
-
-
-def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.stem + ".partial.csv")
-
-
-class XlsxWriter:
-    """Rows stream into a write-only workbook and, flushed, into a CSV sidecar; saved at close."""
-
-    def __init__(self, path: Path):
-        import openpyxl
-
-        self.path = path
-        self.wb = openpyxl.Workbook(write_only=True)
-        self.ws = self.wb.create_sheet("batch")
-        self.ws.append(OUTPUT_COLUMNS)
-        self.sidecar = CsvWriter(sidecar_path(path))
-
-    def write(self, row: list) -> None:
-        self.ws.append(row)
-        self.sidecar.write(row)
-
-    def close(self) -> None:
-        self.sidecar.close()
-        self.wb.save(self.path)
-        self.sidecar.path.unlink(missing_ok=True)
-
-
-def open_writer(path: Path):
-    suffix = path.suffix.lower()
-    if suffix not in OUTPUT_SUFFIXES:
-        raise UsageError([Issue("batch", f"-o {path}", f"unknown output type '{suffix or '(none)'}'",
-                                "name the output .csv, .xlsx or .jsonl")])
-    try:
-        return {".csv": CsvWriter, ".jsonl": JsonlWriter, ".xlsx": XlsxWriter}[suffix](path)
-    except OSError as exc:
-        raise UsageError([Issue("batch", f"-o {path}", f"cannot write ({exc.strerror})",
-                                "check the folder exists and is writable")]) from None
-
-
 # --- one park -----------------------------------------------------------------------------
 
 _W: dict[str, Any] = {}     # per-process state: plan, kb, rule base, engine, options
@@ -238,7 +169,7 @@ def _cell_text(v: Any) -> str:
 
 def _error_row(park_id: str, name: str, issues: list[Issue], number: int) -> list:
     text = " | ".join(str(i) for i in issues)
-    return [park_id, "error", text, None, None, None, None, None, None, None, None, name or None, number]
+    return [park_id, "error", text, None, None, None, None, None, None, None, None, None, None, name or None, number]
 
 
 def process_row(number: int, cells: list, pre_issue: Issue | None = None) -> list:
@@ -293,6 +224,7 @@ def _advise_row(profile, number: int) -> list:
             f.write(json.dumps(advice, ensure_ascii=False) + "\n")
         os.replace(target + ".tmp", target)
         ranked = [(r["measure"], r["priority"]) for r in advice["recommendations"]]
+        to_confirm = [t["measure"] for t in advice["to_confirm"]]
         n_unknowns, park_type = len(advice["unknowns"]), advice.get("park_type")
     else:
         # the table shows the whole span's decoupling and no reasons or texts: the rest of the
@@ -300,13 +232,15 @@ def _advise_row(profile, number: int) -> list:
         analysis = analyze_profile(profile, kb, detail=False)
         result = screen(profile, kb, analysis=analysis, base=_W["base"], engine=_W["engine"])
         ranked = [(measure, priority) for measure, priority, _ in result["ranked"]]
+        to_confirm = list(result["to_confirm"])
         n_unknowns, park_type = len(result["unknowns"]), result["park_type"]
     periods = (analysis.get("decoupling") or {}).get("periods") or []
     period = periods[0] if periods else {}
     # None is an empty cell in CSV/XLSX and null in JSONL
     return [profile.park.id, "ok", "", period.get("synergy"), period.get("carbon_state"),
-            period.get("pollutant_state"), " ".join(m for m, _ in ranked), len(ranked),
-            sum(1 for _, p in ranked if p == "high"), n_unknowns, park_type, profile.park.name, number]
+            period.get("pollutant_state"), " ".join(m for m, _ in ranked), " ".join(to_confirm), len(ranked),
+            len(to_confirm), sum(1 for _, p in ranked if p == "high"), n_unknowns, park_type, profile.park.name,
+            number]
 
 
 def process_chunk(chunk: list[tuple[int, list, Issue | None]]) -> list[list]:
