@@ -83,8 +83,8 @@ def test_a_profile_with_nothing_but_the_required_facts_gives_gaps_not_an_excepti
                    "no-characteristic-pollutants", "no-materials"]
     for gap in result["gaps"]:
         assert gap["missing"] and gap["blocks"] and gap["text_en"] and gap["text_zh"]
-    assert result["carbon"]["total_t_co2e"] == 0.0 and result["decoupling"]["periods"] == []
-    assert result["energy"]["coal_fuel_share"] is None     # unknown, not 0
+    assert result["carbon"]["total_t_co2e"] is None and result["decoupling"]["periods"] == []   # unknown, not 0
+    assert result["energy"]["total_tce"] is None and result["energy"]["coal_fuel_share"] is None
 
 
 @pytest.mark.parametrize("extra, gap", [

@@ -65,7 +65,7 @@ def test_a_substance_starting_at_zero_has_no_change_and_no_elasticity():
 @pytest.mark.parametrize("de, dx, state", [
     (0.25, -0.1, "absolute"), (0.25, 0.1, "relative"), (0.25, 0.25, "none"), (0.25, 0.4, "none"),
     (-0.05, -0.2, "shrinking"), (0.005, -0.3, "indeterminate"), (0.25, 0.009, "indeterminate"),
-    (0.25, -0.009, "indeterminate"), (None, 0.1, "indeterminate"),
+    (0.25, -0.009, "indeterminate"), (None, 0.1, None),   # the economy's change unknown: unknown, not "too small"
 ])
 def test_the_trend_state(de, dx, state):
     assert calc_trend_state(de, dx, SMALL) == state
@@ -75,7 +75,7 @@ def test_the_trend_state(de, dx, state):
     ("absolute", "absolute", "synergistic_absolute"), ("absolute", "relative", "synergistic_relative"),
     ("relative", "relative", "synergistic_relative"), ("absolute", "none", "pollution_only"),
     ("none", "relative", "carbon_only"), ("none", "none", "coupled"), ("indeterminate", "absolute", "indeterminate"),
-    ("shrinking", "shrinking", "indeterminate"),
+    ("shrinking", "shrinking", "indeterminate"), (None, "absolute", None), ("none", None, None),
 ])
 def test_the_synergy_state(pollutant, carbon, synergy):
     assert calc_synergy(pollutant, carbon) == synergy
@@ -85,7 +85,12 @@ def test_the_weakest_state_orders_none_below_indeterminate_below_relative_below_
     assert calc_weakest_state({"SO2": "absolute", "VOCs": "relative", "COD": "absolute"}) == ("relative", ["VOCs"])
     assert calc_weakest_state({"SO2": "absolute", "NOx": "indeterminate"}) == ("indeterminate", ["NOx"])
     assert calc_weakest_state({"SO2": "relative", "NOx": "none"}) == ("none", ["NOx"])
-    assert calc_weakest_state({}) == ("indeterminate", [])
+    assert calc_weakest_state({}) == (None, [])   # no pollutant with data: unknown, not "too small to call"
+
+
+def test_an_unknown_state_leaves_the_weakest_unknown_unless_a_known_one_is_already_the_weakest():
+    assert calc_weakest_state({"SO2": None, "NOx": "absolute"}) == (None, [])
+    assert calc_weakest_state({"SO2": None, "NOx": "none"}) == ("none", ["NOx"])
 
 
 # --- published results reproduced ------------------------------------------------------------------------------
@@ -204,7 +209,8 @@ def test_a_requested_period_is_the_only_one_analysed(kb):
 def test_a_requested_period_outside_the_data_is_a_warning_and_a_gap_not_a_crash(kb):
     result = analyze_profile(history_park(), kb, period=(2015, 2021))
     [period] = result["decoupling"]["periods"]
-    assert period["economy_change"] is None and period["synergy"] == "indeterminate"
+    assert period["economy_change"] is None and period["synergy"] is None   # unknown, not "too small to call"
+    assert period["carbon_state"] is None and period["pollutant_state"] is None
     assert any("no value for 2015" in w for w in period["warnings"])
     assert "period-data-missing" in [g["id"] for g in result["gaps"]]
 

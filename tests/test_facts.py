@@ -97,8 +97,14 @@ def test_the_park_type_follows_the_dominant_division_coal_feedstock_and_the_fall
     assert park_type("B06", {}) == "comprehensive"   # a division no type lists
 
 
-def test_rows_of_a_weak_data_tier_or_of_none_count_as_weak_data(kb):
+def test_rows_of_a_weak_data_tier_count_as_weak_data(kb):
+    rows = [{"carrier": "electricity", "amount": 100, "unit": "MWh", "data_tier": tier}
+            for tier in ("metered", "reported", "statistics", "proxy", "statistics")]
+    assert facts_for(kb, energy=rows)["data.weak_tier_share"] == 0.6   # statistics twice and proxy
+
+
+def test_a_row_without_a_data_tier_leaves_the_weak_data_share_unknown_not_weak(kb):
     rows = [{"carrier": "electricity", "amount": 100, "unit": "MWh", "data_tier": tier}
             for tier in ("metered", "reported", "statistics", "proxy")]
     rows.append({"carrier": "electricity", "amount": 100, "unit": "MWh"})
-    assert facts_for(kb, energy=rows)["data.weak_tier_share"] == 0.6   # statistics, proxy and the untiered row
+    assert "data.weak_tier_share" not in facts_for(kb, energy=rows)

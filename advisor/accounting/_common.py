@@ -32,15 +32,16 @@ def rs(x: float | None) -> float | None:
     return None if x is None else round(x * 1e6) / 1e6
 
 
-def share(part: float, whole: float) -> float | None:
-    """part / whole rounded to 6 decimals (as r); None when the whole is zero (a share of nothing is unknown)."""
+def share(part: float, whole: float | None) -> float | None:
+    """part / whole rounded to 6 decimals (as r); None when the whole is zero or unknown (a share of nothing is
+    unknown)."""
     return round(part / whole * 1e6) / 1e6 if whole else None
 
 
 _SCALES = {d: 10.0 ** d for d in range(13)}
 
 
-def calc_share(part: float, whole: float) -> float | None:
+def calc_share(part: float, whole: float | None) -> float | None:
     """share = part / whole; None when the whole is zero (a share of nothing is unknown, not 0)."""
     if not whole:
         return None

@@ -9,6 +9,11 @@ or heat generated on site from fossil fuels carries none either (its fuels are c
 Feedstock carbon is not combustion CO2: it is reported apart, to be balanced. Exports are reported
 apart (exports_t_co2e) and never subtracted.
 
+Missing is never zero: without energy rows and without a process that reports CO2 (or CO2e) the park's
+total is unknown – total_t_co2e, the scopes, sinks, net and intensity are None, not 0 (process gases
+other than CO2 alone would make a fraction of the total look like all of it). Scope 3, which profile
+format 1 cannot carry, is None when asked for; exports not stated give exports_t_co2e None.
+
 Processes: gases given in processes[].emissions × GWP are used. A process that reports CO2 (or
 CO2e) supersedes the energy rows assigned to it *in its own scope* (the computed value is shown for
 comparison, not added); a process without reported CO2 gets CO2 from its energy rows. End-of-pipe
@@ -264,7 +269,7 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
     return info_by_process, controls
 
 
-def _ranked(agg: dict, name: str, total: float, extra=None) -> list[dict]:
+def _ranked(agg: dict, name: str, total: float | None, extra=None) -> list[dict]:
     """Rows {name, t_co2e, share}, largest first (ties by name)."""
     out = []
     for k, v in sorted(agg.items(), key=lambda kv: (-kv[1], str(kv[0]))):
@@ -280,7 +285,7 @@ _NO_INFO = {"reported_t_co2e": None, "computed_t_co2": None, "control_t_co2": 0.
 
 
 def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict, lines: list[EnergyLine],
-                    total: float, sums: _Sums | None = None) -> list[dict]:
+                    total: float | None, sums: _Sums | None = None) -> list[dict]:
     """One row per process (and per energy-row process not in processes, and '(unassigned)'), largest first.
 
     sums: the _Sums of `emitted` when the caller has them already."""
@@ -317,7 +322,7 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
     return rows
 
 
-def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list[dict], notes: list[Note],
+def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list[dict] | None, notes: list[Note],
                 detail: bool = True) -> dict:
     """The carbon inventory: Σ activity × factor × GWP by scope, carrier, process, owner; see the module doc.
 
@@ -330,24 +335,27 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
 
     counted = [c for c in contributions if c.counted]
     emitted = [c for c in counted if c.scope != "sink"]
-    total = sum(c.t_co2e for c in emitted)
-    by_scope = {"1": 0.0, "2": 0.0}
+    known = total_known(profile, lines)
+    total: float | None = sum(c.t_co2e for c in emitted) if known else None
+    by_scope: dict[str, float | None] = {"1": 0.0, "2": 0.0}
     if profile.accounting.include_scope3:
-        by_scope["3"] = 0.0
+        by_scope["3"] = None
         notes.append(Note("scope3-not-estimated", "scope 3 was asked for, but profile format 1 carries no scope-3 "
-                          "activity data: scope 3 is not estimated (0 shown)",
-                          "已要求范围三，但档案格式1不含范围三活动数据：未估算（显示为0）"))
+                          "activity data: scope 3 is not estimated (shown as unknown)",
+                          "已要求范围三，但档案格式1不含范围三活动数据：未估算（显示为未知）"))
     sums = _Sums(emitted, detail)
     for k, v in sums.scope.items():
-        by_scope[k] = by_scope.get(k, 0.0) + v
+        before = by_scope.get(k, 0.0)
+        by_scope[k] = before + v if before is not None else None
+    scopes = {k: r(v) if known else None for k, v in by_scope.items()}
     if not detail:
-        return {"total_t_co2e": r(total), "by_scope": {k: r(v) for k, v in by_scope.items()},
+        return {"total_t_co2e": r(total), "by_scope": scopes,
                 "by_process": calc_by_process(emitted, profile, info_by_process, lines, total, sums),
                 "controls": controls}
 
     sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix)
-    history = _history_coverage(profile, kb, total)
+    history = _history_coverage(profile, kb, total) if total is not None else None
     coverage_min = kb.analysis.inventory_coverage_min.value
     if history and history.get("coverage") is not None and not (
             coverage_min <= history["coverage"] <= 1 / coverage_min):
@@ -358,7 +366,7 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
                           f"{history['coverage']:.0%}：请核对覆盖范围与边界"))
     return {
         "total_t_co2e": r(total),
-        "by_scope": {k: r(v) for k, v in by_scope.items()},
+        "by_scope": scopes,
         "by_process": calc_by_process(emitted, profile, info_by_process, lines, total, sums),
         "by_carrier": _ranked(sums.carrier, "carrier", total),
         "by_owner": _ranked(sums.owner, "owner", total, lambda k: {"kind": _owner_kind(k)}),
@@ -370,15 +378,20 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
         "grid": {"choice": grid.choice, "series": grid.series, "region": grid.region, "year": grid.year,
                  "value": grid.value, "unit": grid.unit, "source": grid.source, "note": grid.year_note},
         "feedstock": feedstock,
-        "feedstock_t_co2_potential": r(sum(f["t_co2_potential"] for f in feedstock)),
+        "feedstock_t_co2_potential": r(sum(f["t_co2_potential"] for f in feedstock)) if lines else None,
         "exports_t_co2e": exports_block["t_co2e"],
         "exports": exports_block,
-        "sinks_t_co2e": r(sinks_t),
-        "net_t_co2e": r(total - sinks_t),
+        "sinks_t_co2e": r(sinks_t) if total is not None else None,
+        "net_t_co2e": r(total - sinks_t) if total is not None else None,
         "intensity": _intensity(profile, kb, total),
         "history": history,
         "controls": controls,
     }
+
+
+def total_known(profile, lines: list[EnergyLine]) -> bool:
+    """Whether the park's carbon total can be stated: it has energy rows, or a process reports its CO2 (or CO2e)."""
+    return bool(lines) or any("CO2" in p.emissions or "CO2e" in p.emissions for p in profile.processes or [])
 
 
 def _basis(info: dict, t: float) -> str:
@@ -417,7 +430,7 @@ def _factors_used(uses: list[tuple[FactorUse, EnergyLine, float]]) -> list[dict]
     return out
 
 
-def calc_exports_co2(exports: list[dict], lines: list[EnergyLine], contributions: list[Contribution],
+def calc_exports_co2(exports: list[dict] | None, lines: list[EnergyLine], contributions: list[Contribution],
                      grid: GridChoice, ix: KbIndex) -> dict:
     """t CO2 attributable to exports = exported amount × factor; shown apart, never subtracted.
 
@@ -425,6 +438,8 @@ def calc_exports_co2(exports: list[dict], lines: list[EnergyLine], contributions
     that generate the park's onsite_fossil electricity ÷ (that electricity + exported electricity); all their fuel
     is charged to power, so it is an upper bound for CHP), else the grid factor. Heat: the purchased-heat factor.
     """
+    if exports is None:
+        return {"t_co2e": None, "rows": [], "method": "exports not stated"}
     if not exports:
         return {"t_co2e": 0.0, "rows": [], "method": "no exports"}
     generators = {ln.process for ln in lines if ln.kind == "electricity" and ln.origin_used == "onsite_fossil"
@@ -459,7 +474,9 @@ def calc_exports_co2(exports: list[dict], lines: list[EnergyLine], contributions
             "heat_method": f"purchased-heat default {heat.value} {heat.unit}"}
 
 
-def _intensity(profile, kb, total: float) -> dict | None:
+def _intensity(profile, kb, total: float | None) -> dict | None:
+    """t CO2e per 万元 of the base year's economy; None when the total or the economy is unknown (the economy's
+    unit is checked either way)."""
     eco = profile.economy
     if eco is None or profile.park.base_year not in eco.values:
         return None
@@ -467,7 +484,7 @@ def _intensity(profile, kb, total: float) -> dict | None:
         yuan = convert(eco.values[profile.park.base_year], eco.unit, kb, "money")
     except UnitError as exc:
         raise UnitError(f"economy.unit: {exc}") from None
-    if not yuan:
+    if not yuan or total is None:
         return None
     per = convert(1.0, INTENSITY_MONEY_UNIT, kb, "money")   # yuan in one money unit of the intensity
     return {"value": r(total / (yuan / per), 6), "unit": f"t CO2e/{INTENSITY_MONEY_UNIT}",

@@ -11,11 +11,14 @@ Boundary handling (decided here, thresholds from knowledge/decoupling.yaml):
   e > upper → expansive_negative_decoupling.
 - E down: ΔX > 0 → strong_negative_decoupling; 0 ≤ e < lower (ΔX = 0 included) → weak_negative_decoupling;
   lower ≤ e ≤ upper → recessive_coupling; e > upper → recessive_decoupling.
-- trend state: |ΔE/E0| < indeterminate_change → indeterminate; ΔE < 0 → shrinking; |ΔX/X0| < indeterminate_change
+- trend state: the economy's change unknown (a year without a value, or 0 at the start) → None (unknown);
+  |ΔE/E0| < indeterminate_change → indeterminate; ΔE < 0 → shrinking; |ΔX/X0| < indeterminate_change
   → indeterminate; ΔX < 0 → absolute; ΔX/X0 < ΔE/E0 → relative; otherwise none.
 - pollutant_state is the weakest state of the basis pollutants (total-control pollutants present plus the park's
   characteristic pollutants present), ordered none < indeterminate < relative < absolute (a trend too small to
-  call cannot vouch for decoupling); shrinking when the economy shrank.
+  call cannot vouch for decoupling); shrinking when the economy shrank. Missing is never a state: without a basis
+  pollutant (or without CO2e/CO2) the state is None, and so is the synergy state that needs it – "indeterminate"
+  means a change too small to call, not missing data.
 - a boundary change in year y lies inside a period when from < y ≤ to.
 """
 
@@ -65,9 +68,12 @@ def calc_tapio_state(de: float | None, dx: float | None, e: float | None, lower:
     return "recessive_decoupling"
 
 
-def calc_trend_state(de: float | None, dx: float | None, threshold: float) -> str:
-    """absolute / relative / none / shrinking / indeterminate (see the module doc)."""
-    if de is None or abs(de) < threshold:
+def calc_trend_state(de: float | None, dx: float | None, threshold: float) -> str | None:
+    """absolute / relative / none / shrinking / indeterminate; None when the economy's change is unknown (see the
+    module doc)."""
+    if de is None:
+        return None
+    if abs(de) < threshold:
         return "indeterminate"
     if de < 0:
         return "shrinking"
@@ -80,18 +86,25 @@ def calc_trend_state(de: float | None, dx: float | None, threshold: float) -> st
     return "none"
 
 
-def calc_weakest_state(states: dict[str, str]) -> tuple[str, list[str]]:
-    """The weakest trend state among several substances and the substances that have it."""
+def calc_weakest_state(states: dict[str, str | None]) -> tuple[str | None, list[str]]:
+    """The weakest trend state among several substances and the substances that have it; None (unknown) when there
+    is no substance, or when one state is unknown and no known one is already the weakest ('none')."""
     if not states:
-        return "indeterminate", []
+        return None, []
     if any(s == "shrinking" for s in states.values()):
         return "shrinking", sorted(n for n, s in states.items() if s == "shrinking")
-    weakest = min(states.values(), key=lambda s: WEAKNESS[s])
-    return weakest, [n for n, s in states.items() if s == weakest]
+    known = {n: s for n, s in states.items() if s is not None}
+    weakest = min(known.values(), key=WEAKNESS.__getitem__, default=None)
+    if weakest is None or (len(known) < len(states) and weakest != "none"):
+        return None, []
+    return weakest, [n for n, s in known.items() if s == weakest]
 
 
-def calc_synergy(pollutant_state: str, carbon_state: str) -> str:
-    """synergistic_absolute / synergistic_relative / pollution_only / carbon_only / coupled / indeterminate."""
+def calc_synergy(pollutant_state: str | None, carbon_state: str | None) -> str | None:
+    """synergistic_absolute / synergistic_relative / pollution_only / carbon_only / coupled / indeterminate; None
+    when either state is unknown."""
+    if pollutant_state is None or carbon_state is None:
+        return None
     if pollutant_state not in WEAKNESS or carbon_state not in WEAKNESS:
         return "indeterminate"
     if "indeterminate" in (pollutant_state, carbon_state):
@@ -220,14 +233,14 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
     basis += [p for p in st.characteristic if p in substances and p not in basis]
     pol_state, weakest = calc_weakest_state({p: substances[p]["state"] for p in basis})
     carbon_basis = "CO2e" if "CO2e" in substances else "CO2" if "CO2" in substances else None
-    carbon_state = substances[carbon_basis]["state"] if carbon_basis else "indeterminate"
+    carbon_state = substances[carbon_basis]["state"] if carbon_basis else None
     if not basis:
         warn.append(Note("no-pollutant-basis", "no total-control or characteristic pollutant has data for this "
-                         "period: pollutant_state is indeterminate",
-                         "本时段无总量控制或特征污染物数据：污染物脱钩状态无法判断"))
+                         "period: pollutant_state is unknown",
+                         "本时段无总量控制或特征污染物数据：污染物脱钩状态未知"))
     if carbon_basis is None:
         warn.append(Note("no-carbon-basis", "neither CO2e nor CO2 has data for this period: carbon_state is "
-                         "indeterminate", "本时段无CO2e或CO2数据：碳排放脱钩状态无法判断"))
+                         "unknown", "本时段无CO2e或CO2数据：碳排放脱钩状态未知"))
     en = [n.en for n in warn]
     zh = [n.zh for n in warn]
     return {

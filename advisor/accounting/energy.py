@@ -9,6 +9,10 @@ Electricity or steam generated on site from fossil fuels (origin onsite_fossil) 
 conversion: its fuels are already counted, so it is shown in the balance but not added to total_tce.
 Feedstock (use: feedstock) counts in total energy use, as in Chinese energy statistics, but not in
 the fuel mix (coal_fuel_share). Exports are shown apart and never subtracted silently.
+
+Missing is never zero: without energy rows the totals are None (unknown), not 0; without a grid
+electricity row (amount 0 states that none is bought) the park's electricity use is not known, so the
+electricity and renewable shares are None; without an exports list the exports are None.
 """
 
 from __future__ import annotations
@@ -209,12 +213,15 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
     return lines
 
 
-def calc_exports(profile, kb, ix: KbIndex, steam: SteamConversion) -> list[dict]:
-    """Exported electricity and heat: amount in the base unit and tce = amount × standard-coal factor."""
+def calc_exports(profile, kb, ix: KbIndex, steam: SteamConversion) -> list[dict] | None:
+    """Exported electricity and heat: amount in the base unit and tce = amount × standard-coal factor; None when the
+    profile does not state its exports (an empty list states that there are none)."""
+    if profile.exports is None:
+        return None
     out = []
     elec_tce = ix.other("electricity_tce_equivalent").value
     heat_tce = ix.other("heat_tce").value
-    for i, row in enumerate(profile.exports or []):
+    for i, row in enumerate(profile.exports):
         carrier, unit = _carrier_and_unit("exports", i, row, kb, ix)
         base = row.amount * unit.to_base
         base_unit = unit.base
@@ -233,12 +240,17 @@ def calc_exports(profile, kb, ix: KbIndex, steam: SteamConversion) -> list[dict]
     return out
 
 
-def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: SteamConversion, ix: KbIndex) -> dict:
+def calc_energy_summary(lines: list[EnergyLine], exports: list[dict] | None, steam: SteamConversion,
+                        ix: KbIndex) -> dict:
     """Totals and shares: total_tce = Σ tce of counted rows; coal_fuel_share = coal fuel tce / fuel tce (feedstock
     excluded); coal_share_total = all coal tce / total_tce; renewable_electricity_share = (onsite_renewable +
-    green_purchase MWh) / all electricity MWh; electricity_share and natural_gas_share = carrier tce / total_tce."""
+    green_purchase MWh) / all electricity MWh; electricity_share and natural_gas_share = carrier tce / total_tce.
+
+    No lines: every total is None (unknown). No grid electricity line: electricity_share and
+    renewable_electricity_share are None. exports None (not stated): exports_tce is None."""
     total = fuel = coal_fuel = coal_all = feedstock = coal_feedstock = elec_tce = gas_tce = heat = 0.0
     elec_mwh = renewable_mwh = 0.0
+    grid_known = False   # a grid electricity row, even of 0, states how much the park buys
     by_origin: dict[str | None, float] = {}
     by_carrier: dict[str, dict] = {}
     unassigned = 0
@@ -250,6 +262,8 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
             by_origin[ln.origin_used] = by_origin.get(ln.origin_used, 0.0) + ln.base_amount
             if ln.origin_used in RENEWABLE_ORIGINS:
                 renewable_mwh += ln.base_amount
+            elif ln.origin_used == "grid":
+                grid_known = True
         if not ln.counted:
             continue
         tce = ln.tce or 0.0
@@ -276,7 +290,7 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
             elec_tce += tce
         else:
             heat += tce
-    exports_tce = sum(e["tce"] or 0.0 for e in exports)
+    exports_tce = sum(e["tce"] or 0.0 for e in exports) if exports is not None else None
     carriers = sorted(by_carrier.values(), key=lambda e: (-e["tce"], e["carrier"]))
     for e in carriers:
         e["share"] = share(e["tce"], total)
@@ -284,24 +298,30 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict], steam: Ste
         e["tce"] = r(e["tce"])
     elec = ix.other("electricity_tce_equivalent")
     heat_f = ix.other("heat_tce")
+    known = bool(lines)   # without energy rows no total is known: None, never 0
+
+    def figure(x: float) -> float | None:
+        return r(x) if known else None
+
     return {
-        "total_tce": r(total),
-        "fuel_tce": r(fuel),
-        "feedstock_tce": r(feedstock),
+        "total_tce": figure(total),
+        "fuel_tce": figure(fuel),
+        "feedstock_tce": figure(feedstock),
         "coal_fuel_share": share(coal_fuel, fuel),
         "coal_share_total": share(coal_all, total),
-        "coal_feedstock": coal_feedstock > 0,
-        "coal_feedstock_tce": r(coal_feedstock),
-        "electricity_share": share(elec_tce, total),
+        "coal_feedstock": coal_feedstock > 0 if known else None,
+        "coal_feedstock_tce": figure(coal_feedstock),
+        "electricity_share": share(elec_tce, total) if grid_known else None,
         "natural_gas_share": share(gas_tce, total),
         "heat_share": share(heat, total),
-        "electricity_mwh": r(elec_mwh),
+        "electricity_mwh": figure(elec_mwh),
         "electricity_by_origin_mwh": {k: r(v) for k, v in sorted(by_origin.items())},
-        "renewable_electricity_share": share(renewable_mwh, elec_mwh),
+        "electricity_grid_known": grid_known,
+        "renewable_electricity_share": share(renewable_mwh, elec_mwh) if grid_known else None,
         "by_carrier": carriers,
-        "exports": [{**e, "base_amount": r(e["base_amount"]), "tce": r(e["tce"])} for e in exports],
+        "exports": [{**e, "base_amount": r(e["base_amount"]), "tce": r(e["tce"])} for e in exports or []],
         "exports_tce": r(exports_tce),
-        "total_tce_net_of_exports": r(total - exports_tce) if exports else r(total),
+        "total_tce_net_of_exports": figure(total - exports_tce) if exports_tce is not None else None,
         "rows_without_process": unassigned,
         "method": {
             "standard_coal": "calorific equivalent (当量值)",

@@ -22,13 +22,30 @@ def find_gaps(profile, kb, energy: dict, carbon: dict, decoupling: dict, trade_o
                          ["fused inventory by process", "same-source screening"],
                          f"{n} energy row(s) name no process: their CO2 cannot be joined with pollutants by process",
                          f"{n} 条能源数据未注明工序：其碳排放无法与污染物按工序关联"))
+    if p.energy and not energy.get("electricity_grid_known"):
+        gaps.append(_gap("no-grid-electricity", "energy[] (carrier electricity, origin grid)",
+                         ["electricity share", "renewable share of electricity"],
+                         "no grid electricity row: the electricity bought is unknown, so the electricity share and "
+                         "the renewable share of electricity are unknown (a grid row of 0 states that none is bought)",
+                         "缺少电网购电数据：外购电量未知，电力占比和绿电占比无法计算（未购电请填写电网购电0）"))
+    untiered = sum(1 for e in p.energy or [] if e.data_tier is None)
+    if untiered:
+        gaps.append(_gap("energy-rows-without-tier", "energy[].data_tier", ["carbon data quality"],
+                         f"{untiered} energy row(s) state no data tier: the quality of the carbon data cannot be "
+                         "judged",
+                         f"{untiered} 条能源数据未注明数据层级：无法判断碳核算数据质量"))
+    if p.energy and p.exports is None:
+        gaps.append(_gap("exports-not-stated", "exports", ["energy net of exports", "CO2 of exports"],
+                         "exports are not stated: energy and CO2 delivered outside the park are unknown "
+                         "(an empty list states that there are none)",
+                         "未说明对外输出能源：输出的能源及其碳排放未知（无输出请填写空列表）"))
     if "no-emission-factor" in notes_ids:
         gaps.append(_gap("no-emission-factor", "energy[].factor", ["carbon completeness"],
                          "some fuels have no emission factor in knowledge and no measured factor: their CO2 is missing",
                          "部分燃料既无知识库因子也无实测因子：其碳排放缺失"))
     if not p.processes:
         gaps.append(_gap("no-processes", "processes", ["pollutants", "fused inventory", "same-source screening",
-                                                      "end-of-pipe trade-offs"],
+                                                      "end-of-pipe trade-offs", "process emission share"],
                          "no emitting processes: the pollutant inventory and the fused carbon–pollutant inventory "
                          "cannot be built",
                          "缺少排放工序数据：无法编制污染物清单和碳—污染物融合清单"))
@@ -80,6 +97,11 @@ def find_gaps(profile, kb, energy: dict, carbon: dict, decoupling: dict, trade_o
                          f"controls without removed_t ({', '.join(missing_removed)}): "
                          "the CO2 they add is not estimated",
                          f"末端治理设施未给出去除量（{', '.join(missing_removed)}）：其增碳量未估算"))
+    if p.processes and not trade_offs and any(proc.controls is None for proc in p.processes):
+        gaps.append(_gap("controls-not-stated", "processes[].controls", ["end-of-pipe trade-offs"],
+                         "the end-of-pipe controls of the processes are not stated: whether controls add CO2 "
+                         "is unknown",
+                         "未说明各工序的末端治理设施：无法判断末端治理是否增碳"))
     if p.materials is None:
         gaps.append(_gap("no-materials", "materials", ["material flow analysis", "symbiosis links"],
                          "no material flows: by-product use and symbiosis links cannot be analysed",

@@ -24,7 +24,7 @@ class _KbTables(NamedTuple):
     co_control: frozenset[str]
     fgases: frozenset[str]                   # fluorinated greenhouse gases
     heavy_metals: frozenset[str]             # pollutant ids
-    weak_tiers: frozenset[str | None]        # activity-data tiers too coarse to plan on, and no tier given
+    weak_tiers: frozenset[str]               # activity-data tiers too coarse to plan on
 
 
 def _build_tables(kb) -> _KbTables:
@@ -40,7 +40,7 @@ def _build_tables(kb) -> _KbTables:
                      flagged(kb.industries, "energy_intensive"), flagged(kb.industries, "water_intensive"),
                      flagged(kb.programmes, "model_park"), flagged(kb.programmes, "co_control"),
                      frozenset(g for g, row in kb.gwp.items() if row.fluorinated),
-                     flagged(kb.pollutants, "heavy_metal"), flagged(kb.data_tiers, "weak") | {None})
+                     flagged(kb.pollutants, "heavy_metal"), flagged(kb.data_tiers, "weak"))
 
 
 def _tables(kb) -> _KbTables:
@@ -67,8 +67,9 @@ def _programme_flag(profile: Profile, kinds: frozenset[str]) -> bool | None:
     return any(p.kind in kinds for p in programmes)
 
 
-def _enterprise_share(analysis: dict, pollutant_ids: frozenset[str]) -> float | None:
-    """Share of the named pollutants emitted by processes owned by enterprises."""
+def _enterprise_share(analysis: dict, pollutant_ids: frozenset[str]) -> tuple[float, float | None]:
+    """(t of the named pollutants in the process inventory, the share of it emitted by processes owned by
+    enterprises – None when there is none)."""
     total = owned = 0.0
     for pid, block in (analysis.get("pollutants") or {}).items():
         if pid not in pollutant_ids:
@@ -77,7 +78,17 @@ def _enterprise_share(analysis: dict, pollutant_ids: frozenset[str]) -> float | 
             total += row.get("t") or 0.0
             if row.get("owner", "infrastructure") != "infrastructure":
                 owned += row.get("t") or 0.0
-    return round(owned / total, 6) if total > 0 else None
+    return round(total, 6), (round(owned / total, 6) if total > 0 else None)
+
+
+def _trade_off_count(p: Profile, analysis: dict) -> int | None:
+    """End-of-pipe controls known to add CO2 (FGD, urea SCR/SNCR, RTO …; scrubbers and filters are listed too, but
+    not counted); None when none is found and some process does not state its controls (absent = unknown)."""
+    count = sum(1 for t in analysis.get("trade_offs") or []
+                if t.get("pollutant_removed") is not None or (t.get("t_co2_added") or 0) > 0)
+    if count or all(proc.controls is not None for proc in p.processes or []):
+        return count
+    return None
 
 
 _VOCS = frozenset({"VOCs"})
@@ -191,46 +202,49 @@ def build_facts(profile: Profile, analysis: dict, kb) -> dict[str, Any]:
 
 
 def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTables) -> None:
+    """The facts read from the analysis; a figure the analysis could not compute (None) stays unknown, and so does
+    a fact whose own inputs are missing (the share of process emissions without a process list …)."""
     energy = analysis.get("energy") or {}
     if p.energy:
         f["energy.total_tce"] = energy.get("total_tce")
         f["energy.coal_fuel_share"] = energy.get("coal_fuel_share")
         f["energy.renewable_electricity_share"] = energy.get("renewable_electricity_share")
         f["energy.electricity_share"] = energy.get("electricity_share")
-        f["energy.coal_feedstock"] = bool(energy.get("coal_feedstock"))
+        f["energy.coal_feedstock"] = energy.get("coal_feedstock")
     carbon = analysis.get("carbon") or {}
     total = carbon.get("total_t_co2e")
-    if total:
+    if total is not None:
         f["carbon.total_t_co2e"] = total
-        process_t = sum(r.get("t_co2e", 0) for r in carbon.get("by_process", [])
-                        if r.get("category") == "industrial_process")
-        f["carbon.process_co2_share"] = round(process_t / total, 6)
+        if p.processes is not None and total > 0:   # without a process list the share is unknown, not 0
+            process_t = sum(r.get("t_co2e", 0) for r in carbon.get("by_process", [])
+                            if r.get("category") == "industrial_process")
+            f["carbon.process_co2_share"] = round(process_t / total, 6)
     if p.processes is not None:
         fgases = tables.fgases
         f["carbon.fgas_present"] = any(v > 0 for proc in p.processes if not fgases.isdisjoint(proc.emissions)
                                        for g, v in proc.emissions.items() if g in fgases)
-        f["pollutants.enterprise_vocs_share"] = _enterprise_share(analysis, _VOCS)
-        f["pollutants.enterprise_heavy_metal_share"] = _enterprise_share(analysis, tables.heavy_metals)
+        _, f["pollutants.enterprise_vocs_share"] = _enterprise_share(analysis, _VOCS)
+        f["pollutants.heavy_metal_t"], f["pollutants.enterprise_heavy_metal_share"] = _enterprise_share(
+            analysis, tables.heavy_metals)
         vocs = (analysis.get("pollutants") or {}).get("VOCs")
         f["pollutants.vocs_t"] = vocs.get("total_t") if vocs else 0.0
-        same = analysis.get("same_source") or []
-        f["fused.same_source_count"] = len(same)
-        f["fused.same_source_co2e_share"] = round(sum(s.get("co2e_share", 0) for s in same), 6)
-        # only controls known to add CO2 (FGD, urea SCR/SNCR, RTO …); scrubbers and filters are listed too
-        f["fused.trade_off_count"] = sum(1 for t in analysis.get("trade_offs") or []
-                                         if t.get("pollutant_removed") is not None or (t.get("t_co2_added") or 0) > 0)
+        if total is not None:   # same-source shares need the park's CO2e
+            same = analysis.get("same_source") or []
+            f["fused.same_source_count"] = len(same)
+            f["fused.same_source_co2e_share"] = round(sum(s.get("co2e_share", 0) for s in same), 6)
+        f["fused.trade_off_count"] = _trade_off_count(p, analysis)
     if p.characteristic_pollutants is not None:
         heavy = tables.heavy_metals
         f["pollutants.heavy_metal_characteristic"] = any(c in heavy for c in p.characteristic_pollutants)
     periods = (analysis.get("decoupling") or {}).get("periods") or []
-    if periods:
+    if periods:   # each state is None (unknown) where its series are missing
         whole = periods[0]
         f["decoupling.carbon_state"] = whole.get("carbon_state")
         f["decoupling.pollutant_state"] = whole.get("pollutant_state")
         f["decoupling.synergy"] = whole.get("synergy")
     if p.energy is not None:
         f["data.energy_rows"] = len(p.energy)
-        if p.energy:
+        if p.energy and all(e.data_tier is not None for e in p.energy):   # a row without a tier is not a weak one
             weak = sum(1 for e in p.energy if e.data_tier in tables.weak_tiers)
             f["data.weak_tier_share"] = round(weak / len(p.energy), 6)
     if p.economy is not None and p.emissions_history is not None:

@@ -1,11 +1,14 @@
-"""The status analysis as a plain-text terminal view (aligned columns, Chinese or English labels). No printing."""
+"""The status analysis as a plain-text terminal view (aligned columns, Chinese or English labels). No printing.
+
+A figure the analysis could not compute (null: its inputs are missing) shows as "—", a total as "unknown (see the
+data gaps)", and a section whose inputs are missing says so instead of "none"."""
 
 from __future__ import annotations
 
 import unicodedata
 from typing import Any
 
-from advisor.render.report_format import LANGS, terminal_labels
+from advisor.render.report_format import DASH, LANGS, terminal_labels
 
 
 def _width(text: str) -> int:
@@ -33,24 +36,34 @@ def table(headers: list[str], rows: list[list[Any]], right: set[int] | None = No
 
 def _num(x: float | None, digits: int = 0) -> str:
     if x is None:
-        return "–"
+        return DASH
     return f"{x:,.{digits}f}"
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x * 100:.1f}%"
+    return DASH if x is None else f"{x * 100:.1f}%"
+
+
+def _total(x: float | None, unit: str, t: dict[str, str]) -> str:
+    """A total with its unit, or 'unknown (see the data gaps)' when its inputs are missing."""
+    return t["unknown"] if x is None else f"{_num(x)} {unit}"
+
+
+def _missing(result: dict, *gap_ids: str) -> bool:
+    """Whether one of these data gaps keeps a section from being computed."""
+    return any(g.get("id") in gap_ids for g in result.get("gaps") or [])
 
 
 def _name(labels: dict, kind: str, key: str | None, lang: str) -> str:
     if key is None:
-        return "–"
+        return DASH
     entry = labels.get(kind, {}).get(key)
     return entry[lang] if entry else key
 
 
 def _state(labels: dict, kind: str, key: str | None, lang: str) -> str:
     if key is None:
-        return "–"
+        return DASH
     entry = labels.get("states", {}).get(kind, {}).get(key)
     return f"{entry[lang]} ({key})" if entry and lang == "zh" else key
 
@@ -71,7 +84,7 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
 
     e = result.get("energy") or {}
     out.append(t["energy"])
-    out.append(f"  {t['total_tce']}: {_num(e.get('total_tce'))} tce · {t['coal_fuel_share']} "
+    out.append(f"  {t['total_tce']}: {_total(e.get('total_tce'), 'tce', t)} · {t['coal_fuel_share']} "
                f"{_pct(e.get('coal_fuel_share'))} · {t['coal_share_total']} {_pct(e.get('coal_share_total'))} · "
                f"{t['electricity_share']} {_pct(e.get('electricity_share'))} · {t['renewable_share']} "
                f"{_pct(e.get('renewable_electricity_share'))}")
@@ -86,8 +99,8 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
 
     c = result.get("carbon") or {}
     scopes = c.get("by_scope", {})
-    line = (f"  {t['total']}: {_num(c.get('total_t_co2e'))} {t['t_co2e']} · {t['scope1']} {_num(scopes.get('1'))} · "
-            f"{t['scope2']} {_num(scopes.get('2'))}")
+    line = (f"  {t['total']}: {_total(c.get('total_t_co2e'), t['t_co2e'], t)} · "
+            f"{t['scope1']} {_num(scopes.get('1'))} · {t['scope2']} {_num(scopes.get('2'))}")
     if "3" in scopes:
         line += f" · {t['scope3']} {_num(scopes.get('3'))}"
     if c.get("intensity"):
@@ -120,12 +133,12 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
         rows = []
         for pid, block in pol.items():
             top = block["by_process"][0] if block["by_process"] else None
-            main = f"{top['process']} {_pct(top['share'])}" if top else "–"
+            main = f"{top['process']} {_pct(top['share'])}" if top else DASH
             rows.append([_name(labels, "pollutants", pid, lang) if lang == "zh" else pid, _num(block["total_t"], 1),
                          main, _pct(block.get("coverage"))])
         out += table([t["pollutant"], t["total_t"], t["main"], t["coverage"]], rows, right={1, 3})
     else:
-        out.append(f"  {t['none']}")
+        out.append(f"  {t['unknown'] if _missing(result, 'no-processes') else t['none']}")
     out.append("")
 
     out.append(t["same_source"])
@@ -133,7 +146,8 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     for s in same:
         out.append(f"  • {s['reason_zh'] if lang == 'zh' else s['reason']}")
     if not same:
-        out.append(f"  {t['none']}")
+        unknown = _missing(result, "no-processes") or c.get("total_t_co2e") is None
+        out.append(f"  {t['unknown'] if unknown else t['none']}")
     for n in (result.get("fused") or {}).get("notes", []):
         out.append(f"  ({n['text_zh'] if lang == 'zh' else n['text_en']})")
     out.append("")
@@ -142,17 +156,18 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     trade = result.get("trade_offs") or []
     if trade:
         out += table([t["process"], t["control"], t["pollutant"], t["removed"], t["added"], t["notes"]],
-                     [[x["process"], x["control"], x["pollutant_removed"] or "–", _num(x["removed_t"]),
+                     [[x["process"], x["control"], x["pollutant_removed"] or DASH, _num(x["removed_t"]),
                        _num(x["t_co2_added"]), x["note"]] for x in trade], right={3, 4})
     else:
-        out.append(f"  {t['none']}")
+        out.append(f"  {t['unknown'] if _missing(result, 'no-processes', 'controls-not-stated') else t['none']}")
     out.append("")
 
     d = result.get("decoupling") or {}
     out.append(t["decoupling"] + (f" · {t['indicator']}: {d['indicator']}" if d.get("indicator") else ""))
     periods = d.get("periods") or []
     if not periods:
-        out.append(f"  {t['none']}")
+        unknown = _missing(result, "no-economy", "no-emissions-history", "few-common-years")
+        out.append(f"  {t['unknown'] if unknown else t['none']}")
     for p in periods:
         out.append(f"  {t['period']} {p['from']}–{p['to']} · {t['economy']} {_pct(p['economy_change'])} · "
                    f"{t['pollutant_state']}: {_state(labels, 'trend', p['pollutant_state'], lang)}"
@@ -161,7 +176,7 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
                    + f" · {t['carbon_state']}: {_state(labels, 'trend', p['carbon_state'], lang)} · "
                      f"{t['synergy']}: {_state(labels, 'synergy', p['synergy'], lang)}")
         out += table([t["pollutant"], t["change"], t["elasticity"], t["tapio"], t["state"]],
-                     [[name, _pct(s["change"]), "–" if s["elasticity"] is None else f"{s['elasticity']:.3f}",
+                     [[name, _pct(s["change"]), DASH if s["elasticity"] is None else f"{s['elasticity']:.3f}",
                        _state(labels, "tapio", s["tapio"], lang), _state(labels, "trend", s["state"], lang)]
                       for name, s in p["substances"].items()], right={1, 2}, indent="    ")
         for w in p.get("warnings_zh" if lang == "zh" else "warnings", []):
@@ -183,7 +198,7 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     gaps = result.get("gaps") or []
     out.append(t["gaps"])
     for g in gaps:
-        out.append(f"  - {g['text_zh'] if lang == 'zh' else g['text_en']} [{g['missing']}]")
+        out.append(f"  - {g['text_zh']}" if lang == "zh" else f"  - {g['text_en']} [{g['missing']}]")   # no paths in zh
     if not gaps:
         out.append(f"  {t['none']}")
     warnings = result.get("warnings_zh" if lang == "zh" else "warnings") or []

@@ -75,8 +75,9 @@ class StatusSections(ReportBase):
     def energy_part(self) -> dict:
         L, e = self.L, self.a.get("energy") or {}
         blocks: list[dict] = []
-        if e.get("total_tce") is not None:
-            blocks.append(paragraph(f"{L['p_energy_total']}: {fmt_num(e.get('total_tce'))} tce"))
+        total = e.get("total_tce")   # None: no energy data (the gaps say so) – never shown as 0
+        blocks.append(paragraph(f"{L['p_energy_total']}: "
+                                + (f"{fmt_num(total)} tce" if total is not None else L["unknown"])))
         blocks.append(self.chart("sankey", self.sankey_spec()))
         summary = [[L["e_total"], fmt_num(e.get("total_tce"))], [L["e_feedstock"], fmt_num(e.get("feedstock_tce"))],
                    [L["e_coal_fuel_share"], fmt_pct(e.get("coal_fuel_share"))],
@@ -136,8 +137,10 @@ class StatusSections(ReportBase):
 
     def carbon_part(self) -> dict:
         L, c = self.L, self.a.get("carbon") or {}
-        blocks = [paragraph(f"{L['p_carbon_total']}: {fmt_num(c.get('total_t_co2e'))} t CO2e "
-                            f"({L['f_gwp']}: {self.p.accounting.gwp})")]
+        total = c.get("total_t_co2e")   # None: no energy data and no reported CO2 – never shown as 0
+        blocks = [paragraph(f"{L['p_carbon_total']}: "
+                            + (f"{fmt_num(total)} t CO2e" if total is not None else L["unknown"])
+                            + f" ({L['f_gwp']}: {self.p.accounting.gwp})")]
         by_process = c.get("by_process") or []
         if by_process:
             rows = sorted(by_process, key=lambda r: -(r.get("t_co2e") or 0))
@@ -156,7 +159,8 @@ class StatusSections(ReportBase):
         if scopes:
             blocks.append(table_block(L["t_scope"], [L["c_scope"], L["c_t_co2e"], L["c_share"]],
                                       [[self.L.get(f"scope_{k}", str(k)), fmt_num(v),
-                                        fmt_pct((v or 0) / c["total_t_co2e"]) if c.get("total_t_co2e") else DASH]
+                                        fmt_pct(v / c["total_t_co2e"]) if c.get("total_t_co2e") and v is not None
+                                        else DASH]
                                        for k, v in scopes.items()]))
         carriers = c.get("by_carrier") or []
         if carriers:
