@@ -174,16 +174,39 @@ class Finding(Block):
 
 
 class Reason(Block):
+    """A rule that holds: its text states the condition as fact."""
+
     rule: str
     text: str
     clause: str
-    facts: dict[str, Any]
-    findings: list[str]
+    weight: float | None = Field(default=None, description="how strongly the rule supports the measure")
+    facts: dict[str, Any] = Field(description="the known facts that make the rule hold → their values")
+    findings: list[str] = Field(description="the found findings that make the rule hold")
+
+
+class UnknownFact(Block):
+    """An unknown fact, named as the questionnaire asks it."""
+
+    fact: str
+    label: str = Field(description="the question's text in the output's language (the fact's text where no "
+                                   "single question fills it)")
+    question: str | None = Field(description="the id of the question that asks it; null when none does")
+
+
+class OpenRule(Block):
+    """A rule that is only possible: it holds if the unknown facts turn out as it needs."""
+
+    rule: str
+    text: str = Field(description="the rule written as a condition (若… / If …)")
+    clause: str
+    weight: float | None = None
+    known: dict[str, Any] = Field(description="the known facts the rule reads → their values")
+    unknown: list[UnknownFact] = Field(description="the unknown facts that decide it")
 
 
 class Verify(Block):
     fact: str
-    text: str
+    text: str = Field(description="the fact's label, as in `questions_to_answer`")
 
 
 class Recommendation(Block):
@@ -194,10 +217,11 @@ class Recommendation(Block):
     priority: Literal["high", "medium", "low"]
     score: float
     score_parts: dict[str, float]
-    because: list[Reason]
+    because: list[Reason] = Field(description="the rules that hold, strongest first")
+    would_strengthen: list[OpenRule] = Field(description="rules only possible: they would add weight if confirmed")
     actions: list[str]
     co_benefits: list[str]
-    verify: list[Verify]
+    verify: list[Verify] = Field(description="the unknown facts of `would_strengthen`")
     effect: Literal["co_reduction", "enabling", "trade_off"]
     horizon: Horizon
     effort: Literal["low", "medium", "high"]
@@ -209,14 +233,15 @@ class Recommendation(Block):
 
 class Blocker(Block):
     rule: str
-    condition: str
+    condition: str = Field(description="the condition in rule syntax, for tools")
     fact: str
     value: Any = Field(description="the fact's value: null when unknown")
-    needed: str
+    text: str = Field(description="why it keeps the measure out, in plain words")
+    needed: str = Field(description="what it would need, in plain words")
 
 
 class WhyNot(Blocker):
-    because: str
+    because: str = Field(description="the rule written as a condition (若… / If …)")
     via: list[Blocker] | None = Field(default=None, description="for a finding: the condition that kept it out")
 
 
@@ -225,6 +250,19 @@ class NotRecommended(Block):
     object: Object
     title: str
     why_not: list[WhyNot]
+
+
+class ToConfirm(Block):
+    """A measure whose supporting rules are only possible."""
+
+    measure: str
+    object: Object
+    title: str
+    if_: list[OpenRule] = Field(alias="if", description="the rules that would establish it, most weight first")
+
+
+class Question(UnknownFact):
+    decides: list[str] = Field(description="the measures the answer decides")
 
 
 class Unknown(Block):
@@ -242,8 +280,13 @@ class AdviceOutput(Closed):
     park_type: str | None
     findings: list[Finding]
     recommendations: list[Recommendation]
-    plan: dict[Object, dict[Horizon, list[str]]] = Field(description="object → horizon → measures in rank order")
+    plan: dict[Object, dict[Horizon, list[str]]] = Field(
+        description="object → horizon → established measures in rank order")
+    to_confirm: list[ToConfirm] = Field(description="measures whose supporting rules are only possible")
     not_recommended: list[NotRecommended]
+    questions_to_answer: list[Question] = Field(
+        description="unknown facts behind open measures, the answers that decide most measures first")
+    shortlist: list[str] = Field(description="the established measures of a first-year plan, in rank order")
     unknowns: list[Unknown]
     gaps: list[Gap]
     facts: dict[str, Any] = Field(description="the flat facts the rules read; null = unknown")
@@ -252,15 +295,17 @@ class AdviceOutput(Closed):
 # --- explain and whatif ---------------------------------------------------------------------------------
 
 class ConditionResult(Block):
-    condition: str
+    condition: str = Field(description="the condition in rule syntax, for tools")
     fact: str
     value: Any
     result: bool | None
+    text: str = Field(description="what the condition asks, in plain words")
+    value_text: str = Field(description="the park's value, in plain words")
 
 
 class RuleResult(Block):
     rule: str
-    because: str
+    because: str = Field(description="the rule's text: stated as fact when it holds, else as a condition")
     clause: str
     on_unknown: str
     outcome: Literal["true", "false", "unknown"]
@@ -272,7 +317,8 @@ class ExplanationOutput(Closed):
 
     measure: str
     title: str
-    recommended: bool
+    recommended: bool = Field(description="true when established")
+    status: Literal["established", "to_confirm", "not_recommended"]
     rules: list[RuleResult]
     rank: int | None = Field(default=None, description="when recommended")
     priority: str | None = Field(default=None, description="when recommended")
@@ -280,7 +326,11 @@ class ExplanationOutput(Closed):
     score_parts: dict[str, float] | None = Field(default=None, description="when recommended")
     because: list[Reason] | None = Field(default=None, description="when recommended")
     verify: list[Verify] | None = Field(default=None, description="when recommended")
+    would_strengthen: list[OpenRule] | None = Field(default=None, description="when recommended")
+    if_: list[OpenRule] | None = Field(default=None, alias="if", description="when to confirm")
     why_not: list[WhyNot] | None = Field(default=None, description="when not recommended")
+    questions: list[Question] | None = Field(default=None, description="when not established: the questions "
+                                                                       "whose answers decide it")
 
 
 class Entered(Block):
@@ -293,8 +343,18 @@ class Entered(Block):
 class Left(Block):
     measure: str
     title: str
+    to: Literal["to_confirm", "not_recommended"] | None = Field(default=None, description="the list it went to")
     reason: str
     why_not: list[WhyNot]
+
+
+class ListMove(Block):
+    measure: str
+    title: str
+    from_: Literal["established", "to_confirm", "not_recommended"] = Field(alias="from")
+    to: Literal["established", "to_confirm", "not_recommended"]
+    rank: int | None = Field(description="the new rank when established")
+    reasons: list[str] = Field(description="why it is in its new list, in plain words")
 
 
 class Moved(Block):
@@ -312,8 +372,12 @@ class WhatIfOutput(Closed):
     entered: list[Entered]
     left: list[Left]
     moved: list[Moved]
+    moves: list[ListMove] = Field(description="every measure that changes list (established, to confirm, "
+                                              "not recommended)")
     before: list[str] = Field(description="the recommended measures before, in rank order")
     after: list[str] = Field(description="the recommended measures after, in rank order")
+    to_confirm_before: list[str] = Field(description="the measures to confirm before")
+    to_confirm_after: list[str] = Field(description="the measures to confirm after")
 
 
 # --- JSON Schemas ---------------------------------------------------------------------------------------

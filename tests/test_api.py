@@ -81,9 +81,11 @@ def test_whatif_to_an_invalid_value_is_a_profile_error_at_that_path(demo):
     assert [i.path for i in caught.value.issues] == ["water.reuse_rate"]
 
 
-def test_a_profile_can_be_a_mapping(kb):
+def test_a_profile_can_be_a_mapping_and_a_park_that_says_almost_nothing_gets_measures_to_confirm_not_advice(kb):
     profile = pa.load_profile(minimal_profile())
-    assert profile.park.id == "tiny" and pa.recommend(profile).measures
+    advice = pa.recommend(profile)
+    assert profile.park.id == "tiny" and advice.data["to_confirm"] and advice.data["questions_to_answer"]
+    assert all(b["facts"] or b["findings"] for r in advice.data["recommendations"] for b in r["because"])
 
 
 def test_a_bad_mapping_raises_a_profile_error_that_names_each_field():
@@ -138,8 +140,10 @@ def test_the_analysis_tables_add_up_to_the_totals(demo):
 def test_the_advice_tables_hold_every_measure_once(demo):
     r = pa.recommend(demo)
     ranked, left_out = r.recommendations, r.not_recommended
+    pending = [t["measure"] for t in r.data["to_confirm"]]
     assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
-    assert len(set(ranked["measure"]) | set(left_out["measure"])) == 30
+    assert len(set(ranked["measure"]) | set(left_out["measure"]) | set(pending)) == 30
+    assert not set(pending) & (set(ranked["measure"]) | set(left_out["measure"]))
     assert list(ranked["measure"]) == r.measures
     assert set(r.findings["status"]) <= {"found", "possible"}
 
