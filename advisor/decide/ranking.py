@@ -144,8 +144,11 @@ def order(scored: list[Scored], measures: dict, outcomes: dict[str, str] | None 
     first = foundational(outcomes, findings, settings) if outcomes or findings else set()
     for s in scored:
         s.foundation = s.measure in first
-    ranked = sorted(scored, key=lambda s: (0, 0.0, clause_key(s.measure)) if s.foundation
-                    else (1, -s.score, clause_key(s.measure)))
+    if first:
+        ranked = sorted(scored, key=lambda s: (0, 0.0, clause_key(s.measure)) if s.foundation
+                        else (1, -s.score, clause_key(s.measure)))
+    else:
+        ranked = sorted(scored, key=lambda s: (-s.score, clause_key(s.measure)))
     prerequisites = {s.measure: measures[s.measure].prerequisites for s in ranked}
     if any(prerequisites.values()):
         ranked = _after_prerequisites(ranked, prerequisites)
@@ -181,11 +184,17 @@ def bands(ranked: list[Scored], settings: RankingSettings | None = None) -> None
     high, medium = settings.priority_high.value, settings.priority_medium.value
     room = [0, int(settings.medium_at_most.value), int(settings.high_at_most.value)]
     cap = 2
-    for s in ranked:
-        band = min(2 if s.foundation or s.score >= high else 1 if s.score >= medium else 0, cap)
+    for i, s in enumerate(ranked):
+        band = 2 if s.foundation or s.score >= high else 1 if s.score >= medium else 0
+        if band > cap:
+            band = cap
         while band and not room[band]:
             band -= 1
-        room[band] -= band > 0
+        if not band:        # low from here on
+            for t in ranked[i:]:
+                t.priority = "low"
+            return
+        room[band] -= 1
         s.priority = PRIORITIES[band]
         cap = band
 
