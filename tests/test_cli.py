@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from plain_text import problems, profile_names
 
 from advisor.cli.entry import main
 
@@ -82,7 +83,7 @@ def test_analyze_json_has_the_contract_fields(capsys, demo_path):
 def test_recommend_json_lists_every_measure_exactly_once(capsys, demo_path):
     code, out, _ = run(capsys, "recommend", str(demo_path), "--json")
     result = json.loads(out)
-    ids = [r["measure"] for r in result["recommendations"]] + [n["measure"] for n in result["not_recommended"]]
+    ids = [r["measure"] for key in ("recommendations", "to_confirm", "not_recommended") for r in result[key]]
     assert code == 0 and sorted(ids) == sorted(set(ids)) and len(ids) == MEASURES
     assert [r["rank"] for r in result["recommendations"]] == list(range(1, len(result["recommendations"]) + 1))
 
@@ -95,6 +96,61 @@ def test_recommend_top_limits_the_list(capsys, demo_path):
 def test_recommend_prints_a_ranked_table_in_english(capsys, demo_path):
     code, out, _ = run(capsys, "recommend", str(demo_path), "--lang", "en")
     assert code == 0 and "priority" in out and "7.1.1" in out
+
+
+def _advice(capsys, path, lang: str) -> dict:
+    return json.loads(run(capsys, "recommend", str(path), "--json", "--lang", lang)[1])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_terminal_advice_and_explanations_have_no_field_paths_rule_ids_or_other_language(
+        capsys, kb, example_paths, lang):
+    from advisor.profile.files import load_profile
+
+    for path in example_paths:
+        names = profile_names(load_profile(path, kb))
+        _, out, _ = run(capsys, "recommend", str(path), "--lang", lang)
+        assert problems(out, lang, names) == [], path.name
+        advice = _advice(capsys, path, lang)
+        for key in ("recommendations", "to_confirm", "not_recommended"):
+            for entry in advice[key][:2]:
+                _, out, _ = run(capsys, "explain", str(path), entry["measure"], "--lang", lang)
+                assert problems(out, lang, names) == [], (path.name, entry["measure"])
+
+
+def test_the_terminal_lists_the_measures_to_confirm_apart_with_their_conditions_and_questions(capsys, example_paths):
+    path = next(p for p in example_paths if "manufacturing" in p.name)
+    advice = _advice(capsys, path, "zh")
+    assert advice["to_confirm"] and advice["questions_to_answer"]
+    _, out, _ = run(capsys, "recommend", str(path))
+    ranked, _, rest = out.partition("待确认的措施:")
+    pending, _, questions = rest.partition("先回答这些问题:")
+    flat = "".join(pending.split())
+    for t in advice["to_confirm"]:
+        assert f"  {t['measure']} " not in ranked and f"{t['measure']}  {t['title']}" in pending
+        for cond in t["if"]:
+            assert "".join(cond["text"].split()) in flat
+            assert all(u["label"][:10] in pending for u in cond["unknown"])
+    shown = advice["questions_to_answer"][:5]
+    decided = {m for q in shown for m in q["decides"]}
+    assert f"回答这 {len(shown)} 个问题可判定 {len(decided)} 项措施" in questions
+    assert all(q["label"] in questions for q in shown)
+
+
+def test_explain_names_the_status_and_the_deciding_questions_of_a_measure_to_confirm(capsys, example_paths):
+    path = next(p for p in example_paths if "manufacturing" in p.name)
+    pending = _advice(capsys, path, "en")["to_confirm"][0]
+    code, out, _ = run(capsys, "explain", str(path), pending["measure"], "--lang", "en")
+    assert code == 0 and out.startswith(f"{pending['measure']} {pending['title']}: to confirm")
+    assert "Advised if these conditions hold" in out and "Answer these first" in out
+
+
+def test_whatif_text_says_which_measures_change_list_in_plain_words(capsys, demo_path):
+    code, out, _ = run(capsys, "whatif", str(demo_path), "--set", "management.synergy_plan=true",
+                       "--set", "management.plan_scope=integrated")
+    changes, _, body = out.partition("\n")
+    assert code == 0 and "⇄" in body and "推荐 → " in body
+    assert problems(body, "zh", ("示例化工园区",)) == []
 
 
 def test_explain_gives_facts_for_a_recommended_and_a_left_out_measure(capsys, demo_path):

@@ -39,6 +39,29 @@ def measure_card_text(m, kb) -> str:
     return "\n".join(lines)
 
 
+TOP_QUESTIONS = 5   # how many of the questions to answer the terminal view lists
+
+
+def question_summary(questions: list[dict[str, Any]], L: dict[str, str]) -> str:
+    """"Answer these 3 questions to decide 7 measures" for the questions given (labels hold the wording)."""
+    decided = {m for q in questions for m in q.get("decides") or []}
+    key = "q_sum_one" if len(questions) == 1 else "q_sum"
+    return L[key].format(n=len(questions), m=len(decided))
+
+
+def _conditions(conditions: list[dict[str, Any]], L: dict[str, str], indent: str) -> list[str]:
+    """Each condition of a measure to confirm, then the questions that decide it (said once while the
+    next condition has the same questions)."""
+    lines, said = [], ""
+    for cond in conditions:
+        lines.append(_wrap(cond["text"], indent=indent, width=110))
+        asked = L["sep"].join(dict.fromkeys(u["label"] for u in cond["unknown"] if u.get("label")))
+        if asked and asked != said:
+            lines.append(_wrap(f"{L['decided_by']}: {asked}", indent=indent + "  ", width=110))
+        said = asked
+    return lines
+
+
 def recommendations_text(result: dict[str, Any], lang: str, source: str | None = None) -> str:
     L = terminal_labels("advice", lang)
     park = result["park"]
@@ -50,46 +73,77 @@ def recommendations_text(result: dict[str, Any], lang: str, source: str | None =
             mark = "?" if f["status"] == "possible" else "•"
             lines.append(f"  {mark} [{f['severity']}] {f['text']}")
         lines.append("")
+    shortlist = set(result["shortlist"])
     lines.append(f"{L['rank']:>3}  {L['measure']:<6} {L['priority']:<6} {L['reason']}")
     for rec in result["recommendations"]:
         reason = rec["because"][0]["text"] if rec["because"] else ""
-        lines.append(f"{rec['rank']:>3}  {rec['measure']:<6} {L[rec['priority']]:<6} {rec['title']}")
+        star = " ★" if rec["measure"] in shortlist else ""
+        lines.append(f"{rec['rank']:>3}  {rec['measure']:<6} {L[rec['priority']]:<6} {rec['title']}{star}")
         lines.append(_wrap(reason, indent="             ", width=110))
-        if rec["verify"]:
-            lines.append(_wrap(f"{L['verify']}: " + "; ".join(v["text"] for v in rec["verify"]),
+        stronger = [w["text"] for w in rec.get("would_strengthen") or [] if w.get("text")]
+        if stronger:
+            lines.append(_wrap(f"{L['would_strengthen']}: " + L["sep"].join(stronger),
                                indent="             ", width=110))
+    if not result["recommendations"]:
+        lines.append(f"  {L['none_established']}")
+    if shortlist:
+        lines += ["", f"★ {L['shortlist']}"]
+    if result["to_confirm"]:
+        lines += ["", f"{L['to_confirm']}:", _wrap(L["to_confirm_hint"], indent="  ", width=110)]
+        for t in result["to_confirm"]:
+            lines.append(f"  {t['measure']:<6} {t['title']}")
+            lines += _conditions(t["if"], L, "         ")
+    questions = result["questions_to_answer"]
+    if questions:
+        top = questions[:TOP_QUESTIONS]
+        lines += ["", f"{L['questions']}:", f"  {question_summary(top, L)}"]
+        for i, q in enumerate(top, start=1):
+            lines.append(f"  {i}. {q['label']} → {L['decides']}: {', '.join(q['decides'])}")
+        if len(questions) > len(top):
+            lines.append(f"  {L['more_questions'].format(n=len(questions) - len(top))}")
     if result["not_recommended"]:
         lines += ["", f"{L['not_rec']}:"]
         for n in result["not_recommended"]:
-            first = n["why_not"][0] if n["why_not"] else None
-            reason = f"{first['condition']} ({first['fact']} = {first['value']})" if first else ""
-            lines.append(f"  {n['measure']:<6} {n['title']} – {reason}")
-    if result["unknowns"]:
-        lines += ["", f"{L['unknowns']}:"]
-        for u in result["unknowns"]:
-            lines.append(f"  ? {u['text']} ({u['fact']}) → {', '.join(u['affects'])}")
+            reasons = why_not_texts(n)
+            lines.append(f"  {n['measure']:<6} {n['title']}" + (f" – {reasons[0]}" if reasons else ""))
     return "\n".join(lines)
+
+
+def why_not_texts(n: dict[str, Any]) -> list[str]:
+    """The plain-language reasons a measure is left out, each once."""
+    return list(dict.fromkeys(w["text"] for w in n.get("why_not") or [] if isinstance(w, dict) and w.get("text")))
 
 
 def explanation_text(result: dict[str, Any], lang: str) -> str:
     L = terminal_labels("advice", lang)
-    status = L["recommended"] if result["recommended"] else L["not_recommended"]
-    lines = [f"{result['measure']} {result['title']}: {status}"
-             + (f" (#{result['rank']}, {L[result['priority']]})" if result["recommended"] else "")]
-    for rule in result["rules"]:
-        lines.append(f"  {rule['rule']} [{rule['outcome']}] {rule['because']}")
-        for atom in rule["conditions"]:
-            mark = {True: "✓", False: "✗", None: "?"}[atom["result"]]
-            lines.append(f"      {mark} {atom['condition']}   ({atom['fact']} = {atom['value']})")
-    if result.get("score_parts"):
-        lines.append("  score: " + ", ".join(f"{k} {v}" for k, v in result["score_parts"].items()))
+    status = result.get("status") or ("established" if result["recommended"] else "not_recommended")
+    lines = [f"{result['measure']} {result['title']}: {L['status_' + status]}"
+             + (f" (#{result['rank']}, {L[result['priority']]})" if result.get("rank") else "")]
+    if result.get("because"):
+        lines.append(f"  {L['because']}:")
+        lines += [_wrap(b["text"], indent="    ", width=110) for b in result["because"] if b.get("text")]
+    stronger = [w for w in result.get("would_strengthen") or [] if w.get("text")]
+    if stronger:
+        lines.append(f"  {L['would_strengthen']}:")
+        lines += [_wrap(w["text"], indent="    ", width=110) for w in stronger]
+    if result.get("if"):
+        lines.append(f"  {L['advised_if']}:")
+        lines += _conditions(result["if"], L, "    ")
+    if result.get("questions"):
+        lines.append(f"  {L['questions']}:")
+        lines += [f"    {q['label']} → {L['decides']}: {', '.join(q['decides'])}" for q in result["questions"]]
+    if not result.get("because") and not result.get("if"):
+        reasons = why_not_texts(result)
+        lines.append(f"  {L['why_not']}:")
+        lines += [_wrap(r, indent="    ", width=110) for r in reasons] or [f"    {L['no_rule']}"]
     return "\n".join(lines)
 
 
 def whatif_text(result: dict[str, Any], lang: str) -> str:
     L = terminal_labels("advice", lang)
-    lines = ["changes: " + ", ".join(f"{k} = {v}" for k, v in result["changes"].items())]
-    if not (result["entered"] or result["left"] or result["moved"]):
+    lines = [f"{L['changes']}: " + ", ".join(f"{k} = {v}" for k, v in result["changes"].items())]
+    moves = result.get("moves") or []
+    if not (result["entered"] or result["left"] or result["moved"] or moves):
         lines.append(L["none"])
     for e in result["entered"]:
         lines.append(f"  + {L['entered']}: {e['measure']} {e['title']} (#{e['rank']}) – {e['reason']}")
@@ -97,4 +151,8 @@ def whatif_text(result: dict[str, Any], lang: str) -> str:
         lines.append(f"  - {L['left']}: {e['measure']} {e['title']} – {e['reason']}")
     for e in result["moved"]:
         lines.append(f"  ~ {L['moved']}: {e['measure']} {e['title']} #{e['from']} → #{e['to']}")
+    for m in moves:
+        lines.append(f"  ⇄ {m['measure']} {m['title']}: {L['status_' + m['from']]} → {L['status_' + m['to']]}")
+        lines += [_wrap(r, indent="      ", width=110) for r in m["reasons"]]
     return "\n".join(lines)
+

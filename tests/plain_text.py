@@ -1,0 +1,45 @@
+"""What text shown to people must not hold: field paths and rule ids (they stay in the JSON keys for tools),
+English sentences in Chinese output and Chinese in English output (names from the park's profile aside)."""
+
+from __future__ import annotations
+
+import re
+
+from advisor.decide.checks import FIELD_PATH, RULE_ID_IN_TEXT
+
+FILE_NAME = re.compile(r"\.(csv|yaml|png)$")   # a file a text names is not a field path
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# a word and three or more lower-case words after it: an English phrase, not units or substances (NOx, PM, COD)
+ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,;:'’-]+[a-z]{2,}){3,}")
+
+
+def problems(text: str, lang: str, names: tuple[str, ...] = ()) -> list[str]:
+    """What is wrong with `text` shown in `lang`; `names` (the park's own, from its profile) are left out."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    found = [f"field path: {m}" for m in FIELD_PATH.findall(text) if not FILE_NAME.search(m)]
+    found += [f"rule id: {m}" for m in RULE_ID_IN_TEXT.findall(text)]
+    if lang == "zh":
+        found += [f"English: {m}" for m in ENGLISH_RUN.findall(text)]
+    else:
+        found += [f"Chinese: {m}" for m in CJK.findall(text)]
+    return sorted(set(found))
+
+
+def profile_names(profile) -> tuple[str, ...]:
+    """The names a profile gives (park, processes, enterprises): shown as written, in any language."""
+    names = [profile.park.name, profile.park.name_en or ""]
+    names += [p.name or "" for p in profile.processes or []]
+    names += [e.name or "" for e in getattr(profile, "enterprises", None) or []]
+    return tuple(n for n in names if n)
+
+
+def strings(node) -> str:
+    """Every string inside a (report context) structure, one per line."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict):
+        return "\n".join(strings(v) for v in node.values())
+    if isinstance(node, (list, tuple)):
+        return "\n".join(strings(v) for v in node)
+    return ""
