@@ -73,9 +73,11 @@ def _strip_stop(text: str) -> str:
 class Words:
     """Names facts, values, conditions and findings for one park's advice in one language."""
 
-    def __init__(self, base: Any, kb: Any, questions: dict[str, FactQuestion], lang: str):
+    def __init__(self, base: Any, kb: Any, questions: dict[str, FactQuestion], lang: str,
+                 answered: Any = None):
         self.base, self.kb, self.questions, self.lang = base, kb, questions, lang
         self.frames = FRAMES[lang]
+        self.answered = answered      # profile path → whether the park answered it (None: not known here)
 
     # --- names -------------------------------------------------------------------------------------
     def label(self, fact: str) -> str:
@@ -94,7 +96,8 @@ class Words:
     def unknown(self, fact: str) -> dict[str, Any]:
         """{fact, label, question} of an unknown fact."""
         fq = self.questions.get(fact)
-        return {"fact": fact, "label": self.label(fact), "question": fq.question if fq else None}
+        question = fq and (fq.first_open(self.answered) if self.answered is not None else fq.question)
+        return {"fact": fact, "label": self.label(fact), "question": question}
 
     def finding(self, fid: str) -> str:
         d = self.base.findings.get(fid)

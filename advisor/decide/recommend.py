@@ -217,12 +217,35 @@ def screen(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None
             "to_confirm": list(j.to_confirm), "unknowns": sorted(j.unknowns)}
 
 
-def _words(kb, base: RuleBase, lang: str) -> tuple[Words, dict[str, int]]:
-    """The plain words of one language, and the questionnaire's order of the questions (id → position)."""
+def _answered(profile: Profile | None):
+    """profile path → whether the profile gives it (a row of a keyed list such as `energy.raw_coal` counts when
+    a row of that carrier is there)."""
+    if profile is None:
+        return None
+    data = profile.model_dump(exclude_none=True)
+
+    def answered(path: str) -> bool:
+        node: Any = data
+        for step in path.split("."):
+            if isinstance(node, dict) and step in node:
+                node = node[step]
+            elif isinstance(node, list):
+                node = [row for row in node if isinstance(row, dict) and step in row.values()]
+                if not node:
+                    return False
+            else:
+                return False
+        return node is not None
+    return answered
+
+
+def _words(kb, base: RuleBase, lang: str, profile: Profile | None = None) -> tuple[Words, dict[str, int]]:
+    """The plain words of one language, and the questionnaire's order of the questions (id → position).
+    With the profile, an unknown fact names the first of its questions the park has not answered."""
     asked = fact_questions(kb, base, Profile.model_fields)
     book = question_book(kb)
     order_of = {q.id: i for i, q in enumerate(book.questions)} if book else {}
-    return Words(base, kb, asked, lang), order_of
+    return Words(base, kb, asked, lang, _answered(profile)), order_of
 
 
 def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = None,
@@ -235,7 +258,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         analysis = analyze_profile(profile, kb)
     j = judge(profile, kb, analysis, base, engine or get_engine(), check_engine)
     facts, outcomes, findings, park_type = j.facts, j.outcomes, j.findings, j.park_type
-    words, question_order = _words(kb, base, lang)
+    words, question_order = _words(kb, base, lang, profile)
     behind = Unknowns(base, facts, findings, outcomes)
 
     finding_rows: list[dict[str, Any]] = []

@@ -63,11 +63,19 @@ class FactQuestion:
     fact: str
     label: Text                         # the question's text (one question), else the fact's text
     questions: tuple[str, ...]          # the questions that fill the fact's inputs, in questionnaire order
+    paths: tuple[str, ...]              # the profile path each of those questions fills
     choices: dict[str, Text]            # enum value → the question's text for it (where a question offers it)
 
     @property
     def question(self) -> str | None:
         return self.questions[0] if self.questions else None
+
+    def first_open(self, answered) -> str | None:
+        """The first of its questions whose path `answered(path)` says is not answered yet (else the first)."""
+        for qid, path in zip(self.questions, self.paths, strict=True):
+            if not answered(path):
+                return qid
+        return self.question
 
 
 def question_book(kb: Any) -> QuestionBook | None:
@@ -94,7 +102,7 @@ def facts_to_questions(book: QuestionBook | None, facts: dict[str, Any], section
         asked = [q for q in questions if any(paths_overlap(q.path, p) for p in paths)]
         label = asked[0].text if len(asked) == 1 else d.text
         choices = {c.value: c.text for q in asked for c in (q.choices or [])}
-        out[fid] = FactQuestion(fid, label, tuple(q.id for q in asked), choices)
+        out[fid] = FactQuestion(fid, label, tuple(q.id for q in asked), tuple(q.path for q in asked), choices)
     return out
 
 
