@@ -263,3 +263,38 @@ def test_answering_one_unknown_moves_only_measures_whose_rules_read_it(kb, ruleb
     after = _status(kb, rulebase, {**facts, fact: full[fact]})
     moved = {m for m in kb.measures if before[m] != after[m]}
     assert moved <= _readers(rulebase, fact), (fact, moved - _readers(rulebase, fact))
+
+
+def test_the_batch_screen_gives_the_same_three_lists_as_the_full_advice(kb):
+    from advisor.accounting import analyze_profile
+    from advisor.decide.recommend import screen
+    from advisor.profile.files import validate_data
+
+    rng = random.Random(5)
+    for path in EXAMPLES:
+        for data in (_data(path), _without_random_fields(_data(path), rng, 0.5)):
+            profile = validate_data(data, "park.yaml", kb)
+            full = advise(profile, kb)
+            lean = screen(profile, kb, analysis=analyze_profile(profile, kb))
+            assert [m for m, _, _ in lean["ranked"]] == [r["measure"] for r in full["recommendations"]]
+            assert lean["to_confirm"] == [t["measure"] for t in full["to_confirm"]]
+
+
+def test_an_unknown_fact_is_named_by_its_question_or_else_by_its_own_text(kb, rulebase):
+    from advisor.decide.recommend import _words
+    from advisor.kb.fact_questions import question_book
+
+    book = question_book(kb)
+    assert book is not None
+    by_id = {q.id: q for q in book.questions}
+    for lang in ("zh", "en"):
+        words, order = _words(kb, rulebase, lang)
+        steam = words.unknown("infrastructure.steam_demand_t_h")
+        assert steam["question"] == "steam-demand"
+        assert steam["label"].startswith(by_id["steam-demand"].text.in_lang(lang)[:4])
+        gap = words.unknown("infrastructure.hazardous_waste_gap_t")     # two questions fill it: the fact's text
+        assert gap["question"] == "hazardous-waste-generated"
+        assert gap["label"].lower() == rulebase.facts["infrastructure.hazardous_waste_gap_t"].text.in_lang(lang).lower()
+        tier = words.unknown("data.weak_tier_share")                      # no question asks it
+        assert tier["question"] is None and tier["label"]
+        assert order["steam-demand"] < order["neighbouring-parks"]
