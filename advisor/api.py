@@ -7,7 +7,7 @@ when a table is asked for.
     >>> import advisor as pa
     >>> park = pa.load_profile(pa.examples_dir() / "demo-chemical.yaml")
     >>> pa.recommend(park).recommendations.loc[0, "measure"]
-    '7.2.3'
+    '7.1.1'
 
 Bad input raises advisor.errors exceptions (ProfileError, UsageError …) whose `issues` list every problem
 with its file, field path and fix.
@@ -190,7 +190,7 @@ class Advice(_Result):
 
     >>> r = recommend(examples_dir() / "demo-chemical.yaml", lang="en")
     >>> r.measures[:3]
-    ['7.2.3', '7.3.5', '7.3.8']
+    ['7.1.1', '7.2.3', '7.3.5']
     """
 
     @property
@@ -239,7 +239,7 @@ class Explanation(_Result):
 
     >>> e = explain(examples_dir() / "demo-chemical.yaml", "7.2.3")
     >>> e.recommended, e.data["rank"]
-    (True, 1)
+    (True, 2)
     """
 
     @property
@@ -367,7 +367,7 @@ def recommend(profile: ProfileLike, *, lang: str = "zh", top: int | None = None)
     """The ordered, explained recommendations (`recommend --json`); top=N keeps the first N.
 
     >>> recommend(examples_dir() / "demo-chemical.yaml", top=2).measures
-    ['7.2.3', '7.3.5']
+    ['7.1.1', '7.2.3']
     """
     from advisor.decide.recommend import advise
 
