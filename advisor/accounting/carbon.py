@@ -170,9 +170,11 @@ def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridCho
                                               t, t, "computed", True, factor, ln.index))
     if missing_factor:
         names = ", ".join(sorted(missing_factor))
+        carriers = ix.kb.carriers
+        names_zh = "、".join(carriers[c].name.zh if c in carriers else c for c in sorted(missing_factor))
         notes.append(Note("no-emission-factor", f"no CO2 factor in knowledge for {names}: not estimated "
                           "(give a measured factor in energy[].factor)",
-                          f"知识库无 {names} 的排放因子，未估算（可在 energy[].factor 给出实测因子）"))
+                          f"知识库无{names_zh}的排放因子，未估算（可在该能源数据中给出实测排放因子）"))
     if unknown_process:
         names = ", ".join(sorted(unknown_process))
         notes.append(Note("energy-unknown-process", f"energy rows name processes not in processes: {names}",
@@ -187,7 +189,7 @@ def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridCho
                           "feedstock carbon is not combustion CO2: a carbon balance (products, by-products, process "
                           "CO2) is needed; its CO2 potential is reported apart under carbon.feedstock",
                           "原料用能的碳不是燃烧排放，需做碳平衡（产品、副产品、过程排放）；"
-                          "其CO2潜力单列于 carbon.feedstock"))
+                          "其CO2潜力在碳排放结果的原料碳部分单列"))
     return contributions, uses, feedstock
 
 
@@ -293,6 +295,7 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
     if sums is None:
         sums = _Sums(emitted)
     proc_total, proc_scope1, proc_scope2 = sums.process, sums.process_scope1, sums.process_scope2
+    with_lines: set[str | None] | None = None   # processes named by an energy row, built only when needed
     rows = []
     for pid in list(processes) + sorted(k for k in proc_total if k not in processes):
         p = processes.get(pid)
@@ -304,21 +307,26 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
         else:
             basis, reported, computed = _basis(info, t), r(info["reported_t_co2e"]), r(info["computed_t_co2"])
             control = r(info["control_t_co2"] or 0.0)
+        known = True
+        if basis == "none":   # no CO2 reported, computed or added: unknown (None), unless energy rows gave 0
+            if with_lines is None:
+                with_lines = {ln.process for ln in lines}
+            known = pid in with_lines
         rows.append({
             "process": pid,
             "name": p.name if p else "",
             "category": p.category if p else None,
             "owner": p.owner if p else (UNASSIGNED if pid == UNASSIGNED else _line_owner(lines, pid)),
-            "t_co2e": r(t),
-            "share": share(t, total),
-            "scope_1_t_co2e": r(proc_scope1.get(pid, 0.0)),
-            "scope_2_t_co2e": r(proc_scope2.get(pid, 0.0)),
+            "t_co2e": r(t) if known else None,
+            "share": share(t, total) if known else None,
+            "scope_1_t_co2e": r(proc_scope1.get(pid, 0.0)) if known else None,
+            "scope_2_t_co2e": r(proc_scope2.get(pid, 0.0)) if known else None,
             "basis": basis,
             "reported_t_co2e": reported,
             "computed_t_co2": computed,
             "control_t_co2": control,
         })
-    rows.sort(key=lambda row: (-row["t_co2e"], row["process"]))
+    rows.sort(key=lambda row: (-(row["t_co2e"] or 0.0), row["process"]))
     return rows
 
 
@@ -362,7 +370,7 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
         notes.append(Note("carbon-history-mismatch",
                           f"the computed inventory ({total:,.0f} t CO2e) is {history['coverage']:.0%} of the CO2e "
                           f"reported in emissions_history for {profile.park.base_year}: check coverage and boundary",
-                          f"核算清单（{total:,.0f} t CO2e）为 emissions_history {profile.park.base_year} 年CO2e的 "
+                          f"核算清单（{total:,.0f} t CO2e）为排放历史数据中 {profile.park.base_year} 年CO2e的 "
                           f"{history['coverage']:.0%}：请核对覆盖范围与边界"))
     return {
         "total_t_co2e": r(total),

@@ -101,7 +101,7 @@ def _select_grid_factor(profile, ix: KbIndex) -> GridChoice:
                 notes.append(Note("grid-region-unknown",
                                   f"grid_factor mee_nbs_regional needs accounting.grid_region or a known park.province "
                                   f"(got {profile.park.province!r}); the national average is used",
-                                  "区域电网因子需要 accounting.grid_region 或可识别的省份"
+                                  "区域电网因子需要填写所属区域电网或可识别的省份"
                                   f"（{profile.park.province!r}），已改用全国平均因子"))
     rows = ix.grid.get((series, region))
     if not rows:
@@ -171,7 +171,7 @@ def _find_fuel_factor(line: EnergyLine, preferred: str, ix: KbIndex, notes: list
         if rank > 0:
             note = f"no {preferred} factor for {line.carrier} in knowledge; {factor_set} used"
             notes.append(Note("fuel-factor-fallback", f"energy[{line.index}] {note}",
-                              f"energy[{line.index}] 知识库无 {line.carrier} 的 {preferred} 因子，已用 {factor_set}"))
+                              f"第 {line.index + 1} 条能源数据：知识库无该能源的 {preferred} 因子，已用 {factor_set}"))
         if rate.base == line.base_unit:
             return FactorUse(line.carrier, None, "1", row.co2_factor, row.co2_unit, row.co2_factor * rate.per_base,
                              tier_of[factor_set], row.source, None, "CO2", "amount", note), rank

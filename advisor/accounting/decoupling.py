@@ -182,7 +182,7 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
         warn.append(Note("nominal-prices",
                          f"the economy is not at constant prices (economy.constant_prices {stated}): nominal growth "
                          "flatters decoupling",
-                         "经济指标未按可比价计算（economy.constant_prices 未设为 true）：名义增长会高估脱钩程度"))
+                         "经济指标未注明按可比价计算：名义增长会高估脱钩程度"))
     for year, note in st.boundary_changes:
         if y0 < year <= y1:
             warn.append(Note("boundary-change",

@@ -187,7 +187,7 @@ def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: l
                 notes.append(Note("no-standard-coal-factor",
                                   f"energy[{i}] {row.carrier}: no standard-coal factor in knowledge; "
                                   "left out of total_tce",
-                                  f"energy[{i}] {carrier.name.zh}：知识库无折标系数，未计入综合能耗"))
+                                  f"第 {i + 1} 条能源数据（{carrier.name.zh}）：知识库无折标系数，未计入综合能耗"))
         elif carrier.kind == "electricity":
             origin_used = row.origin or "grid"
             tce = calc_standard_coal(base_amount, tce_rate)

@@ -75,7 +75,9 @@ def _reason(group: dict, co2e_share: float, over: dict[str, float], category_nam
     label = group["processes"][0] if len(group["processes"]) == 1 else f"{len(group['processes'])} processes"
     en = (f"{category_name.en} ({label}, owner {group['owner']}) emits GHG and pollutants from the same activity: "
           f"{co2e_share:.0%} of park CO2e (direct) and {shares_en} – one measure here cuts both")
-    zh = (f"{category_name.zh}（{label}，归属 {group['owner']}）的温室气体与污染物同源：占园区CO2当量（直接排放）"
+    owner_zh = "园区基础设施" if group["owner"] == "infrastructure" else group["owner"]
+    label_zh = group["processes"][0] if len(group["processes"]) == 1 else f"{len(group['processes'])} 个工序"
+    zh = (f"{category_name.zh}（{label_zh}，归属 {owner_zh}）的温室气体与污染物同源：占园区CO2当量（直接排放）"
           f"{co2e_share:.0%}，{shares_en}——在此采取措施可同时减污降碳")
     return en, zh
 

@@ -216,7 +216,7 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTa
     if total is not None:
         f["carbon.total_t_co2e"] = total
         if p.processes is not None and total > 0:   # without a process list the share is unknown, not 0
-            process_t = sum(r.get("t_co2e", 0) for r in carbon.get("by_process", [])
+            process_t = sum(r.get("t_co2e") or 0.0 for r in carbon.get("by_process", [])
                             if r.get("category") == "industrial_process")
             f["carbon.process_co2_share"] = round(process_t / total, 6)
     if p.processes is not None:
