@@ -270,3 +270,20 @@ def test_parks_with_the_same_grid_choice_share_its_factors_but_each_row_gets_the
         else:
             assert "assumed" not in notes["electricity"] and notes["steam"] == ""
         assert c["total_t_co2e"] == carbon(kb, assumed)["total_t_co2e"]
+
+
+def test_a_process_without_any_co2_figure_has_unknown_co2e_not_zero_but_renewables_give_a_known_zero(kb):
+    energy = [{"carrier": "raw_coal", "amount": 1, "unit": "万t", "process": "boiler"},
+              {"carrier": "electricity", "amount": 50, "unit": "MWh", "origin": "onsite_renewable", "process": "pv"}]
+    processes = [{"id": "boiler", "category": "fuel_combustion", "emissions": {"SO2": 5}},
+                 {"id": "coating", "category": "solvent_use", "emissions": {"VOCs": 20}},
+                 {"id": "pv", "category": "purchased_electricity", "emissions": {}}]
+    rows = {row["process"]: row for row in carbon(kb, energy, processes=processes)["by_process"]}
+    assert rows["coating"]["t_co2e"] is None and rows["coating"]["share"] is None   # no energy row, none reported
+    assert rows["pv"]["t_co2e"] == 0.0 and rows["pv"]["share"] == 0.0               # its energy row emits nothing
+    assert rows["boiler"]["t_co2e"] > 0
+
+
+def test_scope_three_asked_for_is_unknown_not_zero(kb):
+    c = carbon(kb, HAND_WORKED, accounting={"include_scope3": True})
+    assert c["by_scope"]["3"] is None and c["total_t_co2e"] > 0

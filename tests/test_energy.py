@@ -126,3 +126,20 @@ def test_an_unknown_carrier_is_a_profile_error_with_a_suggestion(kb):
         analyze_profile(park([{"carrier": "raw_cole", "amount": 5, "unit": "t"}]), kb)
     [issue] = info.value.issues
     assert issue.path == "energy[0].carrier" and "did you mean 'raw_coal'?" in issue.fix
+
+
+def test_exports_not_stated_are_unknown_and_an_empty_list_states_there_are_none(kb):
+    unstated = analyze_profile(park(HAND_WORKED), kb)
+    assert unstated["energy"]["exports_tce"] is None and unstated["energy"]["total_tce_net_of_exports"] is None
+    assert unstated["carbon"]["exports_t_co2e"] is None
+    assert "exports-not-stated" in [g["id"] for g in unstated["gaps"]]
+    none = analyze_profile(park(HAND_WORKED, exports=[]), kb)
+    assert none["energy"]["exports_tce"] == 0.0 and none["carbon"]["exports_t_co2e"] == 0.0
+    assert none["energy"]["total_tce_net_of_exports"] == none["energy"]["total_tce"]
+    assert "exports-not-stated" not in [g["id"] for g in none["gaps"]]
+
+
+def test_fuel_rows_without_a_grid_row_leave_the_electricity_share_unknown_not_zero(kb):
+    e = analyze_profile(park(HAND_WORKED[:2]), kb)["energy"]
+    assert e["total_tce"] == pytest.approx(7143 + 2660)
+    assert e["electricity_share"] is None and e["renewable_electricity_share"] is None
