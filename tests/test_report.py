@@ -242,3 +242,80 @@ def test_the_report_verb_fails_clearly_when_the_directory_does_not_exist(tmp_pat
 def test_the_report_verb_needs_a_known_format(tmp_path, capsys):
     code = main(["report", str(ROOT / "examples" / "demo-chemical.yaml"), "-o", str(tmp_path / "demo.pdf")])
     assert code == 1 and "--format" in capsys.readouterr().err
+
+
+# --- established, to confirm, not recommended ------------------------------------------------------------
+
+PLAN_SECTIONS = ("tasks", "division", "to_confirm", "verify", "not_recommended")
+
+
+def _sections(park, lang: str) -> dict[str, dict]:
+    ctx = report.build_context(park.profile, park.kb, park.analysis, park.advice[lang], lang)
+    return {s["id"]: s for s in ctx["sections"]}
+
+
+def _cards(section: dict) -> list[str]:
+    return [b["id"] for sub in section["subsections"] for b in sub["blocks"] if b["type"] == "card"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_key_tasks_and_the_task_division_hold_established_measures_only_led_by_the_shortlist(park, lang):
+    advice = park.advice[lang]
+    established = [r["measure"] for r in advice["recommendations"]]
+    pending = {t["measure"] for t in advice["to_confirm"]}
+    sections = _sections(park, lang)
+    tasks = sections["tasks"]["subsections"]
+    other = report.labels(lang)["other_recs"]
+    first = [b["id"] for sub in tasks if other not in sub["title"] for b in sub["blocks"] if b["type"] == "card"]
+    assert sorted(first) == sorted(advice["shortlist"]) and set(first) <= set(established)
+    assert sorted(_cards(sections["tasks"])) == sorted(established)
+    tables = [b for sub in sections["division"]["subsections"] for b in sub["blocks"] if b["type"] == "table"]
+    assert [row[0] for row in tables[0]["rows"]] == first
+    in_tables = [row[0] for t in tables for row in t["rows"]]
+    assert sorted(in_tables) == sorted(established) and not pending & set(in_tables)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_measures_to_confirm_have_their_own_section_with_conditions_and_deciding_questions(park, lang):
+    advice = park.advice[lang]
+    section = _sections(park, lang)["to_confirm"]
+    cards = {b["id"]: b for sub in section["subsections"] for b in sub["blocks"] if b["type"] == "card"}
+    assert list(cards) == [t["measure"] for t in advice["to_confirm"]]
+    L = report.labels(lang)
+    for t in advice["to_confirm"]:
+        lists = dict((label, items) for label, items in cards[t["measure"]]["lists"])
+        assert lists[L["m_conditions"]] == list(dict.fromkeys(c["text"] for c in t["if"]))
+        assert {u["label"] for c in t["if"] for u in c["unknown"]} == set(lists[L["m_questions"]])
+
+
+def test_an_example_park_has_measures_to_confirm_and_the_word_report_shows_them():
+    from docx import Document
+
+    from advisor.accounting import analyze_profile
+    from advisor.decide.recommend import advise
+    from advisor.kb.knowledge import load_knowledge
+    from advisor.profile.files import load_profile
+
+    kb = load_knowledge()
+    profile = load_profile(ROOT / "examples" / "demo-manufacturing.yaml", kb)
+    advice = advise(profile, kb)
+    assert advice["to_confirm"]
+    ctx = report.build_context(profile, kb, analyze_profile(profile, kb), advice, "zh")
+    import io
+    doc = Document(io.BytesIO(report.render_docx(ctx)))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    at = headings.index("五、待确认的措施")
+    assert headings[at + 1:at + 1 + len(advice["to_confirm"])] == [f"{t['measure']} {t['title']}"
+                                                                  for t in advice["to_confirm"]]
+    division = [c.text for table in doc.tables if table.rows[0].cells[1].text == "任务名称" for row in table.rows
+                for c in row.cells[:1]]
+    assert division and not {t["measure"] for t in advice["to_confirm"]} & set(division)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_plan_sections_hold_no_field_paths_rule_ids_or_other_language(park, lang):
+    from plain_text import problems, profile_names, strings
+
+    sections = _sections(park, lang)
+    text = strings([sections[s] for s in PLAN_SECTIONS])
+    assert problems(text, lang, profile_names(park.profile)) == []

@@ -3,7 +3,7 @@
 `build_context(profile, kb, analysis, advice, lang)` turns the profile, the status analysis
 (docs/schemas/analyze.schema.json) and the advice (docs/schemas/recommend.schema.json) into one dict laid out like
 a Chinese park 实施方案: sections → subsections → blocks. The sections are built in report_status (1, the status)
-and report_plan (2–7, the plan), on report_base; the renderers are in report_writers.
+and report_plan (2–8, the plan), on report_base; the renderers are in report_writers.
 Every table is built there with its numbers formatted; the templates in reports/templates only loop and print,
 and every label comes from reports/templates/labels.yaml (zh and en). Blocks are
 
@@ -38,8 +38,8 @@ class _Report(StatusSections, PlanSections):
     def context(self) -> dict:
         park = self.p.park
         name = park.name if self.lang == "zh" or not park.name_en else park.name_en
-        sections = [self.status(), self.targets(), self.tasks(), self.division(), self.verify(),
-                    self.not_recommended(), self.annex()]
+        sections = [self.status(), self.targets(), self.tasks(), self.division(), self.to_confirm(),
+                    self.verify(), self.not_recommended(), self.annex()]
         return {
             "lang": self.lang,
             "labels": self.L,

@@ -1,8 +1,10 @@
-"""Sections 2 to 7 of the report: targets, tasks by implementation object, division of work, what to verify,
-the measures not recommended, and the annex."""
+"""Sections 2 to 8 of the report: targets, tasks (the first-year shortlist by implementation object, then the
+other established measures), division of work, the measures to confirm, the questions to answer, the measures
+not recommended, and the annex."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, get_args
 
 from advisor.kb.schemas.knowledge import Horizon
@@ -10,6 +12,12 @@ from advisor.render.report_base import ReportBase
 from advisor.render.report_format import DASH, fmt_num, fmt_pct, paragraph, table_block, text_in, value_text
 
 HORIZONS = get_args(Horizon)   # near, medium, long
+
+
+def why_not_texts(n: dict, lang: str) -> list[str]:
+    """The plain-language reasons a measure is left out, each once (rule ids and conditions stay in the JSON)."""
+    return list(dict.fromkeys(text_in(w.get("text"), lang) for w in n.get("why_not") or []
+                              if isinstance(w, dict) and w.get("text")))
 
 
 class PlanSections(ReportBase):
@@ -52,28 +60,50 @@ class PlanSections(ReportBase):
     def recs(self) -> dict[str, dict]:
         return {r["measure"]: r for r in self.adv.get("recommendations", [])}
 
-    def tasks(self) -> dict:
-        L, recs = self.L, self.recs()
-        plan = self.adv.get("plan") or {}
-        subs = [{"title": "", "blocks": [paragraph(L["p_tasks"]), self.chart("cocontrol", self.cocontrol_spec())]}]
+    def shortlist(self) -> list[str]:
+        """The first-year measures (established only), in the plan's order: object, horizon, rank."""
+        recs, listed = self.recs(), set(self.adv.get("shortlist") or [])
+        return [i for i in self.plan_order() if i in listed and i in recs]
+
+    def plan_order(self) -> list[str]:
+        """Every established measure as the plan lays them out: by object, then horizon, in rank order."""
+        plan, recs = self.adv.get("plan") or {}, self.recs()
         known = self.kb.object_ids()
         objects = [o for o in known if o in plan] + [o for o in plan if o not in known]
+        ordered = [i for o in objects for h in HORIZONS for i in (plan.get(o) or {}).get(h, []) if i in recs]
+        return ordered + [i for i in recs if i not in ordered]
+
+    def tasks(self) -> dict:
+        L, recs = self.L, self.recs()
+        first = self.shortlist()
+        intro: list[dict] = [paragraph(L["p_tasks"]), self.chart("cocontrol", self.cocontrol_spec())]
+        if not first:
+            intro.append(paragraph(L["none"]))
+        subs: list[dict[str, Any]] = [{"title": "", "blocks": intro}]
         n = 0
-        for obj in objects:
+        for obj in dict.fromkeys(recs[i]["object"] for i in first):
             blocks: list[dict] = []
             for h in HORIZONS:
-                ids = [i for i in (plan.get(obj) or {}).get(h, []) if i in recs]
-                if not ids:
-                    continue
-                blocks.append({"type": "subheading", "text": self.enum("horizon", h)})
-                blocks += [self.card(recs[i]) for i in ids]
-            if not blocks:
-                continue
+                ids = [i for i in first if recs[i]["object"] == obj and recs[i].get("horizon") == h]
+                if ids:
+                    blocks.append({"type": "subheading", "text": self.enum("horizon", h)})
+                    blocks += [self.card(recs[i]) for i in ids]
+            blocks += [self.card(recs[i]) for i in first if recs[i]["object"] == obj and recs[i].get("horizon")
+                       not in HORIZONS]
             n += 1
-            title = f"（{'一二三四五六七八九'[n - 1]}）{self.object_name(obj)}" if self.lang == "zh" \
-                else f"3.{n} {self.object_name(obj)}"
-            subs.append({"title": title, "blocks": blocks})
+            subs.append({"title": self.numbered(n, self.object_name(obj)), "blocks": blocks})
+        rest = [i for i in self.plan_order() if i not in first]
+        if rest:
+            blocks = [paragraph(L["p_other_recs"])]
+            for obj in dict.fromkeys(recs[i]["object"] for i in rest):
+                blocks.append({"type": "subheading", "text": self.object_name(obj)})
+                blocks += [self.card(recs[i]) for i in rest if recs[i]["object"] == obj]
+            subs.append({"title": self.numbered(n + 1, L["other_recs"]), "blocks": blocks})
         return {"id": "tasks", "title": L["s3"], "subsections": subs}
+
+    def numbered(self, n: int, title: str) -> str:
+        """（一）… in Chinese, 3.1 … in English."""
+        return f"（{'一二三四五六七八九十'[n - 1]}）{title}" if self.lang == "zh" and n <= 10 else f"3.{n} {title}"
 
     def card(self, rec: dict) -> dict:
         L, mid = self.L, rec["measure"]
@@ -81,7 +111,8 @@ class PlanSections(ReportBase):
         because = []
         for b in rec.get("because") or []:
             text = text_in(b.get("text"), self.lang)
-            facts = "; ".join(f"{self.fact(k)} = {self.evidence(k, v)}" for k, v in (b.get("facts") or {}).items())
+            facts = L["list_sep"].join(f"{self.words.fact_name(k)}: {self.words.value(k, v)}"
+                                       for k, v in (b.get("facts") or {}).items())
             finds = self.L["list_sep"].join((text_in(self.findings_text.get(f), self.lang) or f).rstrip("。.")
                                             for f in b.get("findings") or [])
             parts = [text]
@@ -89,23 +120,30 @@ class PlanSections(ReportBase):
                 parts.append(f"{L['m_facts']}: {facts}")
             if finds:
                 parts.append(f"{L['m_findings']}: {finds}")
-            because.append(f"[{b.get('rule', '')}] " + " — ".join(p for p in parts if p))
+            because.append(" — ".join(p for p in parts if p))
         trade = text_in(m.trade_offs, self.lang) if m and m.trade_offs else ""
         fields = [[L["m_priority"], self.enum("priority", rec.get("priority"))],
                   [L["m_rank"], str(rec.get("rank", DASH))],
                   [L["m_effect"], self.enum("effect", rec.get("effect"))],
                   [L["m_co_benefits"], ", ".join(self.substance(x) for x in rec.get("co_benefits") or []) or DASH],
                   [L["m_lead"], self.lead(rec)],
+                  [L["c_horizon"], self.enum("horizon", rec.get("horizon"))],
                   [L["m_clause"], f"{L['clause_prefix']}{rec.get('clause') or mid}{L['clause_suffix']}"]]
         if trade:
             fields.append([L["m_trade_offs"], trade])
         lists = [[L["m_because"], because or [DASH]],
                  [L["m_actions"],
                   [text_in(a, self.lang) for a in rec.get("actions") or self.typical_actions(m)] or [DASH]]]
-        if rec.get("verify"):
-            lists.append([L["m_verify"], [self._verify_text(v) for v in rec["verify"]]])
+        stronger = self.strengthen_texts(rec)
+        if stronger:
+            lists.append([L["m_would_strengthen"], stronger])
         return {"type": "card", "id": mid, "title": rec.get("title") or self.measure_title(mid),
                 "heading": f"{mid} {rec.get('title') or self.measure_title(mid)}", "fields": fields, "lists": lists}
+
+    def strengthen_texts(self, rec: dict) -> list[str]:
+        """The rules that would add weight to an established measure once confirmed, written conditionally."""
+        return list(dict.fromkeys(text_in(w.get("text"), self.lang) for w in rec.get("would_strengthen") or []
+                                  if isinstance(w, dict) and w.get("text")))
 
     def typical_actions(self, m) -> list:
         """The card's actions for this park's type (its largest division), else the default list."""
@@ -114,13 +152,6 @@ class PlanSections(ReportBase):
         top = max(self.p.park.industries, key=lambda i: i.share, default=None)
         ptype = self.kb.park_type_of(top.code) if top else None
         return m.actions.get(ptype) or m.actions.get("default") or []
-
-    def _verify_text(self, v: Any) -> str:
-        if isinstance(v, str):
-            return self.fact(v)
-        if isinstance(v, dict) and "fact" in v:
-            return text_in(v.get("text"), self.lang) or self.fact(v["fact"])
-        return text_in(v, self.lang)
 
     def lead(self, rec: dict) -> str:
         m = self.kb.measures.get(rec["measure"])
@@ -155,62 +186,105 @@ class PlanSections(ReportBase):
 
     # 4 division ------------------------------------------------------------------------------------
     def division(self) -> dict:
-        L, rows = self.L, []
-        plan = self.adv.get("plan") or {}
-        recs = self.recs()
-        ordered = [i for o in self.kb.object_ids() for h in HORIZONS for i in (plan.get(o) or {}).get(h, [])
-                   if i in recs]
-        ordered += [i for i in recs if i not in ordered]
-        for mid in ordered:
+        L = self.L
+        first = self.shortlist()
+        cols = [L["c_measure"], L["c_title"], L["c_lead"], L["c_partners"], L["c_horizon"], L["c_effort"],
+                L["c_higher"]]
+        blocks = [table_block(L["t_division"], cols, self.division_rows(first)) if first else paragraph(L["none"])]
+        rest = [i for i in self.plan_order() if i not in first]
+        if rest:
+            blocks.append(table_block(L["t_division_other"], cols, self.division_rows(rest)))
+        return {"id": "division", "title": L["s4"], "subsections": [{"title": "", "blocks": blocks}]}
+
+    def division_rows(self, ids: list[str]) -> list[list[str]]:
+        rows, recs = [], self.recs()
+        for mid in ids:
             rec, m = recs[mid], self.kb.measures.get(mid)
             partners = ", ".join(p.in_lang(self.lang) for p in m.partners) if m else ""
             higher = rec.get("needs_higher_level", m.needs_higher_level if m else None)
             rows.append([mid, rec.get("title") or self.measure_title(mid), self.lead(rec), partners or DASH,
                          self.enum("horizon", rec.get("horizon")), self.enum("effort", rec.get("effort")),
                          self.yes_no(higher)])
-        cols = [L["c_measure"], L["c_title"], L["c_lead"], L["c_partners"], L["c_horizon"], L["c_effort"],
-                L["c_higher"]]
-        return {"id": "division", "title": L["s4"], "subsections": [{"title": "", "blocks": [
-            table_block(L["t_division"], cols, rows) if rows else paragraph(L["none"])]}]}
+        return rows
 
-    # 5 verify, 6 not recommended ---------------------------------------------------------------------
+    # 5 to confirm --------------------------------------------------------------------------------------
+    def to_confirm(self) -> dict:
+        L = self.L
+        items = self.adv.get("to_confirm") or []
+        blocks: list[dict] = [paragraph(L["p_to_confirm"])]
+        blocks += [self.confirm_card(t) for t in items]
+        if not items:
+            blocks.append(paragraph(L["none"]))
+        return {"id": "to_confirm", "title": L["s5"], "subsections": [{"title": "", "blocks": blocks}]}
+
+    @cached_property
+    def words(self):
+        """Fact names and values in the advice's plain words (choices by their questionnaire text)."""
+        from advisor.decide.advice_texts import Words
+        from advisor.kb.fact_questions import fact_questions
+        from advisor.kb.rulebook import load_rulebase
+        from advisor.profile.model import Profile
+
+        base = load_rulebase()
+        return Words(base, self.kb, fact_questions(self.kb, base, Profile.model_fields), self.lang)
+
+    def confirm_card(self, t: dict) -> dict:
+        """A measure to confirm: its conditions, what is known already, and the questions that decide it."""
+        L, mid = self.L, t["measure"]
+        conditions: list[str] = []
+        known: dict[str, None] = {}
+        asked: dict[str, None] = {}
+        for cond in t.get("if") or []:
+            conditions.append(text_in(cond.get("text"), self.lang))
+            for k, v in (cond.get("known") or {}).items():
+                known[f"{self.words.fact_name(k)}: {self.words.value(k, v)}"] = None
+            for u in cond.get("unknown") or []:
+                asked[text_in(u.get("label"), self.lang) or self.fact(u.get("fact", ""))] = None
+        m = self.kb.measures.get(mid)
+        fields = [[L["c_object"], self.object_name(t.get("object") or (m.object if m else ""))],
+                  [L["m_clause"], f"{L['clause_prefix']}{mid}{L['clause_suffix']}"]]
+        lists = [[L["m_conditions"], conditions or [DASH]]]
+        if known:
+            lists.append([L["m_known"], list(known)])
+        lists.append([L["m_questions"], list(asked) or [DASH]])
+        title = t.get("title") or self.measure_title(mid)
+        return {"type": "card", "id": mid, "title": title, "heading": f"{mid} {title}", "fields": fields,
+                "lists": lists}
+
+    # 6 questions to answer, 7 not recommended -----------------------------------------------------------
     def verify(self) -> dict:
         L = self.L
-        unknowns = self.adv.get("unknowns") or []
+        questions = self.adv.get("questions_to_answer") or []
         blocks = [paragraph(L["p_verify"])]
-        if unknowns:
-            rows = [[f"{text_in(u.get('text'), self.lang) or self.fact(u.get('fact'))} ({u.get('fact')})",
-                     ", ".join(u.get("affects") or [])] for u in unknowns]
-            blocks.append(table_block(L["t_unknowns"], [L["c_fact"], L["c_affects"]], rows))
+        if questions:
+            decided = {m for q in questions for m in q.get("decides") or []}
+            blocks.append(paragraph(L["p_questions"].format(n=len(questions), m=len(decided))))
+            rows = [[str(i), text_in(q.get("label"), self.lang) or self.fact(q.get("fact", "")),
+                     self.L["list_sep"].join(f"{d} {self.measure_title(d)}" for d in q.get("decides") or [])]
+                    for i, q in enumerate(questions, start=1)]
+            blocks.append(table_block(L["t_questions"], [L["c_rank"], L["c_question"], L["c_decides"]], rows))
         rows = [[r["measure"], r.get("title") or self.measure_title(r["measure"]),
-                 "; ".join(self._verify_text(v) for v in r.get("verify"))]
-                for r in self.adv.get("recommendations", []) if r.get("verify")]
+                 L["list_sep"].join(self.strengthen_texts(r))]
+                for r in self.adv.get("recommendations", []) if self.strengthen_texts(r)]
         if rows:
-            blocks.append(table_block(L["t_verify"], [L["c_measure"], L["c_title"], L["c_fact"]], rows))
+            blocks.append(table_block(L["t_verify"], [L["c_measure"], L["c_title"], L["c_would_strengthen"]], rows))
         gaps = self.adv.get("gaps") or []
         if gaps:
             blocks.append(table_block(L["t_gaps"], [L["c_gap"]], [[text_in(g, self.lang)] for g in gaps]))
-        if not unknowns and not rows and not gaps:
+        if not questions and not rows and not gaps:
             blocks.append(paragraph(L["none"]))
-        return {"id": "verify", "title": L["s5"], "subsections": [{"title": "", "blocks": blocks}]}
+        return {"id": "verify", "title": L["s6"], "subsections": [{"title": "", "blocks": blocks}]}
 
     def not_recommended(self) -> dict:
         L, rows = self.L, []
         for n in self.adv.get("not_recommended") or []:
-            reasons = []
-            for w in n.get("why_not") or []:
-                if isinstance(w, dict):
-                    because = text_in(w.get("because"), self.lang)
-                    reasons.append(f"[{w.get('rule', '')}] " + (f"{because} — " if because else "")
-                                   + f"{L['m_condition']}: {w.get('condition', '')} "
-                                   f"({L['m_current']}: {self.shown(w.get('value'))})")
-                else:
-                    reasons.append(text_in(w, self.lang))
-            rows.append([n["measure"], n.get("title") or self.measure_title(n["measure"]), " / ".join(reasons) or DASH])
+            reasons = why_not_texts(n, self.lang)
+            rows.append([n["measure"], n.get("title") or self.measure_title(n["measure"]),
+                         L["list_sep"].join(reasons) or DASH])
         blocks = [paragraph(L["p_not_recommended"]),
                   table_block(L["t_not_recommended"], [L["c_measure"], L["c_title"], L["c_why_not"]], rows)
                   if rows else paragraph(L["none"])]
-        return {"id": "not_recommended", "title": L["s6"], "subsections": [{"title": "", "blocks": blocks}]}
+        return {"id": "not_recommended", "title": L["s7"], "subsections": [{"title": "", "blocks": blocks}]}
 
     # annex -------------------------------------------------------------------------------------------
     def annex(self) -> dict:
