@@ -10,6 +10,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import markupsafe
 import pytest
 import yaml
 from conftest import REQUIRE_BROWSER, without_browser
@@ -242,6 +243,73 @@ def test_an_uploaded_profile_gives_the_same_ranking_as_advise(client, kb):
     assert shown == expected
 
 
+def _results(client, path: Path, lang: str):
+    import lxml.html
+
+    r = client.post("/upload", files={"profile": (path.name, path.read_bytes())}, follow_redirects=False)
+    token = r.headers["location"].split("/")[2]
+    page = client.get(f"/p/{token}/results?lang={lang}")
+    assert page.status_code == 200
+    return token, lxml.html.fromstring(page.text)
+
+
+def _ids(tree, xpath: str) -> list[str]:
+    return [e.get("data-measure") for e in tree.xpath(xpath)]
+
+
+MANUFACTURING = ROOT / "examples" / "demo-manufacturing.yaml"
+
+
+def test_the_results_lead_with_the_shortlist_and_list_established_measures_only(client, kb):
+    from advisor.decide.recommend import advise
+    from advisor.profile.files import load_profile
+
+    advice = advise(load_profile(MANUFACTURING, kb), kb)
+    pending = [t["measure"] for t in advice["to_confirm"]]
+    assert pending, "the example leaves measures to confirm"
+    _, tree = _results(client, MANUFACTURING, "zh")
+    assert _ids(tree, '//ol[@id="shortlist"]/li') == advice["shortlist"]
+    assert _ids(tree, '//ol[@id="ranking"]/li') == [r["measure"] for r in advice["recommendations"]]
+    assert _ids(tree, '//details[@class="rec"]') and not set(pending) & set(_ids(tree, '//details[@class="rec"]'))
+    assert _ids(tree, '//section[@id="to-confirm"]/details') == pending
+
+
+def test_each_measure_to_confirm_opens_into_its_conditions_and_links_to_the_questions_that_decide_it(client, kb):
+    from advisor.decide.recommend import advise
+    from advisor.profile.files import load_profile
+
+    advice = advise(load_profile(MANUFACTURING, kb), kb)
+    token, tree = _results(client, MANUFACTURING, "zh")
+    linked = 0
+    for t in advice["to_confirm"]:
+        box = tree.xpath(f'//details[@id="confirm-{t["measure"]}"]')[0]
+        assert [li.text_content() for li in box.xpath('.//ul[@class="conditions"]/li')] == list(
+            dict.fromkeys(c["text"] for c in t["if"]))
+        asked = [li.text_content().strip() for li in box.xpath('.//ul[@class="deciding"]/li')]
+        assert set(asked) == {u["label"] for c in t["if"] for u in c["unknown"]}
+        for a in box.xpath('.//ul[@class="deciding"]//a'):
+            url, _, anchor = a.get("href").partition("#")
+            page = client.get(url)
+            assert page.status_code == 200 and f'id="{anchor}"' in page.text
+            linked += 1
+    assert linked, "the questions that decide a measure link to the questionnaire"
+    questions = tree.xpath('//ol[@id="questions-list"]/li')
+    assert [q.get("data-question") for q in questions] == [q["question"] for q in advice["questions_to_answer"]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", [DEMO, MANUFACTURING], ids=["chemical", "manufacturing"])
+def test_the_advice_on_the_results_page_has_no_field_paths_rule_ids_or_other_language(client, kb, path, lang):
+    from plain_text import problems, profile_names
+
+    from advisor.profile.files import load_profile
+
+    _, tree = _results(client, path, lang)
+    parts = ["summary", "recommendations", "to-confirm", "questions"]
+    text = "\n".join(tree.xpath(f'//section[@id="{p}"]')[0].text_content() for p in parts)
+    assert problems(text, lang, profile_names(load_profile(path, kb))) == []
+
+
 def test_the_workbook_example_uploads_like_its_yaml_twin(client):
     workbook = (ROOT / "examples" / "demo-chemical.xlsx").read_bytes()
     r = client.post("/upload", files={"profile": ("demo-chemical.xlsx", workbook)}, follow_redirects=False)
@@ -301,9 +369,11 @@ def test_whatif_shows_what_enters_leaves_and_moves_without_changing_the_answers(
     r = client.post(f"/p/{token}/whatif", data={"question": "management-plan", "value": "是"})
     assert r.status_code == 200
     expected = advisor.what_if(before, "answers", "management.synergy_plan", True, "zh")
-    assert expected["entered"] or expected["left"] or expected["moved"]
-    for item in expected["left"]:
-        assert f'<span class="mid">{item["measure"]}</span>' in r.text.split('id="whatif-left"', 1)[1]
+    assert expected["moves"] and "7.1.1" in [m["measure"] for m in expected["moves"]]
+    moves = r.text.split('id="whatif-moves"', 1)[1]
+    for item in expected["moves"]:   # each measure that changes list, with where it was and where it goes
+        assert (f'data-measure="{item["measure"]}" data-from="{item["from"]}" data-to="{item["to"]}"') in moves
+        assert all(str(markupsafe.escape(text)) in moves for text in item["reasons"])
     for item in expected["moved"]:
         assert f'#{item["from"]} → #{item["to"]}' in r.text
     assert stored(client, token) == before

@@ -271,3 +271,28 @@ def test_a_bad_profile_upload_shows_every_problem_where_it_is_and_no_traceback(p
     text = "\n".join(rows)
     assert "park.industries[0].share" in text and "managment" in text and "bad-park.yaml" in text
     assert "Traceback" not in page.content() and 'File "' not in page.content()
+
+
+def test_a_measure_to_confirm_opens_into_its_conditions_and_its_question_link_opens_the_questionnaire_there(
+        page, server):
+    from conftest import ROOT
+
+    page.goto(server.base + "/")
+    page.locator("#profile-file").set_input_files(str(ROOT / "examples" / "demo-manufacturing.yaml"))
+    with page.expect_navigation():
+        page.locator("#upload").click()
+    assert page.url.endswith("/results")
+    shortlist = page.locator("#shortlist li").evaluate_all("els => els.map(e => e.dataset.measure)")
+    established = page.locator("details.rec").evaluate_all("els => els.map(e => e.dataset.measure)")
+    assert shortlist and set(shortlist) <= set(established)
+    box = page.locator("#to-confirm details.confirm").first
+    pending = box.get_attribute("data-measure")
+    assert pending not in established
+    assert not box.locator("ul.conditions").is_visible()
+    box.locator("summary").click()
+    assert box.locator("ul.conditions li").first.is_visible()
+    link = page.locator("#to-confirm ul.deciding a").first
+    anchor = link.get_attribute("href").split("#", 1)[1]
+    with page.expect_navigation():
+        link.click()
+    assert "/q/" in page.url and page.locator(f"#{anchor}").is_visible()

@@ -219,14 +219,45 @@ def _autosave(request: Request, token: str, form):
 # --- results, what-if, downloads ------------------------------------------------------------------------------
 
 def _object_groups(advice: dict) -> list[tuple[str, list[dict], list[dict]]]:
-    """(object, its recommendations in rank order, its measures not recommended) for each implementation object."""
+    """(object, its established recommendations in rank order, its measures not recommended, each with its
+    plain reasons) for each implementation object; the measures to confirm have their own section."""
+    from advisor.render.text import why_not_texts
+
     groups = []
     for obj in advice["plan"]:   # every implementation object, in the guideline's order
         recs = [r for r in advice["recommendations"] if r["object"] == obj]
-        nots = [n for n in advice["not_recommended"] if n.get("object") == obj]
+        nots = [{**n, "reasons": why_not_texts(n)} for n in advice["not_recommended"] if n.get("object") == obj]
         if recs or nots:
             groups.append((obj, recs, nots))
     return groups
+
+
+def _ask_links(adv: Advisor, state: ParkState, token: str, advice: dict) -> dict[str, str]:
+    """question id → the questionnaire page (and place) where it is asked, for the questions that decide a
+    measure to confirm; a question the questionnaire does not show now gets no link."""
+    flow = adv.flow(state)
+    in_use = set(topics_in_use(flow))
+    wanted = {q["question"] for q in advice["questions_to_answer"] if q.get("question")}
+    wanted |= {u["question"] for t in advice["to_confirm"] for c in t["if"] for u in c["unknown"] if u.get("question")}
+    links = {}
+    for qid in sorted(wanted):
+        q = adv.questions.get(qid)
+        if q is not None and q.topic in in_use and visible(flow, q):
+            links[qid] = f"/p/{token}/q/{q.topic}#q-{qid}"
+    return links
+
+
+def _confirm_views(advice: dict) -> list[dict[str, Any]]:
+    """Each measure to confirm with its conditions and the questions that decide it (each once)."""
+    views = []
+    for t in advice["to_confirm"]:
+        asked: dict[str, dict] = {}
+        for c in t["if"]:
+            for u in c["unknown"]:
+                asked.setdefault(u.get("question") or u["label"], u)
+        views.append({**t, "conditions": list(dict.fromkeys(c["text"] for c in t["if"])),
+                      "questions": list(asked.values())})
+    return views
 
 
 @router.get("/p/{token}/results")
@@ -236,8 +267,14 @@ def results(request: Request, token: str):
         res = adv.results(state.answers, _answers_name(request), lang)
     except ProfileError as exc:
         return render(request, "incomplete.html.j2", token=token, issues=[i.as_dict() for i in exc.issues])
-    return render(request, "results.html.j2", token=token, res=res, advice=res["advice"],
-                  groups=_object_groups(res["advice"]), svg=res["svg"])
+    advice = res["advice"]
+    questions = advice["questions_to_answer"]
+    recs = {r["measure"]: r for r in advice["recommendations"]}
+    return render(request, "results.html.j2", token=token, res=res, advice=advice,
+                  groups=_object_groups(advice), svg=res["svg"],
+                  shortlist=[recs[m] for m in advice["shortlist"] if m in recs],
+                  confirm=_confirm_views(advice), links=_ask_links(adv, state, token, advice),
+                  questions=questions, decided=len({m for q in questions for m in q["decides"]}))
 
 
 def _whatif_choices(adv: Advisor, state: ParkState, lang: str) -> list[dict]:

@@ -94,12 +94,14 @@ class Advisor:
         context = build_context(profile, self.kb, analysis, advice, lang)
         sections = {s["id"]: s for s in context["sections"]}
         cards = {b["id"]: b for sub in sections["tasks"]["subsections"] for b in sub["blocks"] if b["type"] == "card"}
+        confirm = {b["id"]: b for sub in sections["to_confirm"]["subsections"] for b in sub["blocks"]
+                   if b["type"] == "card"}
         status = sections["status"]
         wanted = [b["id"] for sub in status["subsections"] for b in sub["blocks"] if b["type"] == "chart"]
         with RENDER_LOCK:
             svg = {cid: markupsafe.Markup(render(context["charts"][cid], "svg")) for cid in wanted}
         return {"profile": profile, "analysis": analysis, "advice": advice, "context": context,
-                "status": status, "verify": sections["verify"], "cards": cards, "svg": svg}
+                "status": status, "verify": sections["verify"], "cards": cards, "confirm_cards": confirm, "svg": svg}
 
     def report(self, answers: dict[str, Any], name: str, fmt: str, lang: str) -> tuple[bytes, str, str]:
         """(content, file name, media type) of the report in html, docx or md (a zip with the chart images)."""
