@@ -43,7 +43,8 @@ def register(sub, verb, lang) -> None:
     p = verb("batch", cmd_batch, "screen many parks at once (CSV/XLSX in, CSV/XLSX/JSONL out)")
     p.add_argument("input", metavar="INPUT", help="a .csv or .xlsx table, one park per row, dotted-path columns")
     p.add_argument("-o", "--output", required=True, metavar="OUTPUT",
-                   help="result table: .csv, .xlsx or .jsonl (one row per input row)")
+                   help="result table: .csv, .xlsx or .jsonl (one row per input row; recommended and to_confirm "
+                        "hold measure ids)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (default 1)")
     p.add_argument("--json-dir", metavar="DIR", help="also write DIR/<park.id>.json with each park's full advice")
     lang(p)

@@ -233,19 +233,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", metavar="Y1-Y2")
     lang(p)
 
-    p = verb("recommend", cmd_recommend, "the ordered, explained recommendations")
+    p = verb("recommend", cmd_recommend, "the advice: recommended measures in order with their reasons, "
+                                         "measures to confirm and the questions that decide them")
     p.add_argument("profile", metavar="PROFILE")
     p.add_argument("--json", action="store_true")
     p.add_argument("--top", type=int, metavar="N")
     lang(p)
 
-    p = verb("explain", cmd_explain, "why a measure is (or is not) recommended, fact by fact")
+    p = verb("explain", cmd_explain, "why a measure is recommended, to confirm or not recommended, in plain words")
     p.add_argument("profile", metavar="PROFILE")
     p.add_argument("measure", metavar="MEASURE_ID")
     p.add_argument("--json", action="store_true")
     lang(p)
 
-    p = verb("whatif", cmd_whatif, "what changes if these facts change")
+    p = verb("whatif", cmd_whatif, "what changes if these facts change: measures that move between "
+                                   "recommended, to confirm and not recommended")
     p.add_argument("profile", metavar="PROFILE")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="a profile path and a new value, e.g. management.synergy_plan=true (repeatable)")
