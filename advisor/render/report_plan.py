@@ -258,11 +258,13 @@ class PlanSections(ReportBase):
         blocks = [paragraph(L["p_verify"])]
         if questions:
             decided = {m for q in questions for m in q.get("decides") or []}
-            blocks.append(paragraph(L["p_questions"].format(n=len(questions), m=len(decided))))
             rows = [[str(i), text_in(q.get("label"), self.lang) or self.fact(q.get("fact", "")),
                      self.L["list_sep"].join(f"{d} {self.measure_title(d)}" for d in q.get("decides") or [])]
                     for i, q in enumerate(questions, start=1)]
-            blocks.append(table_block(L["t_questions"], [L["c_rank"], L["c_question"], L["c_decides"]], rows))
+            # "part" lets the web page, which lists the questions in its own section, leave these two out
+            blocks += [{**paragraph(L["p_questions"].format(n=len(questions), m=len(decided))), "part": "questions"},
+                       {**table_block(L["t_questions"], [L["c_rank"], L["c_question"], L["c_decides"]], rows),
+                        "part": "questions"}]
         rows = [[r["measure"], r.get("title") or self.measure_title(r["measure"]),
                  L["list_sep"].join(self.strengthen_texts(r))]
                 for r in self.adv.get("recommendations", []) if self.strengthen_texts(r)]
