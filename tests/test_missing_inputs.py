@@ -325,6 +325,8 @@ def test_the_report_status_chapter_says_unknown_for_totals_without_inputs(kb, tm
     text = out.read_text(encoding="utf-8")
     assert "综合能源消费量: 未知" in text and "温室气体排放总量: 未知" in text
     assert "0 tce" not in text and ": 0 t CO2e" not in text
+    findings = text[text.index("（可能）"):]
+    assert "[no-co-control-plan]" not in findings and "= chemical" not in findings   # names, not ids
 
 
 def test_missing_decoupling_series_give_unknown_states_not_indeterminate(kb):

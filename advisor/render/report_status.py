@@ -307,10 +307,19 @@ class StatusSections(ReportBase):
     def findings_part(self) -> dict:
         items = []
         for f in self.adv.get("findings", []):
-            evidence = "; ".join(f"{self.fact(k)} = {self.evidence(k, v)}"
+            evidence = "; ".join(f"{self.fact(k)} = {self._evidence_value(k, v)}"
                                  for k, v in (f.get("evidence") or {}).items())
             possible = f"{self.L['finding_possible']} " if f.get("status") == "possible" else ""
             items.append(f"{possible}{text_in(f.get('text'), self.lang)}" + (f" ({evidence})" if evidence else "")
-                         + f" [{f['id']}]")
+                         + (f" [{f['id']}]" if self.lang == "en" else ""))   # no English ids in the Chinese report
         return {"title": self.L["s1_findings"],
                 "blocks": [{"type": "list", "items": items}] if items else [paragraph(self.L["none"])]}
+
+    def _evidence_value(self, key: str, v) -> str:
+        """A finding's evidence in words: the park type and decoupling states by their names, not their ids."""
+        if isinstance(v, str):
+            if key == "park.type" and v in self.kb.park_types:
+                return self.kb.park_types[v].name.in_lang(self.lang)
+            if key.startswith("decoupling."):
+                return self.state("synergy" if key.endswith("synergy") else "trend", v)
+        return self.evidence(key, v)
