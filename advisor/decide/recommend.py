@@ -18,7 +18,7 @@ from advisor.decide.ranking import (
     score_weights,
     shortlist,
 )
-from advisor.decide.unknowns import Unknowns, open_rule, questions_to_answer, reason
+from advisor.decide.unknowns import Unknowns, conditional_text, open_rule, questions_to_answer, reason
 from advisor.errors import Issue, RuleEngineError
 from advisor.kb.conditions import FindingAtom, blocking
 from advisor.kb.fact_questions import fact_questions, question_book
@@ -292,8 +292,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         why = []
         for r in base.rules_for_measure(measure.id):
             for atom in blocking(r.condition, facts, findings):
-                why.append({"rule": r.rule.id, "because": r.rule.conditional.in_lang(lang)
-                            if r.rule.conditional else r.rule.title.in_lang(lang),
+                why.append({"rule": r.rule.id, "because": conditional_text(r, lang),   # never stated as fact
                             **_blocker(atom, facts, findings, words, behind)})
         not_recommended.append({"measure": measure.id, "object": measure.object,
                                 "title": measure.title.in_lang(lang), "why_not": why})
