@@ -82,6 +82,15 @@ def _controls_not_stated(data: dict) -> None:
         proc.pop("removed_t", None)
 
 
+POLLUTANT_IDS = {p["id"] for p in yaml.safe_load((ROOT / "knowledge" / "pollutants.yaml").read_text(encoding="utf-8"))}
+
+
+def _processes_report_no_pollutant(data: dict) -> None:
+    for proc in data["processes"]:
+        proc["emissions"] = {k: v for k, v in proc.get("emissions", {}).items() if k not in POLLUTANT_IDS}
+        proc.pop("removed_t", None)
+
+
 def _untiered_row(data: dict) -> None:
     data["energy"][0].pop("data_tier")
 
@@ -124,11 +133,11 @@ INPUTS: dict[str, list[Callable[[dict], None]]] = {
     "carbon.total_t_co2e": [lambda d: [_remove("energy")(d), _drop_reported_co2(d)]],
     "carbon.process_co2_share": [_remove("processes")],
     "carbon.fgas_present": [_remove("processes")],
-    "pollutants.enterprise_vocs_share": [_remove("processes")],
-    "pollutants.enterprise_heavy_metal_share": [_remove("processes")],
-    "pollutants.heavy_metal_t": [_remove("processes")],
+    "pollutants.enterprise_vocs_share": [_remove("processes"), _processes_report_no_pollutant],
+    "pollutants.enterprise_heavy_metal_share": [_remove("processes"), _processes_report_no_pollutant],
+    "pollutants.heavy_metal_t": [_remove("processes"), _processes_report_no_pollutant],
     "pollutants.heavy_metal_characteristic": [_remove("characteristic_pollutants")],
-    "pollutants.vocs_t": [_remove("processes")],
+    "pollutants.vocs_t": [_remove("processes"), _processes_report_no_pollutant],
     "fused.same_source_count": [_remove("processes"), lambda d: [_remove("energy")(d), _drop_reported_co2(d)]],
     "fused.same_source_co2e_share": [_remove("processes"), lambda d: [_remove("energy")(d), _drop_reported_co2(d)]],
     "fused.trade_off_count": [_remove("processes"), _controls_not_stated],

@@ -223,11 +223,14 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTa
         fgases = tables.fgases
         f["carbon.fgas_present"] = any(v > 0 for proc in p.processes if not fgases.isdisjoint(proc.emissions)
                                        for g, v in proc.emissions.items() if g in fgases)
-        _, f["pollutants.enterprise_vocs_share"] = _enterprise_share(analysis, _VOCS)
-        f["pollutants.heavy_metal_t"], f["pollutants.enterprise_heavy_metal_share"] = _enterprise_share(
-            analysis, tables.heavy_metals)
-        vocs = (analysis.get("pollutants") or {}).get("VOCs")
-        f["pollutants.vocs_t"] = vocs.get("total_t") if vocs else 0.0
+        pollutants = analysis.get("pollutants") or {}
+        if any(block.get("by_process") for block in pollutants.values()):
+            # a pollutant inventory: a pollutant it does not name is not emitted (a list of CO2 alone is none)
+            _, f["pollutants.enterprise_vocs_share"] = _enterprise_share(analysis, _VOCS)
+            f["pollutants.heavy_metal_t"], f["pollutants.enterprise_heavy_metal_share"] = _enterprise_share(
+                analysis, tables.heavy_metals)
+            vocs = pollutants.get("VOCs")
+            f["pollutants.vocs_t"] = (vocs.get("total_t") or 0.0) if vocs else 0.0
         if total is not None:   # same-source shares need the park's CO2e
             same = analysis.get("same_source") or []
             f["fused.same_source_count"] = len(same)
