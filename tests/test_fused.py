@@ -128,3 +128,13 @@ def test_the_lean_analysis_keeps_the_groups_that_can_be_same_source_exactly_as_t
     assert lean_groups == [g for g in full["fused"]["groups"] if g["category"] in categories]
     assert [g["processes"] for g in lean_groups] == [["boiler-a", "b1"], ["chp"]]   # not coating nor reactor
     assert lean["same_source"] == [{**s, "reason": "", "reason_zh": ""} for s in full["same_source"]]
+
+
+def test_a_group_whose_processes_have_no_co2_figure_has_unknown_co2e_not_zero(kb):
+    processes = [{"id": "coating-1", "category": "solvent_use", "owner": "e-a", "emissions": {"VOCs": 30}},
+                 {"id": "coating-2", "category": "solvent_use", "owner": "e-a", "emissions": {"VOCs": 20}},
+                 {"id": "boiler", "category": "fuel_combustion", "owner": "e-a", "emissions": {"CO2": 500, "SO2": 4}}]
+    groups = {g["category"]: g for g in analyse(kb, processes)["fused"]["groups"]}
+    assert groups["solvent_use"]["t_co2e"] is None and groups["solvent_use"]["co2e_share"] is None
+    assert groups["solvent_use"]["pollutants"] == {"VOCs": 50.0}
+    assert groups["fuel_combustion"]["t_co2e"] == 500.0 and groups["fuel_combustion"]["co2e_share"] == 1.0

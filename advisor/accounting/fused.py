@@ -52,18 +52,19 @@ def _process_rows(carbon: dict, pollutants: dict, profile, categories=None) -> l
 
 
 def calc_groups(rows: list[tuple]) -> list[dict]:
-    """Σ by (category, owner) of _process_rows: CO2e, scope-1 CO2e and each pollutant. The shares are left None for
-    calc_fused (which fills them in when it rounds)."""
+    """Σ by (category, owner) of _process_rows: CO2e, scope-1 CO2e and each pollutant (CO2e None when no process of
+    the group has a CO2 figure). The shares are left None for calc_fused (which fills them in when it rounds)."""
     groups: dict[tuple[str, str], dict] = {}
     for pid, _, category, owner, t_co2e, t_direct, pollutant_t in rows:
         key = (category or UNASSIGNED, owner or UNASSIGNED)
         g = groups.get(key)
         if g is None:   # the keys in the order of the output rows
-            g = groups[key] = {"category": key[0], "owner": key[1], "processes": [], "t_co2e": 0.0,
-                               "t_co2e_direct": 0.0, "co2e_share": None, "pollutants": {}, "pollutant_shares": None}
+            g = groups[key] = {"category": key[0], "owner": key[1], "processes": [], "t_co2e": None,
+                               "t_co2e_direct": None, "co2e_share": None, "pollutants": {}, "pollutant_shares": None}
         g["processes"].append(pid)
-        g["t_co2e"] += t_co2e or 0.0
-        g["t_co2e_direct"] += t_direct or 0.0
+        if t_co2e is not None:   # a process without any CO2 figure adds nothing, not 0
+            g["t_co2e"] = (g["t_co2e"] or 0.0) + t_co2e
+            g["t_co2e_direct"] = (g["t_co2e_direct"] or 0.0) + (t_direct or 0.0)
         group_t = g["pollutants"]
         for p, t in pollutant_t.items():
             group_t[p] = group_t.get(p, 0.0) + t
@@ -155,7 +156,7 @@ def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict
         t_direct = g["t_co2e_direct"]
         g["t_co2e"] = r(g["t_co2e"])
         g["t_co2e_direct"] = r(t_direct)
-        g["co2e_share"] = share(t_direct, park_co2e)
+        g["co2e_share"] = share(t_direct, park_co2e) if t_direct is not None else None
     group_rows.sort(key=lambda g: (-(g["t_co2e"] or 0.0), g["category"], g["owner"]))
     if not detail:
         return {"groups": group_rows}
