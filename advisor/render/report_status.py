@@ -143,7 +143,8 @@ class StatusSections(ReportBase):
                             + f" ({L['f_gwp']}: {self.p.accounting.gwp})")]
         by_process = c.get("by_process") or []
         if by_process:
-            rows = sorted(by_process, key=lambda r: -(r.get("t_co2e") or 0))
+            rows = sorted((r for r in by_process if r.get("t_co2e") is not None),   # no bar for an unknown
+                          key=lambda r: -(r.get("t_co2e") or 0))
             top = rows[:TOP_N]
             rest = sum(r.get("t_co2e") or 0 for r in rows[TOP_N:])
             labels_ = [self.process(r.get("process"), self.clang) for r in top]
