@@ -43,7 +43,7 @@ TOP_QUESTIONS = 5   # how many of the questions to answer the terminal view list
 
 
 def question_summary(questions: list[dict[str, Any]], L: dict[str, str]) -> str:
-    """"Answer these 3 questions to decide 7 measures" for the questions given (labels hold the wording)."""
+    """The line that says how many measures the questions given decide (the wording is in the labels)."""
     decided = {m for q in questions for m in q.get("decides") or []}
     key = "q_sum_one" if len(questions) == 1 else "q_sum"
     return L[key].format(n=len(questions), m=len(decided))
@@ -80,7 +80,7 @@ def recommendations_text(result: dict[str, Any], lang: str, source: str | None =
         star = " ★" if rec["measure"] in shortlist else ""
         lines.append(f"{rec['rank']:>3}  {rec['measure']:<6} {L[rec['priority']]:<6} {rec['title']}{star}")
         lines.append(_wrap(reason, indent="             ", width=110))
-        stronger = [w["text"] for w in rec.get("would_strengthen") or [] if w.get("text")]
+        stronger = list(dict.fromkeys(w["text"] for w in rec["would_strengthen"] if w.get("text")))
         if stronger:
             lines.append(_wrap(f"{L['would_strengthen']}: " + L["sep"].join(stronger),
                                indent="             ", width=110))
