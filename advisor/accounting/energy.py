@@ -298,42 +298,58 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict] | None, ste
         e["tce"] = r(e["tce"])
     elec = ix.other("electricity_tce_equivalent")
     heat_f = ix.other("heat_tce")
-    known = bool(lines)   # without energy rows no total is known: None, never 0
-
-    def figure(x: float) -> float | None:
-        return r(x) if known else None
-
+    if not lines:   # without energy rows no total is known: None, never 0
+        return _unknown_summary(by_origin, exports, exports_tce, steam, elec, heat_f)
     return {
-        "total_tce": figure(total),
-        "fuel_tce": figure(fuel),
-        "feedstock_tce": figure(feedstock),
+        "total_tce": r(total),
+        "fuel_tce": r(fuel),
+        "feedstock_tce": r(feedstock),
         "coal_fuel_share": share(coal_fuel, fuel),
         "coal_share_total": share(coal_all, total),
-        "coal_feedstock": coal_feedstock > 0 if known else None,
-        "coal_feedstock_tce": figure(coal_feedstock),
+        "coal_feedstock": coal_feedstock > 0,
+        "coal_feedstock_tce": r(coal_feedstock),
         "electricity_share": share(elec_tce, total) if grid_known else None,
         "natural_gas_share": share(gas_tce, total),
         "heat_share": share(heat, total),
-        "electricity_mwh": figure(elec_mwh),
+        "electricity_mwh": r(elec_mwh),
         "electricity_by_origin_mwh": {k: r(v) for k, v in sorted(by_origin.items())},
         "electricity_grid_known": grid_known,
         "renewable_electricity_share": share(renewable_mwh, elec_mwh) if grid_known else None,
         "by_carrier": carriers,
         "exports": [{**e, "base_amount": r(e["base_amount"]), "tce": r(e["tce"])} for e in exports or []],
         "exports_tce": r(exports_tce),
-        "total_tce_net_of_exports": figure(total - exports_tce) if exports_tce is not None else None,
+        "total_tce_net_of_exports": r(total - exports_tce) if exports_tce is not None else None,
         "rows_without_process": unassigned,
-        "method": {
-            "standard_coal": "calorific equivalent (当量值)",
-            "electricity_tce_per_mwh": elec.value,
-            "heat_tce_per_gj": heat_f.value,
-            "steam_gj_per_t": steam.gj_per_t,
-            "steam_source": steam.source,
-            "steam_rows_converted": steam.rows,
-            "onsite_fossil": "electricity or heat generated on site from fossil fuels is shown in the balance but "
-                             "not added to total_tce (its fuels are counted)",
-            "feedstock": "feedstock counts in total_tce (as in Chinese energy statistics) but not in coal_fuel_share",
-        },
+        "method": _method(steam, elec, heat_f),
+    }
+
+
+def _method(steam: SteamConversion, elec, heat_f) -> dict:
+    return {
+        "standard_coal": "calorific equivalent (当量值)",
+        "electricity_tce_per_mwh": elec.value,
+        "heat_tce_per_gj": heat_f.value,
+        "steam_gj_per_t": steam.gj_per_t,
+        "steam_source": steam.source,
+        "steam_rows_converted": steam.rows,
+        "onsite_fossil": "electricity or heat generated on site from fossil fuels is shown in the balance but "
+                         "not added to total_tce (its fuels are counted)",
+        "feedstock": "feedstock counts in total_tce (as in Chinese energy statistics) but not in coal_fuel_share",
+    }
+
+
+def _unknown_summary(by_origin: dict, exports: list[dict] | None, exports_tce: float | None,
+                     steam: SteamConversion, elec, heat_f) -> dict:
+    """The summary of a park without energy rows: every total and share unknown (None), none of them 0."""
+    return {
+        "total_tce": None, "fuel_tce": None, "feedstock_tce": None,
+        "coal_fuel_share": None, "coal_share_total": None, "coal_feedstock": None, "coal_feedstock_tce": None,
+        "electricity_share": None, "natural_gas_share": None, "heat_share": None, "electricity_mwh": None,
+        "electricity_by_origin_mwh": by_origin, "electricity_grid_known": False,
+        "renewable_electricity_share": None, "by_carrier": [],
+        "exports": [{**e, "base_amount": r(e["base_amount"]), "tce": r(e["tce"])} for e in exports or []],
+        "exports_tce": r(exports_tce), "total_tce_net_of_exports": None, "rows_without_process": 0,
+        "method": _method(steam, elec, heat_f),
     }
 
 

@@ -67,18 +67,25 @@ def _programme_flag(profile: Profile, kinds: frozenset[str]) -> bool | None:
     return any(p.kind in kinds for p in programmes)
 
 
-def _enterprise_share(analysis: dict, pollutant_ids: frozenset[str]) -> tuple[float, float | None]:
-    """(t of the named pollutants in the process inventory, the share of it emitted by processes owned by
-    enterprises – None when there is none)."""
-    total = owned = 0.0
-    for pid, block in (analysis.get("pollutants") or {}).items():
-        if pid not in pollutant_ids:
+def _enterprise_shares(pollutants: dict, heavy_metals: frozenset[str]) -> tuple[float | None, float, float | None]:
+    """(share of VOCs emitted by processes owned by enterprises, t of heavy metals in the process inventory, the
+    enterprises' share of them); a share is None when the inventory holds none of the substance."""
+    vocs = vocs_owned = heavy = heavy_owned = 0.0
+    for pid, block in pollutants.items():
+        is_vocs = pid == "VOCs"
+        if not is_vocs and pid not in heavy_metals:
             continue
         for row in block.get("by_process", []):
-            total += row.get("t") or 0.0
-            if row.get("owner", "infrastructure") != "infrastructure":
-                owned += row.get("t") or 0.0
-    return round(total, 6), (round(owned / total, 6) if total > 0 else None)
+            t = row.get("t") or 0.0
+            owned = row.get("owner", "infrastructure") != "infrastructure"
+            if is_vocs:
+                vocs += t
+                vocs_owned += t if owned else 0.0
+            else:
+                heavy += t
+                heavy_owned += t if owned else 0.0
+    return (round(vocs_owned / vocs, 6) if vocs > 0 else None, round(heavy, 6),
+            round(heavy_owned / heavy, 6) if heavy > 0 else None)
 
 
 def _trade_off_count(p: Profile, analysis: dict) -> int | None:
@@ -91,7 +98,6 @@ def _trade_off_count(p: Profile, analysis: dict) -> int | None:
     return None
 
 
-_VOCS = frozenset({"VOCs"})
 _SERVICE_KINDS = len(get_args(Service))
 
 
@@ -226,9 +232,8 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTa
         pollutants = analysis.get("pollutants") or {}
         if any(block.get("by_process") for block in pollutants.values()):
             # a pollutant inventory: a pollutant it does not name is not emitted (a list of CO2 alone is none)
-            _, f["pollutants.enterprise_vocs_share"] = _enterprise_share(analysis, _VOCS)
-            f["pollutants.heavy_metal_t"], f["pollutants.enterprise_heavy_metal_share"] = _enterprise_share(
-                analysis, tables.heavy_metals)
+            (f["pollutants.enterprise_vocs_share"], f["pollutants.heavy_metal_t"],
+             f["pollutants.enterprise_heavy_metal_share"]) = _enterprise_shares(pollutants, tables.heavy_metals)
             vocs = pollutants.get("VOCs")
             f["pollutants.vocs_t"] = (vocs.get("total_t") or 0.0) if vocs else 0.0
         if total is not None:   # same-source shares need the park's CO2e
@@ -247,9 +252,10 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTa
         f["decoupling.synergy"] = whole.get("synergy")
     if p.energy is not None:
         f["data.energy_rows"] = len(p.energy)
-        if p.energy and all(e.data_tier is not None for e in p.energy):   # a row without a tier is not a weak one
-            weak = sum(1 for e in p.energy if e.data_tier in tables.weak_tiers)
-            f["data.weak_tier_share"] = round(weak / len(p.energy), 6)
+        tiers = [e.data_tier for e in p.energy]
+        if tiers and None not in tiers:   # a row without a tier is not a weak one: the share is then unknown
+            weak_tiers = tables.weak_tiers
+            f["data.weak_tier_share"] = round(sum(1 for t in tiers if t in weak_tiers) / len(tiers), 6)
     if p.economy is not None and p.emissions_history is not None:
         years = set(p.economy.values)
         reported = set().union(*p.emissions_history.series.values())   # the years some series has
