@@ -94,6 +94,13 @@ def test_a_profile_with_nothing_but_the_required_facts_gives_gaps_not_an_excepti
     ({"economy": {"indicator": "gdp", "values": {2018: 1}}}, "economy-base-year-missing"),
     ({"emissions_history": {"SO2": {2018: 1, 2022: 2}}}, "history-without-carbon"),
     ({"emissions_history": {"CO2e": {2018: 1, 2022: 2}}}, "history-without-pollutants"),
+    ({"energy": [{"carrier": "raw_coal", "amount": 1, "unit": "t", "process": "boiler"}]}, "no-grid-electricity"),
+    ({"energy": [{"carrier": "electricity", "amount": 1, "unit": "MWh", "data_tier": "metered"},
+                 {"carrier": "electricity", "amount": 1, "unit": "MWh"}]}, "energy-rows-without-tier"),
+    ({"processes": [{"id": "boiler", "category": "fuel_combustion", "emissions": {"CO2": 10}}]},
+     "processes-without-pollutants"),
+    ({"processes": [{"id": "boiler", "category": "fuel_combustion", "emissions": {"SO2": 10}}]},
+     "controls-not-stated"),
 ])
 def test_each_missing_piece_of_data_is_a_located_gap(kb, extra, gap):
     assert gap in [g["id"] for g in analyse(kb, minimal_profile(**extra))["gaps"]]

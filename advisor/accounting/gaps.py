@@ -49,6 +49,11 @@ def find_gaps(profile, kb, energy: dict, carbon: dict, decoupling: dict, trade_o
                          "no emitting processes: the pollutant inventory and the fused carbon–pollutant inventory "
                          "cannot be built",
                          "缺少排放工序数据：无法编制污染物清单和碳—污染物融合清单"))
+    elif not any(name in kb.pollutants for proc in p.processes for name in proc.emissions):
+        gaps.append(_gap("processes-without-pollutants", "processes[].emissions",
+                         ["pollutants", "same-source screening"],
+                         "no process names a pollutant: the pollutant inventory is missing, not zero",
+                         "各工序均未给出污染物排放量：缺少污染物清单（不等于零排放）"))
     if p.economy is None:
         gaps.append(_gap("no-economy", "economy", ["decoupling", "carbon intensity"],
                          "no economic series: decoupling and carbon intensity cannot be computed",
