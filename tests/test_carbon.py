@@ -287,3 +287,9 @@ def test_a_process_without_any_co2_figure_has_unknown_co2e_not_zero_but_renewabl
 def test_scope_three_asked_for_is_unknown_not_zero(kb):
     c = carbon(kb, HAND_WORKED, accounting={"include_scope3": True})
     assert c["by_scope"]["3"] is None and c["total_t_co2e"] > 0
+
+
+def test_without_energy_rows_reported_process_co2_is_the_total_and_scope_two_is_unknown(kb):
+    processes = [{"id": "boiler", "category": "fuel_combustion", "emissions": {"CO2": 1000}}]
+    c = carbon(kb, processes=processes)
+    assert c["total_t_co2e"] == 1000.0 and c["by_scope"] == {"1": 1000.0, "2": None}

@@ -11,8 +11,10 @@ apart (exports_t_co2e) and never subtracted.
 
 Missing is never zero: without energy rows and without a process that reports CO2 (or CO2e) the park's
 total is unknown – total_t_co2e, the scopes, sinks, net and intensity are None, not 0 (process gases
-other than CO2 alone would make a fraction of the total look like all of it). Scope 3, which profile
-format 1 cannot carry, is None when asked for; exports not stated give exports_t_co2e None.
+other than CO2 alone would make a fraction of the total look like all of it). Without energy rows scope 2
+is None unless a process reports it (the total is then what the processes report, and the gaps say that
+energy is missing). Scope 3, which profile format 1 cannot carry, is None when asked for; exports not
+stated give exports_t_co2e None.
 
 Processes: gases given in processes[].emissions × GWP are used. A process that reports CO2 (or
 CO2e) supersedes the energy rows assigned to it *in its own scope* (the computed value is shown for
@@ -356,6 +358,8 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
         before = by_scope.get(k, 0.0)
         by_scope[k] = before + v if before is not None else None
     scopes = {k: r(v) if known else None for k, v in by_scope.items()}
+    if not lines and "2" not in sums.scope:   # purchased electricity and heat come from energy rows: unknown
+        scopes["2"] = None
     if not detail:
         return {"total_t_co2e": r(total), "by_scope": scopes,
                 "by_process": calc_by_process(emitted, profile, info_by_process, lines, total, sums),

@@ -138,7 +138,8 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
                          main, _pct(block.get("coverage"))])
         out += table([t["pollutant"], t["total_t"], t["main"], t["coverage"]], rows, right={1, 3})
     else:
-        out.append(f"  {t['unknown'] if _missing(result, 'no-processes') else t['none']}")
+        unknown = _missing(result, "no-processes", "processes-without-pollutants")
+        out.append(f"  {t['unknown'] if unknown else t['none']}")
     out.append("")
 
     out.append(t["same_source"])
@@ -146,7 +147,7 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     for s in same:
         out.append(f"  • {s['reason_zh'] if lang == 'zh' else s['reason']}")
     if not same:
-        unknown = _missing(result, "no-processes") or c.get("total_t_co2e") is None
+        unknown = _missing(result, "no-processes", "processes-without-pollutants") or c.get("total_t_co2e") is None
         out.append(f"  {t['unknown'] if unknown else t['none']}")
     for n in (result.get("fused") or {}).get("notes", []):
         out.append(f"  ({n['text_zh'] if lang == 'zh' else n['text_en']})")
