@@ -202,3 +202,12 @@ def test_every_example_park_analyses_without_unexpected_warnings_and_dumps_to_js
         assert json.loads(json.dumps(result, ensure_ascii=False))["park"]["id"] == result["park"]["id"]
         assert result["carbon"]["total_t_co2e"] > 0 and result["decoupling"]["periods"], path.name
         assert analysis_text(result, "zh") and analysis_text(result, "en")
+
+
+def test_a_pollutant_reported_in_the_history_but_by_no_process_is_zero_only_in_a_pollutant_inventory(kb):
+    history = {"unit": "t", "SO2": {2022: 40}, "NOx": {2022: 30}}
+    co2_only = [{"id": "boiler", "category": "fuel_combustion", "emissions": {"CO2": 100}}]
+    assert analyse(kb, minimal_profile(processes=co2_only, emissions_history=history))["pollutants"] == {}
+    inventory = [{"id": "boiler", "category": "fuel_combustion", "emissions": {"CO2": 100, "SO2": 40}}]
+    pol = analyse(kb, minimal_profile(processes=inventory, emissions_history=history))["pollutants"]
+    assert pol["NOx"]["total_t"] == 0.0 and pol["NOx"]["coverage"] == 0.0   # the inventory misses it: flagged

@@ -46,7 +46,7 @@ def calc_pollutants(profile, kb, notes: list[Note] | None) -> dict:
     position = _positions(kb)
     names = sorted(totals, key=position.__getitem__)
     series = hist.series if hist is not None else {}
-    if hist is not None and profile.processes is not None:   # reported for the base year, but by no process
+    if hist is not None and totals:   # reported for the base year, but by no process of a pollutant inventory
         names += sorted((p for p, values in series.items() if p in position and p not in totals and base in values),
                         key=position.__getitem__)
     out: dict[str, dict] = {}
