@@ -139,9 +139,24 @@ def explanation_text(result: dict[str, Any], lang: str) -> str:
     return "\n".join(lines)
 
 
+def _change_text(path: str, value: Any, lang: str) -> str:
+    """One --set change as the reader knows it: the question that asks the path and its answer in words; the path
+    itself (in parentheses) only where no question asks it."""
+    from advisor.questionnaire.questions import load_questions
+
+    q = next((q for q in load_questions().questions if q.path == path), None)
+    choices = {c.value: c.text.in_lang(lang) for c in (q.choices or [])} if q else {}
+    yes_no = {True: "是", False: "否"} if lang == "zh" else {True: "yes", False: "no"}
+    shown = yes_no[value] if isinstance(value, bool) else choices.get(value, value) if isinstance(value, str) else value
+    if q and q.type == "share" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = f"{value * 100:.10g}%"
+    label = q.text.in_lang(lang).rstrip("？?") if q else f"({path})"
+    return f"{label} = {shown}"
+
+
 def whatif_text(result: dict[str, Any], lang: str) -> str:
     L = terminal_labels("advice", lang)
-    lines = [f"{L['changes']}: " + ", ".join(f"{k} = {v}" for k, v in result["changes"].items())]
+    lines = [f"{L['changes']}: " + L["sep"].join(_change_text(k, v, lang) for k, v in result["changes"].items())]
     moves = result.get("moves") or []
     if not (result["entered"] or result["left"] or result["moved"] or moves):
         lines.append(L["none"])

@@ -99,6 +99,22 @@ def display_text(q: Question, value: Any) -> str:
     return show_value(value)   # a series shows as 2018:410, 2022:512.3
 
 
+def readable_text(q: Question, value: Any, lang: str) -> str:
+    """A stored value as a person reads it in `lang`: 是/否 (yes/no) and the choices' labels instead of the
+    stored true/false and choice values; '' when unknown (the page says so in its own words)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return MESSAGES[lang]["yes_label" if value else "no_label"]
+    labels = {c.value: c.text.in_lang(lang) for c in q.choices or []}
+    if isinstance(value, str) and value in labels:
+        return labels[value]
+    if isinstance(value, list) and labels:
+        items = [item.get(q.item_field) if isinstance(item, dict) and q.item_field else item for item in value]
+        return ("、" if lang == "zh" else ", ").join(labels.get(str(i), str(i)) for i in items)
+    return display_text(q, value)
+
+
 def _list_values(q: Question, value: Any) -> list[str]:
     if not isinstance(value, list):
         return []

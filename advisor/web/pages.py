@@ -278,7 +278,7 @@ def results(request: Request, token: str):
 
 
 def _whatif_choices(adv: Advisor, state: ParkState, lang: str) -> list[dict]:
-    from advisor.web.forms import ancestor_answer, current_value, display_text
+    from advisor.web.forms import ancestor_answer, current_value, readable_text
 
     flow = adv.flow(state)
     out = []
@@ -286,7 +286,7 @@ def _whatif_choices(adv: Advisor, state: ParkState, lang: str) -> list[dict]:
         if q.required or ancestor_answer(state.answers, q.path) is not None or not flow.can_matter(q):
             continue
         out.append({"id": q.id, "text": q.text.in_lang(lang),
-                    "current": display_text(q, current_value(state.answers, q.path))})
+                    "current": readable_text(q, current_value(state.answers, q.path), lang)})
     return out
 
 
