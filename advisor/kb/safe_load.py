@@ -8,8 +8,10 @@ before it can cost time or memory.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -25,22 +27,57 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 
-def read_text(path: Path, error: type[AdvisorError], max_bytes: int = MAX_TEXT_BYTES) -> str:
-    """The file as UTF-8 text, or an error naming the file and the problem."""
+def read_bytes(path: Path, error: type[AdvisorError], max_bytes: int = MAX_TEXT_BYTES,
+               what: str = "a park profile is a few kilobytes") -> bytes:
+    """The bytes of a regular file, at most `max_bytes` of them, or an error naming the file and the problem.
+
+    Only a regular file is read (a symlink is followed first): a FIFO would block, and a device such as
+    /dev/zero reports size 0 and never ends. The limit is on the bytes actually read (limit + 1 at most),
+    not on the size the file system reports. `what` starts the fix given for a file over the limit.
+    """
+    with open_regular(path, error) as fh:
+        raw = fh.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise error([Issue(str(path), "", f"file is larger than the {max_bytes / 1e6:.0f} MB limit",
+                           f"{what}: check that this is the right file")])
+    return raw
+
+
+def open_regular(path: Path, error: type[AdvisorError]) -> BinaryIO:
+    """A regular file opened for binary reading, or an error naming the file and the problem.
+
+    Refuses what is missing, a directory, or not a regular file after symlinks are resolved (a FIFO, a
+    device, a socket): reading those blocks or never ends. The caller bounds what it reads.
+    """
     name = str(path)
     try:
-        size = path.stat().st_size
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         raise error([Issue(name, "", "file not found", "check the path")]) from None
     except OSError as exc:
         raise error([Issue(name, "", f"cannot read the file ({exc.strerror})",
                            "check the path and permissions")]) from None
-    if path.is_dir():
-        raise error([Issue(name, "", "is a directory, not a file", "name a .yaml, .json or .xlsx file")])
-    if size > max_bytes:
-        raise error([Issue(name, "", f"file is {size / 1e6:.1f} MB, larger than the {max_bytes / 1e6:.0f} MB limit",
-                           "a park profile is a few kilobytes: check that this is the right file")])
-    raw = path.read_bytes()
+    if stat.S_ISDIR(mode):
+        raise error([Issue(name, "", "is a directory, not a file", "name a .yaml, .json, .csv or .xlsx file")])
+    if not stat.S_ISREG(mode):
+        raise error([Issue(name, "", "is not a regular file (a pipe, device or socket)",
+                           "save the data to an ordinary file and name that")])
+    try:   # O_NONBLOCK: should the path be swapped for a FIFO after the check, open does not wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise error([Issue(name, "", f"cannot read the file ({exc.strerror})",
+                           "check the path and permissions")]) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise error([Issue(name, "", "is not a regular file (a pipe, device or socket)",
+                           "save the data to an ordinary file and name that")])
+    return os.fdopen(fd, "rb")
+
+
+def read_text(path: Path, error: type[AdvisorError], max_bytes: int = MAX_TEXT_BYTES) -> str:
+    """The file as UTF-8 text, or an error naming the file and the problem."""
+    name = str(path)
+    raw = read_bytes(path, error, max_bytes)
     if b"\x00" in raw[:8192]:
         raise error([Issue(name, "", "looks like a binary file, not YAML or JSON text",
                            "save the profile as UTF-8 text (.yaml or .json) or use the .xlsx template")])

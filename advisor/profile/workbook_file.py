@@ -5,44 +5,34 @@ Every refusal is a ProfileError naming the file and a fix – never a traceback 
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 from advisor.errors import Issue, ProfileError
+from advisor.kb.safe_load import read_bytes
 from advisor.profile.workbook_layout import MAX_UNCOMPRESSED_BYTES, MAX_WORKBOOK_BYTES
 
 
-def check_file(path: Path, max_bytes: int = MAX_WORKBOOK_BYTES) -> None:
-    """Refuse a file that is missing, too large, encrypted, not an .xlsx or that expands too far."""
+def check_file(path: Path, max_bytes: int = MAX_WORKBOOK_BYTES) -> io.BytesIO:
+    """The workbook's bytes (read once, from a regular file, at most `max_bytes`), or a refusal of a file that is
+    missing, not a regular file, too large, encrypted, not an .xlsx or that expands too far."""
     name = str(path)
 
     def fail(problem: str, fix: str) -> ProfileError:
         return ProfileError([Issue(name, "", problem, fix)])
 
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise fail("file not found", "check the path") from None
-    except OSError as exc:
-        raise fail(f"cannot read the file ({exc.strerror})", "check the path and permissions") from None
-    if path.is_dir():
-        raise fail("is a directory, not a workbook", "name an .xlsx file")
-    if size > max_bytes:
-        raise fail(f"workbook is {size / 1e6:.1f} MB, larger than the {max_bytes / 1e6:.0f} MB limit",
-                   "a park profile workbook is well under 1 MB: check that this is the right file")
-    try:
-        with path.open("rb") as fh:
-            magic = fh.read(8)
-    except OSError as exc:
-        raise fail(f"cannot read the file ({exc.strerror})", "check the path and permissions") from None
+    raw = read_bytes(path, ProfileError, max_bytes, "a park profile workbook is well under 1 MB")
+    magic = raw[:8]
     if magic.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise fail("is a password-protected workbook or an old-format .xls file",
                    "remove the password and save it as an Excel workbook (.xlsx)")
-    if not zipfile.is_zipfile(path):
+    data = io.BytesIO(raw)
+    if not zipfile.is_zipfile(data):
         raise fail("is not an .xlsx workbook (not a zip archive)",
                    "save it from Excel as 'Excel Workbook (*.xlsx)'; YAML or JSON profiles need a .yaml/.json name")
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(data) as zf:
             members = zf.infolist()
             names = {m.filename for m in members}
             if any(m.flag_bits & 0x1 for m in members):
@@ -55,4 +45,5 @@ def check_file(path: Path, max_bytes: int = MAX_WORKBOOK_BYTES) -> None:
     if "xl/workbook.xml" not in names:
         raise fail("is a zip archive but not an Excel workbook (no xl/workbook.xml)",
                    "save it from Excel as 'Excel Workbook (*.xlsx)'")
-
+    data.seek(0)
+    return data

@@ -450,7 +450,7 @@ def read_workbook_with_cells(path: Path | str) -> tuple[dict, dict[str, str]]:
     see cell_of() to locate a validation error.
     """
     path = Path(path)
-    check_file(path, MAX_WORKBOOK_BYTES)
+    data = check_file(path, MAX_WORKBOOK_BYTES)
     name = str(path)
     import openpyxl
 
@@ -458,7 +458,7 @@ def read_workbook_with_cells(path: Path | str) -> tuple[dict, dict[str, str]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(data, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on damaged files
             raise ProfileError([Issue(name, "", f"cannot open the workbook ({type(exc).__name__}: {exc})",
                                       "open it in Excel and save it again as .xlsx")]) from None
