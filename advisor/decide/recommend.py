@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.decide.advice_texts import Words
 from advisor.decide.evaluator import check_rules
 from advisor.decide.facts import build_facts
+from advisor.decide.inference import infer, inferred_entry, mark_inferred, reads_inferred
 from advisor.decide.ranking import (
     Scored,
     clause_key,
@@ -110,6 +111,7 @@ class Judgement:
     supporting: dict[str, list[tuple[CompiledRule, str]]]  # measure → its (rule, outcome) that hold or are possible
     to_confirm: list[str]                                 # to confirm: most weight to gain first, then clause
     unknowns: dict[str, set[str]]                         # unknown fact → measures it could change
+    inferred: dict[str, Any] = field(default_factory=dict)  # fact → its Inference (strong ones are in facts)
 
     @property
     def park_type(self) -> str | None:
@@ -120,10 +122,18 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
     """Facts → rules → the established measures scored and ordered, those to confirm, and the unknowns
     behind them (no texts)."""
     facts = build_facts(profile, analysis, kb)
+    inferred = infer(facts, profile, kb)
+    weak = {f: i.value for f, i in inferred.items() if i.strength == "weak"}
+    facts.update((f, i.value) for f, i in inferred.items() if i.strength == "strong")
     outcomes, findings = _evaluate(base, engine, facts, check_engine)
-    scored, supporting, to_confirm = _supported(kb, base, outcomes, findings, _category_shares(profile, analysis))
+    weakly_held: frozenset[str] = frozenset()
+    if weak:   # a rule that holds only with a weak inference is possible, its measure to be confirmed
+        with_weak, _ = _evaluate(base, engine, {**facts, **weak}, check_engine)
+        weakly_held = frozenset(rid for rid, o in with_weak.items() if o == "T" and outcomes.get(rid) == "U")
+    scored, supporting, to_confirm = _supported(kb, base, outcomes, findings, _category_shares(profile, analysis),
+                                                weakly_held)
     return Judgement(facts, outcomes, findings, order(scored, kb.measures, outcomes, findings), supporting,
-                     to_confirm, _unknowns(base, facts, findings, outcomes))
+                     to_confirm, _unknowns(base, facts, findings, outcomes), inferred)
 
 
 def _evaluate(base: RuleBase, engine, facts: dict, check_engine: bool) -> tuple[dict[str, str], dict]:
@@ -141,11 +151,13 @@ def _evaluate(base: RuleBase, engine, facts: dict, check_engine: bool) -> tuple[
     return outcomes, findings
 
 
-def _supported(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict
+def _supported(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict,
+               weakly_held: frozenset[str] = frozenset()
                ) -> tuple[list[Scored], dict[str, list[tuple[CompiledRule, str]]], list[str]]:
     """The established measures, scored on the rules that hold (their weights, the severity of the found
     findings they read, the emission shares of the measure's targets); the (rule, outcome) pairs that hold
-    or are possible for each measure; the measures to confirm, most weight to gain first, then by clause."""
+    or are possible for each measure; the measures to confirm, most weight to gain first, then by clause (a
+    rule in `weakly_held` holds only with a weak inferred fact: it counts as one marked verify)."""
     weights = score_weights(ranking_settings())
     severities = base.severities()
     measures = kb.measures
@@ -172,7 +184,7 @@ def _supported(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict
                 for g in reads:
                     if findings.get(g) is True:   # a finding of this park: its severity counts
                         severity_sum += severities.get(g, 0)
-            elif verify:
+            elif verify or rid in weakly_held:
                 to_gain += weight
         if support is None:
             continue
@@ -205,6 +217,23 @@ def _unknowns(base: RuleBase, facts: dict, findings: dict, outcomes: dict) -> di
             else:
                 known_to.update(targets)
     return unknowns
+
+
+def _unknown_rows(entries: list[dict]) -> list[dict]:
+    return [u for e in entries for u in e["unknown"]]
+
+
+def _inferred_because(entry: dict, r: CompiledRule, base: RuleBase, outcomes: dict, strong: dict,
+                      words: Words) -> dict:
+    """A `because` entry that rests on a strongly inferred fact says so (`inferred`, and the text)."""
+    if strong:
+        used = reads_inferred(list(entry["facts"]), entry["findings"], base, outcomes, strong)
+        if used:
+            entry["inferred"] = [i.fact for i in used]
+            entry["text"] = words.frames["inferred_because"].format(
+                entry["text"], "；".join(i.basis.in_lang(words.lang) for i in used) if words.lang == "zh"
+                else "; ".join(i.basis.in_lang(words.lang) for i in used))
+    return entry
 
 
 def screen(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None, engine=None,
@@ -260,6 +289,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
     facts, outcomes, findings, park_type = j.facts, j.outcomes, j.findings, j.park_type
     words, question_order = _words(kb, base, lang, profile)
     behind = Unknowns(base, facts, findings, outcomes)
+    strong = {f: i for f, i in j.inferred.items() if i.strength == "strong"}
 
     finding_rows: list[dict[str, Any]] = []
     for fid, status in findings.items():
@@ -318,7 +348,8 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         recommendations.append({
             "rank": rank, "measure": m.id, "object": m.object, "title": m.title.in_lang(lang),
             "priority": s.priority, "score": s.score, "score_parts": s.parts,
-            "because": [reason(r, facts, findings, lang) for r in strongest_first(pairs, "T")],
+            "because": [_inferred_because(reason(r, facts, findings, lang), r, base, outcomes, strong, words)
+                        for r in strongest_first(pairs, "T")],
             "would_strengthen": strengthen,
             "actions": _actions(m, park_type, lang), "co_benefits": list(m.co_benefits), "verify": verify,
             "effect": m.effect, "horizon": m.horizon, "effort": m.effort, "lead": m.lead.in_lang(lang),
@@ -331,6 +362,12 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         plan[rec["object"]][rec["horizon"]].append(rec["measure"])
 
     unknowns = [{"fact": f, "text": words.label(f), "affects": sorted(ms)} for f, ms in sorted(j.unknowns.items())]
+    questions = questions_to_answer(open_rules, behind, words, question_order)
+    weak = {f: i for f, i in j.inferred.items() if i.strength == "weak"}
+    if weak:
+        mark_inferred([u for e in to_confirm for u in _unknown_rows(e["if"])], weak, lang)
+        mark_inferred([u for r in recommendations for u in _unknown_rows(r["would_strengthen"])], weak, lang)
+        mark_inferred(questions, weak, lang)
 
     return {
         "schema_version": 1,
@@ -342,9 +379,10 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         "plan": plan,
         "to_confirm": to_confirm,
         "not_recommended": not_recommended,
-        "questions_to_answer": questions_to_answer(open_rules, behind, words, question_order),
+        "questions_to_answer": questions,
         "shortlist": shortlist(j.ranked),
         "unknowns": unknowns,
+        "inferred": [inferred_entry(i, words, lang) for i in j.inferred.values()],
         "gaps": analysis.get("gaps", []),
         "facts": facts,
     }
