@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -88,59 +89,145 @@ def read_text(path: Path, error: type[AdvisorError], max_bytes: int = MAX_TEXT_B
                            "save the file as UTF-8 (GBK files must be converted)")]) from None
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int) -> int:
-    """How many nodes the document has once every alias is expanded (memoised, so linear)."""
+MAX_DEPTH = 200   # a profile nests about 6 levels deep; far deeper is a mistake or an attack
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int, fail: Callable[[yaml.Node, str, str], Any],
+                   depth: int = 0) -> int:
+    """How many nodes the document has once every alias is expanded (memoised, so linear); refuses a mapping
+    that repeats a key and nesting deeper than MAX_DEPTH, through `fail(node, problem, fix)`."""
     key = id(node)
     if key in memo:
         return memo[key]
+    if depth > MAX_DEPTH:
+        fail(node, f"YAML nesting is deeper than {MAX_DEPTH} levels", "flatten the document")
     memo[key] = 1  # guards against recursive structures
     total = 1
     if isinstance(node, yaml.SequenceNode):
         for child in node.value:
-            total += _expanded_size(child, memo, limit)
+            total += _expanded_size(child, memo, limit, fail, depth + 1)
             if total > limit:
                 break
     elif isinstance(node, yaml.MappingNode):
+        seen: dict[tuple[str, str], yaml.Node] = {}
         for k, v in node.value:
-            total += _expanded_size(k, memo, limit) + _expanded_size(v, memo, limit)
+            if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                first = seen.setdefault((k.tag, k.value), k)
+                if first is not k:
+                    fail(k, f"key '{_shown(k.value)}' appears twice in one mapping (first at "
+                            f"{_where(first.start_mark)}); the second would silently replace the first",
+                         "keep one of the two")
+            total += _expanded_size(k, memo, limit, fail, depth + 1) + _expanded_size(v, memo, limit, fail, depth + 1)
             if total > limit:
                 break
     memo[key] = total
     return total
 
 
+def _shown(text: str) -> str:
+    """Text as a message quotes it: control characters escaped, long text cut."""
+    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _where(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
 def parse_yaml(text: str, name: str, error: type[AdvisorError]) -> Any:
     loader = _Loader(text)
+
+    def fail(node: yaml.Node, problem: str, fix: str) -> None:
+        raise error([Issue(name, _where(node.start_mark), problem, fix)])
+
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        if _expanded_size(node, {}, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+        if _expanded_size(node, {}, MAX_EXPANDED_NODES, fail) > MAX_EXPANDED_NODES:
             raise error([Issue(name, "", f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes",
                                "remove the nested anchors and aliases (&a / *a); write the values out")])
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = f"YAML syntax error: {exc.problem or exc.context}"
         fix = "check indentation, colons and quotes there (a value with ':' or '#' needs quotes)"
-        raise error([Issue(name, where, problem, fix)]) from None
+        raise error([Issue(name, _where(mark), problem, fix)]) from None
     except yaml.YAMLError as exc:
-        raise error([Issue(name, "", f"YAML error: {exc}", "check the file's syntax")]) from None
+        raise error([Issue(name, "", f"YAML error: {_shown(str(exc))}", "check the file's syntax")]) from None
     except RecursionError:
         raise error([Issue(name, "", "YAML nesting is too deep", "flatten the document")]) from None
     finally:
         loader.dispose()
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _DuplicateKey
+    return out
+
+
+def _finite_float(text: str) -> float | str:
+    """A JSON number as a float; a number too large for a float (1e400) stays text, which the profile refuses by
+    name as it refuses '1e400' in YAML, instead of an infinity."""
+    number = float(text)
+    return number if number - number == 0.0 else text
+
+
+def _line_column(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    return f"line {line}, column {pos - (text.rfind(chr(10), 0, pos) + 1) + 1}"
+
+
+def _json_scan(text: str) -> tuple[str, str] | None:
+    """(where, problem) for the first repeated key in one object or the first place nested deeper than MAX_DEPTH –
+    a slow character scan, run only after the parser has refused the text."""
+    stack: list[dict[str, int] | None] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            end = i + 1
+            while end < n and text[end] != '"':
+                end += 2 if text[end] == "\\" else 1
+            after = end + 1
+            while after < n and text[after] in " \t\r\n":
+                after += 1
+            seen = stack[-1] if stack else None
+            if seen is not None and after < n and text[after] == ":":
+                key = json.loads(text[i:end + 1])
+                if key in seen:
+                    return (_line_column(text, i), f"key '{_shown(key)}' appears twice in one object (first at "
+                            f"{_line_column(text, seen[key])}); the second would silently replace the first")
+                seen[key] = i
+            i = end + 1
+            continue
+        if c in "{[":
+            stack.append({} if c == "{" else None)
+            if len(stack) > MAX_DEPTH:
+                return _line_column(text, i), f"JSON nesting is deeper than {MAX_DEPTH} levels"
+        elif c in "}]" and stack:
+            stack.pop()
+        i += 1
+    return None
+
+
 def parse_json(text: str, name: str, error: type[AdvisorError]) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_pairs, parse_float=_finite_float, parse_constant=str)
     except json.JSONDecodeError as exc:
         raise error([Issue(name, f"line {exc.lineno}, column {exc.colno}", f"JSON syntax error: {exc.msg}",
                            "check commas, brackets and quotes there")]) from None
-    except RecursionError:
-        raise error([Issue(name, "", "JSON nesting is too deep", "flatten the document")]) from None
+    except (_DuplicateKey, RecursionError):
+        found = _json_scan(text)
+        where, problem = found or ("", "JSON nesting is too deep")
+        fix = "keep one of the two" if "twice" in problem else "flatten the document"
+        raise error([Issue(name, where, problem, fix)]) from None
 
 
 def load_data_file(path: Path, error: type[AdvisorError]) -> Any:
