@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from advisor.errors import Issue, UsageError
+from advisor.kb.safe_load import parse_yaml, shown
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -21,7 +20,15 @@ def parse_assignment(text: str) -> tuple[list, Any]:
     steps = [int(i) if i else k for k, i in _STEP.findall(path.strip())]
     if not steps:
         raise UsageError([Issue("--set", text, "empty path", "e.g. --set water.reuse_rate=0.9")])
-    value = yaml.safe_load(raw) if raw.strip() else None
+    if not raw.strip():
+        return steps, None
+    try:
+        value = parse_yaml(raw, "--set", UsageError)
+    except UsageError as exc:   # located in the value: say which --set it was
+        raise UsageError([Issue("--set", shown(text, 80),
+                                f"the value is not valid YAML: {i.problem}" + (f" ({i.path})" if i.path else ""),
+                                "write a plain value such as 0.9, true or 'text', or a list such as [a, b]")
+                          for i in exc.issues]) from None
     return steps, value
 
 

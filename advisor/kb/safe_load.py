@@ -114,7 +114,7 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int, fail: Call
             if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
                 first = seen.setdefault((k.tag, k.value), k)
                 if first is not k:
-                    fail(k, f"key '{_shown(k.value)}' appears twice in one mapping (first at "
+                    fail(k, f"key '{shown(k.value)}' appears twice in one mapping (first at "
                             f"{_where(first.start_mark)}); the second would silently replace the first",
                          "keep one of the two")
             total += _expanded_size(k, memo, limit, fail, depth + 1) + _expanded_size(v, memo, limit, fail, depth + 1)
@@ -124,10 +124,10 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int, fail: Call
     return total
 
 
-def _shown(text: str) -> str:
-    """Text as a message quotes it: control characters escaped, long text cut."""
+def shown(text: str, limit: int = 60) -> str:
+    """Text as a message quotes it: control characters escaped (\\u001b), longer text than `limit` cut."""
     text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _where(mark: Any) -> str:
@@ -153,8 +153,12 @@ def parse_yaml(text: str, name: str, error: type[AdvisorError]) -> Any:
         problem = f"YAML syntax error: {exc.problem or exc.context}"
         fix = "check indentation, colons and quotes there (a value with ':' or '#' needs quotes)"
         raise error([Issue(name, _where(mark), problem, fix)]) from None
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow (a control character)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise error([Issue(name, _line_column(text, exc.position), f"U+{code:04X} is not allowed in YAML ({exc.reason})",
+                           f"remove the character U+{code:04X}")]) from None
     except yaml.YAMLError as exc:
-        raise error([Issue(name, "", f"YAML error: {_shown(str(exc))}", "check the file's syntax")]) from None
+        raise error([Issue(name, "", f"YAML error: {shown(str(exc), 200)}", "check the file's syntax")]) from None
     except RecursionError:
         raise error([Issue(name, "", "YAML nesting is too deep", "flatten the document")]) from None
     finally:
@@ -202,7 +206,7 @@ def _json_scan(text: str) -> tuple[str, str] | None:
             if seen is not None and after < n and text[after] == ":":
                 key = json.loads(text[i:end + 1])
                 if key in seen:
-                    return (_line_column(text, i), f"key '{_shown(key)}' appears twice in one object (first at "
+                    return (_line_column(text, i), f"key '{shown(key)}' appears twice in one object (first at "
                             f"{_line_column(text, seen[key])}); the second would silently replace the first")
                 seen[key] = i
             i = end + 1
