@@ -156,7 +156,8 @@ def parse_yaml(text: str, name: str, error: type[AdvisorError]) -> Any:
     except yaml.reader.ReaderError as exc:   # a character YAML does not allow (a control character)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise error([Issue(name, _line_column(text, exc.position),
-                           f"U+{code:04X} is not allowed in YAML ({exc.reason})", f"remove the character U+{code:04X}")]) from None
+                           f"U+{code:04X} is not allowed in YAML ({exc.reason})",
+                           f"remove the character U+{code:04X}")]) from None
     except yaml.YAMLError as exc:
         raise error([Issue(name, "", f"YAML error: {shown(str(exc), 200)}", "check the file's syntax")]) from None
     except RecursionError:
