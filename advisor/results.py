@@ -182,6 +182,16 @@ class Reason(Block):
     weight: float | None = Field(default=None, description="how strongly the rule supports the measure")
     facts: dict[str, Any] = Field(description="the known facts that make the rule hold → their values")
     findings: list[str] = Field(description="the found findings that make the rule hold")
+    inferred: list[str] | None = Field(default=None, description="facts it rests on that are inferred (strong "
+                                       "inferences, see `inferred`); the text then says so")
+
+
+class InferredMark(Block):
+    """A likely value of an unknown fact, from a weak inference: shown, never used to establish a measure."""
+
+    value: Any
+    at_least: bool = Field(description="the value is a lower bound")
+    text: str = Field(description="推断：… ，待确认 / Inferred: …, to confirm")
 
 
 class UnknownFact(Block):
@@ -191,6 +201,8 @@ class UnknownFact(Block):
     label: str = Field(description="the question's text in the output's language (the fact's text where no "
                                    "single question fills it)")
     question: str | None = Field(description="the id of the question that asks it; null when none does")
+    inferred: InferredMark | None = Field(default=None, description="its likely value, where a weak inference "
+                                          "gives one")
 
 
 class OpenRule(Block):
@@ -265,6 +277,23 @@ class Question(UnknownFact):
     decides: list[str] = Field(description="the measures the answer decides")
 
 
+class Inferred(Block):
+    """A fact the profile leaves unknown, inferred from the park's province, type or divisions
+    (knowledge/inferences.yaml); an answer overrides it."""
+
+    fact: str
+    label: str
+    value: Any
+    at_least: bool = Field(description="the value is a lower bound (number facts)")
+    strength: Literal["strong", "weak"] = Field(
+        description="strong: used as the fact's value (in `facts`), may establish a measure; weak: the fact stays "
+                    "unknown and the measures it would establish are to be confirmed")
+    basis: str = Field(description="what it is inferred from, in the output's language")
+    source: str = Field(description="the list or text followed, with its year")
+    question: str | None = Field(description="the id of the question whose answer overrides it")
+    inference: str = Field(description="the entry's id in knowledge/inferences.yaml")
+
+
 class Unknown(Block):
     fact: str
     text: str
@@ -288,6 +317,7 @@ class AdviceOutput(Closed):
         description="unknown facts behind open measures, the answers that decide most measures first")
     shortlist: list[str] = Field(description="the established measures of a first-year plan, in rank order")
     unknowns: list[Unknown]
+    inferred: list[Inferred] = Field(description="facts inferred while the profile leaves them unknown")
     gaps: list[Gap]
     facts: dict[str, Any] = Field(description="the flat facts the rules read; null = unknown")
 
