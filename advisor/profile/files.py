@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from advisor.errors import Issue, ProfileError, did_you_mean
-from advisor.kb.safe_load import load_data_file
+from advisor.kb.safe_load import load_data_file, shown
 from advisor.profile.cells import CellError
 from advisor.profile.fields import model_at
-from advisor.profile.model import EmissionsHistory, Profile, validate_profile
+from advisor.profile.model import TEXT_PATTERN, EmissionsHistory, Profile, validate_profile
 
 SUFFIXES = {".yaml", ".yml", ".json", ".xlsx"}
 
@@ -37,6 +37,8 @@ def format_loc(loc: tuple) -> str:
     """('park', 'industries', 0, 'share') → 'park.industries[0].share'."""
     out = ""
     for part in loc:
+        if isinstance(part, str) and not part.isprintable():
+            part = shown(part)
         if isinstance(part, int) and part < 1900:  # a list index; years are mapping keys
             out += f"[{part}]"
         elif isinstance(part, int):
@@ -78,16 +80,27 @@ def issues_from_validation(exc: ValidationError, file: str) -> list[Issue]:
         if kind == "extra_forbidden":
             parent = _model_at(loc[:-1])
             key = str(loc[-1])
-            msg = f"unknown key '{key}'"
+            msg = f"unknown key '{shown(key)}'"
             choices = list(parent.model_fields) if parent else []
             if parent is EmissionsHistory:
                 choices = ["unit", "by_industry"]
             hint = did_you_mean(key, choices)
             fix = hint or (f"allowed keys here: {', '.join(choices)}" if choices else "remove it")
+        elif kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == TEXT_PATTERN:
+            msg, fix = _control_character(err.get("input"))
+        elif kind == "string_unicode":
+            msg, fix = "holds a lone surrogate code point, which is not a character", "retype the text"
         elif kind in ("dict_type", "model_type") and isinstance(err.get("input"), str):
             fix = "this needs a mapping of keys and values, not text"
         issues.append(Issue(file, path, msg, fix))
     return issues
+
+
+def _control_character(text: Any) -> tuple[str, str]:
+    """The problem and fix for text that holds a control character (model.TEXT_PATTERN refuses them)."""
+    code = next((ord(c) for c in str(text) if not c.isprintable() and c not in "\t\n\r"), 0)
+    return (f"contains the control character U+{code:04X}, which no report, workbook or terminal can show",
+            f"remove the control character U+{code:04X}")
 
 
 def validate_data(data: Any, file: str, kb=None) -> Profile:

@@ -16,18 +16,47 @@ from pydantic import BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import SchemaValidator
 
 from advisor.kb.schemas.common import Strict
-from advisor.profile.cells import to_number
+from advisor.profile.cells import CellError, to_number
+
+# Every number of a profile is 0 or between MIN_AMOUNT and MAX_AMOUNT in size, whatever its unit. No quantity of
+# one park comes near 1e15 in any unit it may be written in (the world emits about 4e10 t CO2 a year, 4e13 kg;
+# China's GDP is about 1.3e14 yuan), and none is smaller than 1e-12 (a microgram written in tonnes). The limits
+# keep every sum, product and ratio of the analysis far inside the range of a float: a number such as 1e308 or
+# 1e-320 is a typing error, and would overflow to infinity once multiplied or divided.
+MAX_AMOUNT = 1e15
+MIN_AMOUNT = 1e-12
+AMOUNT_FIX = (f"check the number and its unit: a nonzero amount lies between {MIN_AMOUNT:g} and {MAX_AMOUNT:g} "
+              "(write 0 for none)")
 
 
 def coerce_number(value: Any) -> Any:
     """Read a number written as text ('5.21e6', which YAML 1.1 leaves as text, '5,210,000', '35%') as every
-    cell is read (advisor.profile.cells); a CellError (a ValueError) says what is wrong and how to write it."""
+    cell is read (advisor.profile.cells); a CellError (a ValueError) says what is wrong and how to write it.
+    A number must be finite, and 0 or between MIN_AMOUNT and MAX_AMOUNT in size."""
     kind = type(value)
-    if kind is int or (kind is float and math.isfinite(value)):   # the usual case, first
+    if kind is int or kind is float:
+        if value == 0 or MIN_AMOUNT <= abs(value) <= MAX_AMOUNT:      # the usual case, first
+            return value
+        if kind is float and not math.isfinite(value):
+            return to_number(value)                                     # refuses it, as every reader does
+    elif isinstance(value, (str, bool)):
+        value = to_number(value)
+    else:
         return value
-    if isinstance(value, (str, bool, float)):                       # a float here is inf or nan
-        return to_number(value)
-    return value
+    if value == 0 or MIN_AMOUNT <= abs(value) <= MAX_AMOUNT:
+        return value
+    shown = (f"{value:g}" if isinstance(value, float) or abs(value) < 10**20
+             else f"a {value.bit_length() * 0.30103:.0f}-digit number")
+    if abs(value) > MAX_AMOUNT:
+        raise CellError(f"{shown} is larger than any amount of a park ({MAX_AMOUNT:g} at most)", AMOUNT_FIX)
+    raise CellError(f"{shown} is closer to 0 than any amount of a park ({MIN_AMOUNT:g} at least)", AMOUNT_FIX)
+
+
+# Free text (names, notes, units, keys) holds no control character: a terminal would obey it, and a Word
+# report or a workbook cannot hold it. Tab, line feed and carriage return are allowed.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\uFFFE\uFFFF"
+TEXT_PATTERN = f"^[^{CONTROL_CHARACTERS}]*$"
+Text = Annotated[str, Field(pattern=TEXT_PATTERN)]
 
 
 Number = Annotated[float, BeforeValidator(coerce_number)]
@@ -42,25 +71,25 @@ Slug = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 class Boundary(Strict):
     type: Literal["physical", "management", "planning", "statistical"]
     area_km2: NonNegative | None = None
-    description: str | None = None
+    description: Text | None = None
 
 
 class BoundaryChange(Strict):
     year: Year
-    note: str = ""
+    note: Text = ""
 
 
 class IndustryShare(Strict):
-    code: str = Field(description="GB/T 4754-2017 two-digit division, e.g. C26")
+    code: Text = Field(description="GB/T 4754-2017 two-digit division, e.g. C26")
     share: Share
 
 
 class Park(Strict):
     id: Slug
-    name: str = Field(min_length=1, max_length=200)
-    name_en: str | None = Field(default=None, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
+    name_en: Text | None = Field(default=None, max_length=200)
     level: Literal["national", "provincial", "municipal", "other"] | None = None
-    province: str | None = None
+    province: Text | None = None
     base_year: Year
     boundary: Boundary | None = None
     boundary_changes: list[BoundaryChange] | None = None
@@ -83,19 +112,19 @@ class Park(Strict):
 
 class Economy(Strict):
     indicator: Literal["gdp", "industrial_value_added", "industrial_output"]
-    unit: str = "亿元"
+    unit: Text = "亿元"
     constant_prices: bool | None = None
     values: YearSeries = {}
-    by_industry: dict[str, YearSeries] | None = Field(
+    by_industry: dict[Text, YearSeries] | None = Field(
         default=None, description="per-industry economic series, keyed by division code")
 
 
 class EmissionsHistory(Strict):
     """Park totals by year. Substance keys (CO2e, SO2 …) sit beside `unit` (docs/profile-format.md)."""
 
-    unit: str = "t"
-    series: dict[str, YearSeries] = {}
-    by_industry: dict[str, dict[str, YearSeries]] | None = Field(
+    unit: Text = "t"
+    series: dict[Text, YearSeries] = {}
+    by_industry: dict[Text, dict[Text, YearSeries]] | None = Field(
         default=None, description="division code → substance → year → amount")
 
     @model_validator(mode="before")
@@ -112,17 +141,17 @@ class Factor(Strict):
     """A measured or supplier factor (Appendix A tier 1)."""
 
     value: NonNegative
-    unit: str
-    source: str = Field(min_length=1)
+    unit: Text
+    source: Text = Field(min_length=1)
     year: Year | None = None
 
 
 class EnergyUse(Strict):
-    carrier: str
+    carrier: Text
     amount: NonNegative
-    unit: str
-    process: str | None = None
-    owner: str | None = None
+    unit: Text
+    process: Text | None = None
+    owner: Text | None = None
     use: Literal["fuel", "feedstock"] = "fuel"
     origin: Literal["grid", "onsite_renewable", "onsite_fossil", "green_purchase", "purchased"] | None = None
     factor: Factor | None = None
@@ -130,9 +159,9 @@ class EnergyUse(Strict):
 
 
 class Export(Strict):
-    carrier: str
+    carrier: Text
     amount: NonNegative
-    unit: str
+    unit: Text
 
 
 class Accounting(Strict):
@@ -149,20 +178,20 @@ class Accounting(Strict):
 
 class Process(Strict):
     id: Slug
-    name: str = ""
-    category: str
-    owner: str = "infrastructure"
-    emissions: dict[str, NonNegative] = {}
-    controls: list[str] | None = Field(
+    name: Text = ""
+    category: Text
+    owner: Text = "infrastructure"
+    emissions: dict[Text, NonNegative] = {}
+    controls: list[Text] | None = Field(
         default=None, description="end-of-pipe controls: limestone_fgd, scr_urea, sncr_urea, rto, rco …")
-    removed_t: dict[str, NonNegative] | None = Field(
+    removed_t: dict[Text, NonNegative] | None = Field(
         default=None, description="pollutant removed by the controls, t/yr (to estimate added CO2)")
 
 
 class Enterprise(Strict):
     id: Slug
-    name: str = ""
-    industry: str | None = None
+    name: Text = ""
+    industry: Text | None = None
     output_share: Share | None = None
     key_energy_user: bool | None = None
 
@@ -282,12 +311,12 @@ class Surroundings(Strict):
 class MaterialFlow(Strict):
     """One material stream of an enterprise (guideline ch. 5), optional."""
 
-    enterprise: str
+    enterprise: Text
     kind: Literal["input", "product", "byproduct", "waste"]
-    material: str = Field(min_length=1)
+    material: Text = Field(min_length=1)
     amount: NonNegative
-    unit: str = "t"
-    receiver: str | None = Field(
+    unit: Text = "t"
+    receiver: Text | None = Field(
         default=None, description="an enterprise id, or outside | landfill | incineration | recycling; null = unknown")
     hazardous: bool | None = None
 
@@ -297,7 +326,7 @@ class Profile(Strict):
     park: Park
     economy: Economy | None = None
     emissions_history: EmissionsHistory | None = None
-    characteristic_pollutants: list[str] | None = None
+    characteristic_pollutants: list[Text] | None = None
     energy: list[EnergyUse] | None = None
     exports: list[Export] | None = None
     accounting: Accounting = Accounting()
@@ -332,6 +361,7 @@ class Profile(Strict):
 # every error message are exactly those of Profile.model_validate.
 
 _BOUNDS = {"greater_than_or_equal_validator": "ge", "less_than_or_equal_validator": "le"}
+_AMOUNT = "advisor.amount"   # marks the union of amount ranges that stands for a coerce_number float
 
 
 def _native_numbers(schema: Any) -> Any:
@@ -352,15 +382,24 @@ def _native_numbers(schema: Any) -> Any:
     if kind == "function-before" and function is coerce_number and inner.get("type") in ("float", "int"):
         # strict: int or float only (no bool, no text); a float must also be finite
         native = {**inner, "strict": True}
-        if inner["type"] == "float":
-            native["allow_inf_nan"] = False
-        return native
-    if (kind == "function-after" and isinstance(function, partial) and inner.get("strict")
-            and inner.get("type") in ("float", "int") and len(function.keywords) == 1):
+        if inner["type"] == "int":
+            return {**native, "le": int(MAX_AMOUNT), "ge": -int(MAX_AMOUNT)}
+        native["allow_inf_nan"] = False   # and 0 or between MIN_AMOUNT and MAX_AMOUNT in size:
+        return {"type": "union", "metadata": {_AMOUNT: True}, "choices": [
+            {**native, "ge": MIN_AMOUNT, "le": MAX_AMOUNT}, {**native, "ge": -MAX_AMOUNT, "le": -MIN_AMOUNT},
+            {**native, "ge": 0.0, "le": 0.0}]}
+    if kind == "function-after" and isinstance(function, partial) and len(function.keywords) == 1:
         bound = _BOUNDS.get(getattr(function.func, "__name__", ""))   # pydantic's own ge/le validators
         (name, value), = function.keywords.items()
-        if bound == name and name not in inner:
-            return {**inner, name: value}   # the Field(ge=…, le=…) bound, checked natively
+        if bound != name:
+            return out
+        if inner.get("type") == "int" and inner.get("strict"):
+            return {**inner, name: max(value, inner[name]) if name == "ge" else min(value, inner[name])}
+        if inner.get("type") == "union" and (inner.get("metadata") or {}).get(_AMOUNT):
+            choices = [{**c, name: max(value, c[name]) if name == "ge" else min(value, c[name])}
+                       for c in inner["choices"]]   # the Field(ge=…, le=…) bound, checked natively
+            choices = [c for c in choices if c["ge"] <= c["le"]]
+            return choices[0] if len(choices) == 1 else {**inner, "choices": choices}
     return out
 
 
