@@ -5,10 +5,13 @@ data gaps)", and a section whose inputs are missing says so instead of "none".""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
-from advisor.render.report_format import DASH, LANGS, terminal_labels
+from advisor.render.report_format import DASH, LANGS, factor_source, labels, terminal_labels, trade_off_note
+
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _width(text: str) -> int:
@@ -65,7 +68,72 @@ def _state(labels: dict, kind: str, key: str | None, lang: str) -> str:
     if key is None:
         return DASH
     entry = labels.get("states", {}).get(kind, {}).get(key)
-    return f"{entry[lang]} ({key})" if entry and lang == "zh" else key
+    return entry[lang] if entry else key
+
+
+class _Words:
+    """The ids of the analysis in words of one language: carriers, processes, owners, tiers, controls, substances."""
+
+    def __init__(self, result: dict, lang: str) -> None:
+        from advisor.kb.knowledge import load_knowledge
+
+        self.result, self.lang, self.labels, self.L = result, lang, result.get("labels", {}), labels(lang)
+        self.kb = load_knowledge()
+        self.process_names = {p["process"]: p.get("name") for p in (result.get("carbon") or {}).get("by_process") or []}
+
+    def _word(self, key: str, default: str) -> str:
+        return self.L.get(key, default)
+
+    def carrier(self, cid: str | None) -> str:
+        if cid is None:
+            return DASH
+        entry = self.labels.get("carriers", {}).get(cid)
+        if entry:
+            return entry[self.lang]
+        c = self.kb.carriers.get(cid)
+        return c.name.in_lang(self.lang) if c else self._word(f"carrier_{cid}", cid)
+
+    def process(self, pid: str | None) -> str:
+        """The process's own name from the profile (in English output its id where the name is Chinese)."""
+        if pid is None:
+            return DASH
+        name = self.process_names.get(pid) or pid
+        return name if self.lang == "zh" or not CJK.search(name) else pid
+
+    def owner(self, owner: str | None) -> str:
+        return DASH if owner is None else self._word(f"owner_{owner}", owner)
+
+    def basis(self, basis: str | None) -> str:
+        return DASH if basis is None else self._word(f"basis_{basis}", basis)
+
+    def origin(self, origin: str | None) -> str:
+        return "" if not origin else self._word(f"origin_{origin}", origin)
+
+    def tier(self, tier: str | None) -> str:
+        if not tier:
+            return DASH
+        t = self.kb.data_tiers.get(tier)
+        return t.name.in_lang(self.lang) if t else self._word(f"tier_{tier}", tier)
+
+    def control(self, cid: str) -> str:
+        c = self.kb.controls.get(cid)
+        return c.name.in_lang(self.lang) if c else self._word(f"control_{cid}", cid)
+
+    def substance(self, sid: str) -> str:
+        """SO2, NOx, VOCs stay as written; word-like ids (acid_mist) and, in Chinese, every pollutant by name."""
+        entry = self.labels.get("pollutants", {}).get(sid)
+        pol = self.kb.pollutants.get(sid)
+        name = entry[self.lang] if entry else pol.name.in_lang(self.lang) if pol else self._word(f"sub_{sid}", sid)
+        return name if self.lang == "zh" or re.search(r"[a-z]_|^[a-z]+$", sid) else sid
+
+    def grid(self, grid: dict) -> str:
+        series, region = grid.get("series"), grid.get("region")
+        words = [self._word(f"grid_series_{series}", str(series)) if series else "",
+                 self._word(f"region_{region}", str(region)) if region else ""]
+        return " · ".join(w for w in words if w)
+
+    def indicator(self, ind: str) -> str:
+        return self._word(f"indicator_{ind}", ind)
 
 
 def analysis_text(result: dict, lang: str = "zh") -> str:
@@ -73,11 +141,12 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     lang = lang if lang in LANGS else "zh"
     t = terminal_labels("analysis", lang)
     labels = result.get("labels", {})
+    w = _Words(result, lang)
     park = result["park"]
     st = result.get("settings", {})
     grid = st.get("grid") or {}
     out = [f"{t['park']}: {park['name']} ({park['id']}) · {t['base_year']} {park.get('base_year', '')}", ""]
-    out.append(f"{t['settings']}: {t['gwp']} {st.get('gwp')} · {t['grid']} {grid.get('series')}/{grid.get('region')} "
+    out.append(f"{t['settings']}: {t['gwp']} {st.get('gwp')} · {t['grid']} {w.grid(grid)} "
                f"{grid.get('year')} = {grid.get('value')} {grid.get('unit')} · {t['steam']} "
                f"{(st.get('steam') or {}).get('gj_per_t')} GJ/t")
     out.append("")
@@ -90,10 +159,10 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
                f"{_pct(e.get('renewable_electricity_share'))}")
     if e.get("by_carrier"):
         out += table([t["carrier"], t["amount"], t["unit"], "tce", t["share"]],
-                     [[_name(labels, "carriers", c["carrier"], lang), _num(c["amount"]), c["unit"], _num(c["tce"]),
+                     [[w.carrier(c["carrier"]), _num(c["amount"]), c["unit"], _num(c["tce"]),
                        _pct(c["share"])] for c in e["by_carrier"]], right={1, 3, 4})
     if e.get("exports"):
-        out.append(f"  {t['exports']}: " + "; ".join(f"{x['carrier']} {_num(x['amount'])} {x['unit']} "
+        out.append(f"  {t['exports']}: " + "; ".join(f"{w.carrier(x['carrier'])} {_num(x['amount'])} {x['unit']} "
                                                      f"({_num(x['tce'])} tce)" for x in e["exports"]))
     out.append("")
 
@@ -109,17 +178,19 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     if c.get("by_process"):
         out.append(f"  {t['by_process']}:")
         out += table([t["process"], t["category"], t["owner"], t["t_co2e"], t["share"], t["basis"]],
-                     [[p["process"], _name(labels, "categories", p["category"], lang), p["owner"], _num(p["t_co2e"]),
-                       _pct(p["share"]), p["basis"]] for p in c["by_process"]], right={3, 4}, indent="    ")
+                     [[w.process(p["process"]), _name(labels, "categories", p["category"], lang), w.owner(p["owner"]),
+                       _num(p["t_co2e"]), _pct(p["share"]), w.basis(p["basis"])] for p in c["by_process"]],
+                     right={3, 4}, indent="    ")
     if c.get("by_carrier"):
         out.append(f"  {t['by_carrier']}:")
         out += table([t["carrier"], t["t_co2e"], t["share"]],
-                     [[_name(labels, "carriers", r["carrier"], lang), _num(r["t_co2e"]), _pct(r["share"])]
+                     [[w.carrier(r["carrier"]), _num(r["t_co2e"]), _pct(r["share"])]
                       for r in c["by_carrier"]], right={1, 2}, indent="    ")
     if c.get("factors_used"):
         out.append(f"  {t['factors']}:")
-        out += table([t["carrier"], "origin", t["factor"], t["unit"], t["tier"], t["source"]],
-                     [[f["carrier"], f["origin"] or "", f["factor"], f["unit"], f["tier"], _short(f["source"])]
+        out += table([t["carrier"], t["origin"], t["factor"], t["unit"], t["tier"], t["source"]],
+                     [[w.carrier(f["carrier"]), w.origin(f["origin"]), f["factor"], f["unit"], w.tier(f["tier"]),
+                       _short(factor_source(f["source"], f["tier"], lang))]
                       for f in c["factors_used"]], right={2}, indent="    ")
     if c.get("feedstock"):
         out.append(f"  {t['feedstock']}: {_num(c.get('feedstock_t_co2_potential'))} t CO2")
@@ -133,8 +204,8 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
         rows = []
         for pid, block in pol.items():
             top = block["by_process"][0] if block["by_process"] else None
-            main = f"{top['process']} {_pct(top['share'])}" if top else DASH
-            rows.append([_name(labels, "pollutants", pid, lang) if lang == "zh" else pid, _num(block["total_t"], 1),
+            main = f"{w.process(top['process'])} {_pct(top['share'])}" if top else DASH
+            rows.append([w.substance(pid), _num(block["total_t"], 1),
                          main, _pct(block.get("coverage"))])
         out += table([t["pollutant"], t["total_t"], t["main"], t["coverage"]], rows, right={1, 3})
     else:
@@ -157,14 +228,15 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     trade = result.get("trade_offs") or []
     if trade:
         out += table([t["process"], t["control"], t["pollutant"], t["removed"], t["added"], t["notes"]],
-                     [[x["process"], x["control"], x["pollutant_removed"] or DASH, _num(x["removed_t"]),
-                       _num(x["t_co2_added"]), x["note"]] for x in trade], right={3, 4})
+                     [[w.process(x["process"]), w.control(x["control"]), x["pollutant_removed"] or DASH,
+                       _num(x["removed_t"]), _num(x["t_co2_added"]), trade_off_note(x["note"], lang)]
+                      for x in trade], right={3, 4})
     else:
         out.append(f"  {t['unknown'] if _missing(result, 'no-processes', 'controls-not-stated') else t['none']}")
     out.append("")
 
     d = result.get("decoupling") or {}
-    out.append(t["decoupling"] + (f" · {t['indicator']}: {d['indicator']}" if d.get("indicator") else ""))
+    out.append(t["decoupling"] + (f" · {t['indicator']}: {w.indicator(d['indicator'])}" if d.get("indicator") else ""))
     periods = d.get("periods") or []
     if not periods:
         unknown = _missing(result, "no-economy", "no-emissions-history", "few-common-years")
@@ -172,16 +244,17 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     for p in periods:
         out.append(f"  {t['period']} {p['from']}–{p['to']} · {t['economy']} {_pct(p['economy_change'])} · "
                    f"{t['pollutant_state']}: {_state(labels, 'trend', p['pollutant_state'], lang)}"
-                   + (f" ({t['weakest']}: {', '.join(p['pollutant_state_weakest'])})"
+                   + (f" ({t['weakest']}: {', '.join(w.substance(x) for x in p['pollutant_state_weakest'])})"
                       if p.get("pollutant_state_weakest") else "")
                    + f" · {t['carbon_state']}: {_state(labels, 'trend', p['carbon_state'], lang)} · "
                      f"{t['synergy']}: {_state(labels, 'synergy', p['synergy'], lang)}")
         out += table([t["pollutant"], t["change"], t["elasticity"], t["tapio"], t["state"]],
-                     [[name, _pct(s["change"]), DASH if s["elasticity"] is None else f"{s['elasticity']:.3f}",
+                     [[w.substance(name), _pct(s["change"]),
+                       DASH if s["elasticity"] is None else f"{s['elasticity']:.3f}",
                        _state(labels, "tapio", s["tapio"], lang), _state(labels, "trend", s["state"], lang)]
                       for name, s in p["substances"].items()], right={1, 2}, indent="    ")
-        for w in p.get("warnings_zh" if lang == "zh" else "warnings", []):
-            out.append(f"    ! {w}")
+        for warning in p.get("warnings_zh" if lang == "zh" else "warnings", []):
+            out.append(f"    ! {warning}")
     for code, block in (d.get("by_industry") or {}).items():
         for p in block["periods"][:1]:
             out.append(f"  {code} {p['from']}–{p['to']}: {t['pollutant_state']} "
@@ -199,7 +272,7 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     gaps = result.get("gaps") or []
     out.append(t["gaps"])
     for g in gaps:
-        out.append(f"  - {g['text_zh']}" if lang == "zh" else f"  - {g['text_en']} [{g['missing']}]")   # no paths in zh
+        out.append(f"  - {g['text_zh'] if lang == 'zh' else g['text_en']}")   # the fields missing are in the JSON
     if not gaps:
         out.append(f"  {t['none']}")
     warnings = result.get("warnings_zh" if lang == "zh" else "warnings") or []
@@ -208,5 +281,13 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     return "\n".join(out)
 
 
-def _short(text: str, width: int = 48) -> str:
-    return text if _width(text) <= width else text[: width - 1] + "…"
+def _short(text: str, width: int = 60) -> str:
+    """The text cut to `width` display columns (a Chinese character takes two), with … where it was cut."""
+    if _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"

@@ -4,6 +4,7 @@ The labels of the terminal views are read here too, from terminal_labels.yaml be
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -119,3 +120,51 @@ def table_block(caption: str, columns: list[str], rows: list[list[Any]]) -> dict
 
 def paragraph(text: str) -> dict:
     return {"type": "paragraph", "text": text}
+
+
+# --- the sources of emission factors and the notes of end-of-pipe trade-offs, in the reader's language ----------
+# The knowledge tables keep an English `source` (JSON and tools read it) and a Chinese `source_zh`; a source the
+# park gave in its profile is shown as written. The notes the accounting writes on trade-offs are English: each
+# known part has its Chinese text among the labels (note_*), a part with a blank (a pollutant, a control) a pattern.
+_NOTE_PATTERNS = (
+    (re.compile(r"give removed_t\.(\S+) to estimate the CO2 added"), "note_give_removed"),
+    (re.compile(r"no reagent or combustion CO2 factor for '([^']+)' in knowledge: not treated as adding CO2 "
+                r"\(its electricity and fuel are counted through the energy rows\)"), "note_no_factor"),
+)
+
+
+@cache
+def _sources_zh() -> dict[str, str]:
+    """{English source: Chinese source} of every row of the factor tables that has both."""
+    from advisor.kb.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    rows = [*kb.grid_factors, *kb.fuel_factors, *kb.other_factors.values(), *kb.gwp.values()]
+    return {r.source: r.source_zh for r in rows if getattr(r, "source_zh", None)}
+
+
+def factor_source(source: str | None, tier: str | None, lang: str) -> str:
+    """The source of a factor in `lang`: the table's Chinese text, the label of a factor the accounting sets itself
+    (renewable, biogenic, counted elsewhere), else the text as given."""
+    if not source:
+        return ""
+    table = labels(lang)
+    if f"source_{tier}" in table:
+        return table[f"source_{tier}"]
+    return (_sources_zh().get(source) if lang == "zh" else None) or source
+
+
+def trade_off_note(note: str | None, lang: str) -> str:
+    """The accounting's note on a trade-off ('; '-separated parts) in `lang`."""
+    if not note or lang != "zh":
+        return note or ""
+    table = {v["en"]: v["zh"] for k, v in _label_table().items() if k.startswith("note_")}
+    parts = []
+    for part in note.split("; "):
+        text = table.get(part)
+        for pattern, key in _NOTE_PATTERNS:
+            m = pattern.fullmatch(part)
+            if text is None and m:
+                text = labels("zh")[key].format(m.group(1))
+        parts.append(text or part)
+    return "；".join(parts)

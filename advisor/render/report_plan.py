@@ -9,7 +9,16 @@ from typing import Any, get_args
 
 from advisor.kb.schemas.knowledge import Horizon
 from advisor.render.report_base import ReportBase
-from advisor.render.report_format import DASH, fmt_num, fmt_pct, paragraph, table_block, text_in, value_text
+from advisor.render.report_format import (
+    DASH,
+    factor_source,
+    fmt_num,
+    fmt_pct,
+    paragraph,
+    table_block,
+    text_in,
+    value_text,
+)
 
 HORIZONS = get_args(Horizon)   # near, medium, long
 
@@ -295,7 +304,8 @@ class PlanSections(ReportBase):
         frows = [[(self.carrier(f.get("carrier")) if f.get("carrier") else text_in(f.get("item"), self.lang))
                   + (f" ({L.get('origin_' + f['origin'], f['origin'])})" if f.get("origin") else ""),
                   fmt_num(f.get("factor", f.get("value"))), f.get("unit") or "", self.tier(f.get("tier")),
-                  text_in(f.get("source"), self.lang) or DASH, value_text(f.get("year")) if f.get("year") else DASH]
+                  factor_source(f.get("source"), f.get("tier"), self.lang) or DASH,
+                  value_text(f.get("year")) if f.get("year") else DASH]
                  for f in factors]
         rrows = [[str(r.get("rank")), r["measure"], r.get("title") or self.measure_title(r["measure"]),
                   self.object_name(r.get("object", "")), self.enum("priority", r.get("priority")),

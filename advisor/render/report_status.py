@@ -4,7 +4,16 @@ decoupling, warnings and findings."""
 from __future__ import annotations
 
 from advisor.render.report_base import ReportBase
-from advisor.render.report_format import DASH, fmt_num, fmt_pct, paragraph, pick, table_block, text_in
+from advisor.render.report_format import (
+    DASH,
+    fmt_num,
+    fmt_pct,
+    paragraph,
+    pick,
+    table_block,
+    text_in,
+    trade_off_note,
+)
 
 TOP_N = 10   # processes named in the carbon chart and the energy flow diagram; the rest become "other"
 
@@ -23,7 +32,7 @@ class StatusSections(ReportBase):
         rows = [[L["f_name"], park.name + (f" ({park.name_en})" if park.name_en else "")],
                 [L["f_id"], park.id],
                 [L["f_level"], self.enum("level", park.level)],
-                [L["f_province"], park.province or DASH],
+                [L["f_province"], self.province(park.province)],
                 [L["f_base_year"], str(park.base_year)],
                 [L["f_boundary_type"], btype.name.in_lang(self.lang) if btype else (b.type if b else L["unknown"])],
                 [L["f_boundary_desc"], (b.description if b and b.description else DASH)],
@@ -47,11 +56,19 @@ class StatusSections(ReportBase):
         return {"title": L["s1_park"], "blocks": blocks}
 
     def grid_text(self) -> str:
-        g = (self.a.get("carbon") or {}).get("grid") or {}
+        L, g = self.L, (self.a.get("carbon") or {}).get("grid") or {}
         if g.get("value") is None:
             return self.p.accounting.grid_factor
-        what = ", ".join(str(g[k]) for k in ("series", "region", "year") if g.get(k) is not None)
-        return f"{fmt_num(g['value'], 4)} {g.get('unit', '')} ({what})"
+        what = [L.get(f"{key}_{g[k]}", str(g[k])) for k, key in (("series", "grid_series"), ("region", "region"))
+                if g.get(k) is not None] + ([str(g["year"])] if g.get("year") is not None else [])
+        return f"{fmt_num(g['value'], 4)} {g.get('unit', '')} ({L['list_sep'].join(what)})"
+
+    def province(self, name: str | None) -> str:
+        """The province as the profile names it (Chinese); in English output its English name."""
+        if not name:
+            return DASH
+        p = self.kb.provinces.get(name)
+        return p.name_en if p and self.lang == "en" and getattr(p, "name_en", None) else name
 
     def data_part(self) -> dict:
         L = self.L
@@ -59,7 +76,7 @@ class StatusSections(ReportBase):
         for e in self.p.energy or []:
             src = e.factor.source if e.factor else ""
             where = self.process(e.process) if e.process else L.get(f"origin_{e.origin}", DASH)
-            rows.append([self.carrier(e.carrier), where, e.owner or DASH,
+            rows.append([self.carrier(e.carrier), where, L.get(f"owner_{e.owner}", e.owner) if e.owner else DASH,
                          fmt_num(e.amount), e.unit, self.tier(e.data_tier), src or DASH])
         blocks = [table_block(L["t_data_sources"], [L["c_carrier"], L["c_process"], L["c_owner"], L["c_amount"],
                                                     L["c_unit"], L["c_tier"], L["c_source"]], rows)
@@ -235,7 +252,8 @@ class StatusSections(ReportBase):
                                         text_in(t.get("pollutant_removed"), self.lang) or DASH,
                                         fmt_num(t.get("removed_t")),
                                         fmt_num(t.get("t_co2_added")), text_in(t.get("factor"), self.lang) or DASH,
-                                        text_in(pick(t, "note", self.lang), self.lang) or DASH] for t in trade]))
+                                        trade_off_note(pick(t, "note", self.lang), self.lang) or DASH]
+                                       for t in trade]))
         return {"title": L["s1_fused"], "blocks": blocks}
 
     def decoupling_part(self) -> dict:

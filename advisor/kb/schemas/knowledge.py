@@ -205,6 +205,7 @@ class GridFactor(Strict):
     unit: Literal["t CO2/MWh"]
     source: str = Field(min_length=3)
     note: str | None = None
+    source_zh: str | None = Field(default=None, description="the source in Chinese, for Chinese output")
 
 
 class GridFactorChoice(Strict):
@@ -245,6 +246,7 @@ class FuelFactor(Strict):
     tce_factor: float | None = None
     tce_unit: str | None = None
     source: str = Field(min_length=3)
+    source_zh: str | None = Field(default=None, description="the source in Chinese, for Chinese output")
 
     @model_validator(mode="after")
     def co2_factor_follows_from_its_parts(self) -> FuelFactor:
@@ -261,6 +263,7 @@ class OtherFactor(Strict):
     unit: str
     source: str = Field(min_length=3)
     note: str | None = None
+    source_zh: str | None = Field(default=None, description="the source in Chinese, for Chinese output")
 
 
 class GwpRow(Strict):
@@ -271,6 +274,7 @@ class GwpRow(Strict):
     AR5: float | None = None
     AR6: float | None = None
     source: str
+    source_zh: str | None = Field(default=None, description="the source in Chinese, for Chinese output")
 
 
 class Quantity(Strict):
