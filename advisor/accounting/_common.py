@@ -20,16 +20,26 @@ def r(x: float | None, digits: int = 4) -> float | None:
     """x rounded for output to `digits` decimals (amounts 4, e.g. 0.1 + 0.2 → 0.3); None stays None.
 
     round(x × 10^d) / 10^d rather than round(x, d): the same nearest float but for half-way cases beyond 10^9, and
-    several times faster (a batch rounds millions of values); -0.0 comes out as 0.0."""
+    several times faster (a batch rounds millions of values); -0.0 comes out as 0.0. A value too large to round
+    (an infinity or NaN, which the profile's limits on numbers keep out) is None, never an error or a non-JSON
+    number."""
     if x is None:
         return None
     scale = _SCALES[digits]
-    return round(x * scale) / scale
+    try:
+        return round(x * scale) / scale
+    except (OverflowError, ValueError):
+        return None
 
 
 def rs(x: float | None) -> float | None:
     """A share or change rounded to 6 decimals (as r)."""
-    return None if x is None else round(x * 1e6) / 1e6
+    if x is None:
+        return None
+    try:
+        return round(x * 1e6) / 1e6
+    except (OverflowError, ValueError):
+        return None
 
 
 def share(part: float, whole: float | None) -> float | None:
