@@ -139,8 +139,8 @@ def _sources_zh() -> dict[str, str]:
     from advisor.kb.knowledge import load_knowledge
 
     kb = load_knowledge()
-    rows = [*kb.grid_factors, *kb.fuel_factors, *kb.other_factors.values(), *kb.gwp.values()]
-    return {r.source: r.source_zh for r in rows if getattr(r, "source_zh", None)}
+    rows: list[Any] = [*kb.grid_factors, *kb.fuel_factors, *kb.other_factors.values(), *kb.gwp.values()]
+    return {r.source: r.source_zh for r in rows if r.source_zh}
 
 
 def factor_source(source: str | None, tier: str | None, lang: str) -> str:
