@@ -304,10 +304,10 @@ def test_a_park_that_kills_its_worker_gets_an_error_row_and_the_others_go_on(tmp
     monkeypatch.setattr(advisor.decide.engine, "_host", None)       # fork, so that the workers see the patch below
     real = batch.process_row
 
-    def crash_on_one_park(number, cells, pre_issue=None):
+    def crash_on_one_park(number, cells, *rest):
         if "crash-me" in cells:
             os._exit(3)                                       # what a crash in the engine's C core looks like
-        return real(number, cells, pre_issue)
+        return real(number, cells, *rest)
 
     monkeypatch.setattr(batch, "process_row", crash_on_one_park)
     rows = [{**MINIMAL, "park.id": f"bad-{i}", "park.industries": "C26:55"} for i in range(6)]
@@ -344,3 +344,145 @@ def test_the_batch_screen_ranks_prioritises_and_lists_unknowns_like_the_full_adv
         assert short["park_type"] == full["park_type"]
         assert full["recommendations"]
     assert unknowns_seen, "some example park should leave facts unknown"
+
+
+# --- encodings, formulas and characters a workbook cannot hold ---------------------------------------
+
+def write_bytes_csv(path: Path, rows: list[dict], encode) -> Path:
+    """A CSV whose rows are encoded one by one with encode(row number, line) – to mix encodings."""
+    columns = list(rows[0])
+    lines = [",".join(columns)] + [",".join(row[c] for c in columns) for row in rows]
+    path.write_bytes(b"\r\n".join(encode(i + 1, line) for i, line in enumerate(lines)) + b"\r\n")
+    return path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cell_in_another_encoding_far_down_the_file_is_an_error_of_its_row_only(tmp_path, jobs):
+    from advisor.batch.run import run_batch
+
+    rows = [{**MINIMAL, "park.id": f"p-{i}", "park.name": f"园区{i}", "# note": "注" * 80} for i in range(330)]
+    bad = 320                                     # row 321 of the table, well past the first 64 KB
+    rows[bad]["park.name"] = "坏编码园区"
+    src = write_bytes_csv(tmp_path / "parks.csv", rows,
+                          lambda n, line: line.encode("gb18030" if n == bad + 2 else "utf-8"))
+    assert src.read_bytes().index("坏编码园区".encode("gb18030")) > 65536
+    summary = run_batch(src, tmp_path / "out.csv", jobs=jobs)
+    out = read_csv(tmp_path / "out.csv")
+    assert [r["park.id"] for r in out] == [r["park.id"] for r in rows]
+    assert [r["status"] for r in out] == ["ok"] * bad + ["error"] + ["ok"] * (len(rows) - bad - 1)
+    error = out[bad]["error"]
+    assert error.startswith(f"parks.csv row {bad + 2}: park.name: the cell is not UTF-8 text")
+    assert "'坏编码园区'" in error and " | " not in error       # the GB18030 reading as a hint; nothing else wrong
+    assert out[bad]["park.name"].startswith("\ufffd") and summary.errors == 1
+
+
+def test_a_table_in_gb18030_is_read_as_gb18030_even_when_it_starts_with_plain_ascii(tmp_path):
+    from advisor.batch.run import run_batch
+
+    rows = [{**MINIMAL, "park.id": f"p-{i}", "park.name": "demo", "# note": "x" * 300} for i in range(240)]
+    rows[-1]["park.name"] = "化工园区"
+    src = write_bytes_csv(tmp_path / "parks.csv", rows, lambda n, line: line.encode("gb18030"))
+    assert src.read_bytes()[:65536].isascii()
+    run_batch(src, tmp_path / "out.csv")
+    out = read_csv(tmp_path / "out.csv")
+    assert {r["status"] for r in out} == {"ok"} and out[-1]["park.name"] == "化工园区"
+
+
+def test_a_header_cell_in_another_encoding_stops_the_batch_naming_the_column(tmp_path):
+    from advisor.batch.run import run_batch
+
+    src = write_bytes_csv(tmp_path / "parks.csv", [{**MINIMAL, "# 备注": "说明"}],
+                          lambda n, line: line.encode("gb18030" if n == 1 else "utf-8"))
+    (tmp_path / "parks.csv").write_bytes(src.read_bytes().replace(b"\r\n", "\r\n# 中文说明\r\n".encode(), 1))
+    with pytest.raises(ProfileError) as info:
+        run_batch(src, tmp_path / "out.csv")
+    assert "parks.csv header: column 5" in str(info.value) and "not UTF-8 text" in str(info.value)
+
+
+def test_a_row_the_csv_reader_cannot_split_is_an_error_row_and_the_next_rows_go_on(tmp_path, monkeypatch):
+    import csv as csv_module
+
+    from advisor.batch.run import run_batch
+
+    rows = [{**MINIMAL, "park.id": f"p-{i}", "# note": ""} for i in range(3)]
+    rows[1]["# note"] = "x" * 5000
+    src = write_csv(tmp_path / "parks.csv", rows)
+    old = csv_module.field_size_limit(1000)
+    try:
+        run_batch(src, tmp_path / "out.csv")
+    finally:
+        csv_module.field_size_limit(old)
+    out = read_csv(tmp_path / "out.csv")
+    assert [(r["row"], r["status"]) for r in out] == [("2", "ok"), ("3", "error"), ("4", "ok")]
+    assert out[1]["error"].startswith("parks.csv row 3: the row cannot be read (field larger than field limit")
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3+4", "@SUM(A1)"]
+
+
+def test_the_spreadsheet_cell_rule_quotes_formula_starts_and_leaves_numbers_and_plain_text():
+    from advisor.batch.writers import sheet_cell
+
+    assert [sheet_cell(v) for v in ["=1", "+1", "-1", "@x", "\t=1", "\r=1", "a=1", "'=1", ""]] == [
+        "'=1", "'+1", "'-1", "'@x", "'\t=1", "'\r=1", "a=1", "'=1", ""]
+    assert [sheet_cell(v) for v in [-1, -2.5, 0, None, True]] == [-1, -2.5, 0, None, True]
+    assert sheet_cell("a\x1bb\x00\udcb9") == "a␛b␀\ufffd" and sheet_cell("\x1b=1") == "␛=1"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_cells_that_start_like_a_formula_are_written_as_text_and_numbers_stay_numbers(tmp_path, suffix):
+    import openpyxl
+
+    from advisor.batch.run import OUTPUT_COLUMNS, run_batch
+
+    rows = [{**MINIMAL, "park.id": f"p-{i}", "park.name": name} for i, name in enumerate(FORMULAS)]
+    rows.append({**MINIMAL, "park.id": "=cmd|' /C calc'!A0", "park.industries": "C26:55"})
+    run_batch(write_csv(tmp_path / "parks.csv", rows), tmp_path / f"out{suffix}")
+    if suffix == ".csv":
+        out = [list(r.values()) for r in read_csv(tmp_path / "out.csv")]
+    else:
+        sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+        assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)
+        out = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    names = [r[OUTPUT_COLUMNS.index("park.name")] for r in out]
+    assert names[:len(FORMULAS)] == ["'" + name for name in FORMULAS]
+    assert out[-1][0] == "'=cmd|' /C calc'!A0" and out[-1][1] == "error"
+    n_recommended = out[0][OUTPUT_COLUMNS.index("n_recommended")]
+    assert n_recommended == (str(int(n_recommended)) if suffix == ".csv" else int(n_recommended))
+    assert isinstance(out[0][OUTPUT_COLUMNS.index("row")], str if suffix == ".csv" else int)
+
+
+def test_control_characters_are_shown_as_control_pictures_and_the_workbook_is_whole(tmp_path):
+    import openpyxl
+
+    from advisor.batch.run import OUTPUT_COLUMNS, run_batch
+
+    rows = [{**MINIMAL, "park.id": f"p-{i}", "park.name": f"园区{i}"} for i in range(4)]
+    rows[1]["park.name"] = "园\x1b[31m区\x00\x01"
+    run_batch(write_csv(tmp_path / "parks.csv", rows), tmp_path / "out.xlsx")
+    sheet = list(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in sheet] == [r["park.id"] for r in rows]
+    assert sheet[1][OUTPUT_COLUMNS.index("park.name")] == "园␛[31m区␀␁"
+    assert not (tmp_path / "out.partial.csv").exists()
+
+
+def test_a_fault_in_an_xlsx_batch_keeps_the_rows_in_the_sidecar_and_leaves_no_workbook(tmp_path, monkeypatch):
+    import advisor.batch.run as batch
+
+    rows = [{**MINIMAL, "park.id": f"p-{i}"} for i in range(batch.CHUNK + 10)]
+    src = write_csv(tmp_path / "parks.csv", rows)
+    (tmp_path / "out.xlsx").write_bytes(b"a workbook from an earlier run")
+    real, calls = batch.process_chunk, []
+
+    def fail_on_second_chunk(chunk):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("a fault")
+        return real(chunk)
+
+    monkeypatch.setattr(batch, "process_chunk", fail_on_second_chunk)
+    with pytest.raises(RuntimeError):
+        batch.run_batch(src, tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()
+    kept = read_csv(tmp_path / "out.partial.csv")
+    assert [r["park.id"] for r in kept] == [f"p-{i}" for i in range(batch.CHUNK)]

@@ -1,7 +1,8 @@
 """Batch screening: many parks from a CSV/XLSX table, one output row each (docs/outputs.md).
 
-- Input is streamed: CSV with the csv module (UTF-8 with or without BOM, or GB18030 as saved by
-  Chinese Excel), XLSX with openpyxl in read-only mode (first sheet, header in the first
+- Input is streamed by advisor.batch.tables: CSV with the csv module (UTF-8 with or without BOM,
+  or GB18030 as saved by Chinese Excel; a cell whose bytes are not of the file's encoding is an
+  error of its row), XLSX with openpyxl in read-only mode (first sheet, header in the first
   non-empty row). Row numbers in messages are spreadsheet row numbers (the header is row 1).
 - Each row is read by `advisor.profile.table_rows`, validated like a profile file (file label
   `INPUT row N`), analysed and advised exactly as `recommend` does; a bad row becomes an
@@ -19,9 +20,6 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import json
 import os
 import signal
@@ -33,6 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor.batch.tables import INPUT_SUFFIXES as INPUT_SUFFIXES  # the reading, imported from here too
+from advisor.batch.tables import Table, not_blank, open_table, row_problems
+from advisor.batch.tables import open_csv as open_csv
+from advisor.batch.tables import open_xlsx as open_xlsx
 from advisor.batch.writers import OUTPUT_COLUMNS as OUTPUT_COLUMNS  # the table's columns, read from here too
 from advisor.batch.writers import OUTPUT_SUFFIXES, open_writer
 from advisor.batch.writers import sidecar_path as sidecar_path
@@ -42,100 +44,10 @@ from advisor.profile.table_rows import Column, plan_columns, row_to_data
 if TYPE_CHECKING:  # the pool is started only when a batch runs
     from concurrent.futures import ProcessPoolExecutor
 
-INPUT_SUFFIXES = (".csv", ".xlsx")
 REQUIRED_COLUMNS = ("park.id", "park.name", "park.base_year", "park.industries")
 CHUNK = 100               # rows per task sent to a worker (fewer, larger tasks: less pool overhead)
 WINDOW_PER_JOB = 4        # chunks in flight per worker (bounds memory, keeps workers busy)
-csv.field_size_limit(16 * 1024 * 1024)
-
-
-# --- reading ------------------------------------------------------------------------------
-
-@dataclass
-class Table:
-    header: list[Any]
-    rows: Iterator[tuple[int, list[Any]]]      # (spreadsheet row number, cells)
-    fraction: Callable[[], float | None]       # share of the input read so far, for the ETA
-    close: Callable[[], None]
-
-
-def _sniff_encoding(path: Path) -> str:
-    with open(path, "rb") as f:
-        head = f.read(1 << 16)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "gb18030"
-
-
-def _not_blank(cells) -> bool:
-    return any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells)
-
-
-def open_csv(path: Path) -> Table:
-    size = max(path.stat().st_size, 1)
-    raw = open(path, "rb")  # noqa: SIM115 - read row by row after this returns; closed by the Table
-    text = io.TextIOWrapper(raw, encoding=_sniff_encoding(path), newline="")
-    reader = csv.reader(text)
-    header: list[Any] = []
-    for cells in reader:
-        if _not_blank(cells):
-            header = cells
-            break
-    start = reader.line_num
-
-    def rows():
-        number = start
-        for cells in reader:
-            number += 1
-            if _not_blank(cells):
-                yield number, cells
-
-    return Table(header, rows(), lambda: raw.tell() / size, text.close)
-
-
-def open_xlsx(path: Path) -> Table:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ProfileError([Issue(str(path), "", f"cannot read the workbook ({type(exc).__name__}: {exc})",
-                                  "save it again as .xlsx from Excel or WPS")]) from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header: list[Any] = []
-    number = 0
-    for cells in it:
-        number += 1
-        if _not_blank(cells):
-            header = list(cells)
-            break
-    total = ws.max_row or 0
-    state = {"at": number}
-
-    def rows():
-        n = number
-        for cells in it:
-            n += 1
-            state["at"] = n
-            if _not_blank(cells):
-                yield n, list(cells)
-
-    return Table(header, rows(), lambda: (state["at"] / total) if total else None, wb.close)
-
-
-def open_table(path: Path) -> Table:
-    suffix = path.suffix.lower()
-    if suffix not in INPUT_SUFFIXES:
-        raise UsageError([Issue("batch", str(path), f"unknown input type '{suffix or '(none)'}'",
-                                "give a .csv or .xlsx table, one park per row")])
-    if not path.is_file():
-        raise ProfileError([Issue(str(path), "", "file not found", "check the path")])
-    return open_csv(path) if suffix == ".csv" else open_xlsx(path)
+Task = tuple[int, list, Issue | None, tuple[Issue, ...]]   # process_row's arguments
 
 
 # --- one park -----------------------------------------------------------------------------
@@ -172,8 +84,12 @@ def _error_row(park_id: str, name: str, issues: list[Issue], number: int) -> lis
     return [park_id, "error", text, None, None, None, None, None, None, None, None, None, None, name or None, number]
 
 
-def process_row(number: int, cells: list, pre_issue: Issue | None = None) -> list:
-    """The output row of one input row; never raises for a bad park."""
+def process_row(number: int, cells: list, pre_issue: Issue | None = None, unread: tuple[Issue, ...] = ()) -> list:
+    """The output row of one input row; never raises for a bad park.
+
+    `pre_issue` (a park.id used before) makes the row an error at once; `unread` are the cells that could not
+    be read (advisor.batch.tables.row_problems): they count as empty while the rest of the row is checked.
+    """
     plan = _W["plan"]
     file = f"{_W['label']} row {number}"
     id_at, name_at = _W["id_at"], _W["name_at"]
@@ -182,12 +98,19 @@ def process_row(number: int, cells: list, pre_issue: Issue | None = None) -> lis
     try:
         if pre_issue is not None:
             return _error_row(park_id, name, [pre_issue], number)
-        issues: list[Issue] = []
-        if len(cells) > len(plan) and _not_blank(cells[len(plan):]):
+        issues: list[Issue] = list(unread)
+        if unread:
+            if not all(i.path for i in unread):          # the row itself could not be split into cells
+                return _error_row(park_id, name, issues, number)
+            gone = {i.path for i in unread}
+            cells = [None if j < len(plan) and plan[j] is not None and plan[j].name in gone else c
+                     for j, c in enumerate(cells)]
+        if len(cells) > len(plan) and not_blank(cells[len(plan):]):
             issues.append(Issue(file, "", f"the row has {len(cells)} cells, the header only {len(plan)} columns",
                                 "check for a stray separator or a shifted row"))
         data, cell_issues = row_to_data(plan, cells, file)
         issues += cell_issues
+        cell_issues = list(unread) + cell_issues
         from advisor.profile.files import validate_data
 
         kb = _W["kb"]
@@ -243,7 +166,7 @@ def _advise_row(profile, number: int) -> list:
             number]
 
 
-def process_chunk(chunk: list[tuple[int, list, Issue | None]]) -> list[list]:
+def process_chunk(chunk: list[Task]) -> list[list]:
     return [process_row(*task) for task in chunk]
 
 
@@ -326,13 +249,14 @@ def _header_problems(path: Path, header: list, plan: list) -> list[Issue]:
     return issues
 
 
-def _tasks(table: Table, plan: list, label: str, counter: list[int]) -> Iterator[tuple[int, list, Issue | None]]:
-    """Input rows with a duplicate-id issue attached where a park.id repeats."""
+def _tasks(table: Table, plan: list, label: str, counter: list[int]) -> Iterator[Task]:
+    """Input rows with a duplicate-id issue attached where a park.id repeats, and the problems of reading them."""
     names = [c.name if c else None for c in plan]
     id_at = names.index("park.id")
     first_row: dict[str, int] = {}
     for number, cells in table.rows:
         counter[0] += 1
+        unread = tuple(row_problems(table, number, names, label))
         pid = _cell_text(cells[id_at]) if id_at < len(cells) else ""
         issue = None
         if pid:
@@ -341,7 +265,7 @@ def _tasks(table: Table, plan: list, label: str, counter: list[int]) -> Iterator
                               "give every park its own id (it names the result and the JSON file)")
             else:
                 first_row[pid] = number
-        yield number, cells, issue
+        yield number, cells, issue, unread
 
 
 def _chunks(tasks: Iterator, size: int) -> Iterator[list]:
@@ -493,6 +417,7 @@ def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1,
             bar.update(summary.total)
 
         workers = None
+        orderly = False         # ended or stopped as planned: the rows done make a (shorter) result
         try:
             chunks = _chunks(_tasks(table, plan, label, rows_read), CHUNK)
             if jobs == 1:
@@ -511,8 +436,9 @@ def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1,
                 while workers.pending:
                     for row in workers.next_rows():
                         emit(row)
+            orderly = True
         except KeyboardInterrupt:
-            summary.interrupted = True
+            summary.interrupted = orderly = True
             if workers is not None:
                 workers.terminate()
         except Exception as exc:  # the pool keeps breaking: keep what was written and say so
@@ -520,14 +446,18 @@ def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1,
 
             if not isinstance(exc, BrokenProcessPool):
                 raise
-            summary.failed = True
+            summary.failed = orderly = True
             summary.notes.append(f"worker processes keep dying ({exc}); rows after {summary.total} were not screened")
         finally:
             if workers is not None:
                 workers.shutdown(wait=not (summary.interrupted or summary.failed))
             summary.seconds = time.monotonic() - start
             bar.update(summary.total, final=True)
-            writer.close()
+            # a fault keeps every row written (for .xlsx: in the sidecar) and makes no workbook that looks whole
+            if orderly:
+                writer.close()
+            else:
+                writer.abort()
         return summary
     finally:
         table.close()

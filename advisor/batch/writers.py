@@ -1,11 +1,24 @@
 """The batch table's columns and its three writers: CSV (UTF-8 with BOM), JSONL and XLSX (with a CSV sidecar
-while it is written); every row is flushed as it comes (docs/outputs.md)."""
+while it is written); every row is flushed as it comes (docs/outputs.md).
+
+Cells bound for a spreadsheet (CSV and XLSX) are made safe here, the one place that writes them:
+- text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's rule against
+  formula injection), so that a park named `=HYPERLINK(…)` is shown as text and never run; numbers stay numbers;
+- control characters that XML forbids (and a workbook cannot hold) are shown as their Unicode control pictures
+  (ESC as `␛`), bytes that were not text as U+FFFD, and text beyond a workbook cell's 32,767 characters is cut
+  with a closing `…`.
+JSONL keeps the values as they are (JSON escapes what needs it).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
+import re
 from pathlib import Path
+from typing import Any
 
 from advisor.errors import Issue, UsageError
 
@@ -14,6 +27,32 @@ OUTPUT_COLUMNS = ["park.id", "status", "error", "synergy", "carbon_state", "poll
                   "to_confirm", "n_recommended", "n_to_confirm", "n_high_priority", "n_unknowns", "park_type",
                   "park.name", "row"]
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".jsonl")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_XLSX_CELL = 32_767
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")    # not allowed in XML, or not characters
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _visible(match: re.Match) -> str:
+    char = match.group()
+    return "\ufffd" if char >= "\ud800" else chr(0x2400 + ord(char))
+
+
+def sheet_cell(value: Any) -> Any:
+    """A cell as a spreadsheet may hold it: formulas neutralised, control characters shown (see above)."""
+    if type(value) is not str or not value:
+        return value
+    if _NOT_TEXT.search(value):
+        value = _NOT_TEXT.sub(_visible, value)
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return value
+
+
+def sheet_row(row: list) -> list:
+    return [sheet_cell(v) for v in row]
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -27,11 +66,13 @@ class CsvWriter:
         self.file.flush()
 
     def write(self, row: list) -> None:
-        self.writer.writerow(row)
+        self.writer.writerow(sheet_row(row))
         self.file.flush()
 
     def close(self) -> None:
         self.file.close()
+
+    abort = close       # every row written is already in the file
 
 
 class JsonlWriter:
@@ -40,11 +81,16 @@ class JsonlWriter:
         self.file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - open until close()
 
     def write(self, row: list) -> None:
-        self.file.write(json.dumps(dict(zip(OUTPUT_COLUMNS, row, strict=True)), ensure_ascii=False) + "\n")
+        line = json.dumps(dict(zip(OUTPUT_COLUMNS, row, strict=True)), ensure_ascii=False)
+        if _SURROGATE.search(line):         # not characters: UTF-8 cannot hold them
+            line = _SURROGATE.sub("\ufffd", line)
+        self.file.write(line + "\n")
         self.file.flush()
 
     def close(self) -> None:
         self.file.close()
+
+    abort = close
 
 
 def sidecar_path(path: Path) -> Path:
@@ -52,25 +98,49 @@ def sidecar_path(path: Path) -> Path:
 
 
 class XlsxWriter:
-    """Rows stream into a write-only workbook and, flushed, into a CSV sidecar; saved at close."""
+    """Rows stream into a write-only workbook and, flushed, into a CSV sidecar; saved at close.
+
+    The workbook appears only whole: it is saved under a temporary name and renamed, and only then is the
+    sidecar removed. A workbook left from an earlier run is removed at the start, so that a batch that stops
+    early (`abort`) leaves the sidecar with its rows and no workbook that could pass for the result.
+    """
 
     def __init__(self, path: Path):
         import openpyxl
 
         self.path = path
+        self.sidecar = CsvWriter(sidecar_path(path))
+        path.unlink(missing_ok=True)
         self.wb = openpyxl.Workbook(write_only=True)
         self.ws = self.wb.create_sheet("batch")
         self.ws.append(OUTPUT_COLUMNS)
-        self.sidecar = CsvWriter(sidecar_path(path))
 
     def write(self, row: list) -> None:
-        self.ws.append(row)
+        row = sheet_row(row)
+        for i, value in enumerate(row):
+            if type(value) is str and len(value) > MAX_XLSX_CELL:
+                row[i] = value[:MAX_XLSX_CELL - 1] + "…"
         self.sidecar.write(row)
+        self.ws.append(row)
 
     def close(self) -> None:
         self.sidecar.close()
-        self.wb.save(self.path)
+        saving = self.path.with_name(self.path.stem + ".saving.xlsx")
+        try:
+            self.wb.save(saving)
+            os.replace(saving, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                saving.unlink()
+            raise
         self.sidecar.path.unlink(missing_ok=True)
+
+    def abort(self) -> None:
+        """Stopped by a fault: keep the sidecar (every row done), save no workbook."""
+        self.sidecar.close()
+        with contextlib.suppress(Exception):   # end the sheet's stream and remove its temporary file
+            self.ws.close()
+            self.ws._writer.cleanup()
 
 
 def open_writer(path: Path):
