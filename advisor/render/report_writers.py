@@ -69,6 +69,22 @@ def render_markdown(context: dict, out: Path) -> str:
     return environment("md").get_template("report.md.j2").render(**context, images=images)
 
 
+# characters an XML document (a .docx) cannot hold: C0 controls but tab, line feed and carriage return, U+FFFE,
+# U+FFFF and lone surrogates. The profile refuses them in its text; knowledge text passes here too.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """A report context with every character an XML document cannot hold removed from its text."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
+    if isinstance(value, dict):
+        return {k: xml_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [xml_safe(v) for v in value]
+    return value
+
+
 def render_docx(context: dict) -> bytes:
     """A Word document: real headings (Heading 1/2/3), real tables, charts as PNG pictures."""
     import io
@@ -80,6 +96,7 @@ def render_docx(context: dict) -> bytes:
 
     from advisor.render.charts import render
 
+    context = xml_safe(context)
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10.5)
