@@ -18,8 +18,18 @@ from advisor.errors import AdvisorError, UsageError
 DEMO_PARK = "demo-chemical.yaml"
 
 
+# control characters a terminal would obey (ESC starts a colour or cursor command), shown escaped instead:
+# the profile refuses them, but text from knowledge or a file name reaches the terminal too
+_TERMINAL = {c: f"\\u{c:04x}" for c in (*range(0x20), 0x7f, *range(0x80, 0xa0)) if c not in (0x09, 0x0a)}
+
+
+def terminal_text(text: str) -> str:
+    """Text as the terminal shows it: control characters but tab and line feed escaped (\\u001b)."""
+    return text.translate(_TERMINAL) if not text.isprintable() else text
+
+
 def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(terminal_text(text) + "\n")
 
 
 def _json(data: Any) -> None:
@@ -279,13 +289,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except UsageError as exc:
         for issue in exc.issues:
-            sys.stderr.write(f"error: {issue}\n")
+            sys.stderr.write(terminal_text(f"error: {issue}") + "\n")
         return 2
     except AdvisorError as exc:
         if args.debug:
             raise
         for issue in exc.issues:
-            sys.stderr.write(f"✗ {issue}\n")
+            sys.stderr.write(terminal_text(f"✗ {issue}") + "\n")
         sys.stderr.write(f"{len(exc.issues)} problem(s) found\n")
         return 1
     except KeyboardInterrupt:
@@ -296,6 +306,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback unless asked
         if args.debug:
             raise
-        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc}\n"
+        sys.stderr.write(terminal_text(f"internal error: {type(exc).__name__}: {exc}") + "\n"
                          "(run again with --debug for details and report it)\n")
         return 1
