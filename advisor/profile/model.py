@@ -45,7 +45,7 @@ def coerce_number(value: Any) -> Any:
         return value
     if value == 0 or MIN_AMOUNT <= abs(value) <= MAX_AMOUNT:
         return value
-    shown = (f"{value:g}" if isinstance(value, float) or abs(value) < 10**20
+    shown = (f"{value:g}" if isinstance(value, float) or abs(value) < 10**300
              else f"a {value.bit_length() * 0.30103:.0f}-digit number")
     if abs(value) > MAX_AMOUNT:
         raise CellError(f"{shown} is larger than any amount of a park ({MAX_AMOUNT:g} at most)", AMOUNT_FIX)
