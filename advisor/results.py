@@ -283,6 +283,7 @@ class Inferred(Block):
 
     fact: str
     label: str
+    text: str = Field(description="推断：「…」为…，因为… / Inferred: “…” is …, as … (weak ones end “to confirm”)")
     value: Any
     at_least: bool = Field(description="the value is a lower bound (number facts)")
     strength: Literal["strong", "weak"] = Field(

@@ -173,3 +173,20 @@ def test_the_example_parks_change_only_where_a_fact_was_unknown(kb, path):
     if stripped["park"].get("province") in ("江苏省",):
         assert inferred["park.key_air_region"]["strength"] == "strong"
         assert [r["measure"] for r in again["recommendations"]] == [r["measure"] for r in advice["recommendations"]]
+
+
+@pytest.mark.parametrize(("lang", "start"), [("zh", "推断："), ("en", "Inferred: ")])
+def test_the_terminal_view_and_the_report_list_the_inferred_facts(kb, lang, start):
+    from advisor.accounting import analyze_profile
+    from advisor.render.report import build_context
+    from advisor.render.text import recommendations_text
+
+    profile = validate_data(_park("C31", province="江苏省"), "park.yaml", kb)
+    analysis = analyze_profile(profile, kb)
+    advice = advise(profile, kb, lang=lang, analysis=analysis)
+    texts = [i["text"] for i in advice["inferred"]]
+    assert len(texts) == 2 and all(t.startswith(start) for t in texts)
+    shown = recommendations_text(advice, lang)
+    assert all(t[:30] in shown for t in texts)
+    report = str(build_context(profile, kb, analysis, advice, lang))
+    assert all(t in report for t in texts)

@@ -29,6 +29,7 @@ FRAMES: dict[str, dict[str, str]] = {
         "eq": "为{v}", "ne": "不为{v}", "lt": "低于{v}", "le": "不高于{v}", "gt": "高于{v}", "ge": "不低于{v}",
         "in": "为{v}之一", "nin": "不为{v}", "exists": "已知", "is_unknown": "未知",
         "inferred_because": "{}（其中的条件为推断：{}）", "inferred_confirm": "推断：{}，待确认",
+        "inferred_fact": "推断：「{fact}」为{value}，因为{basis}", "inferred_weak": "{}，待确认", "at_least": "至少{}",
     },
     "en": {
         "yes": "yes", "no": "no", "unknown": "unknown", "found": "found", "not_found": "not found",
@@ -47,6 +48,8 @@ FRAMES: dict[str, dict[str, str]] = {
         "gt": "to be above {v}", "ge": "to be at least {v}", "in": "to be one of {v}", "nin": "to be none of {v}",
         "exists": "to be known", "is_unknown": "to be unknown",
         "inferred_because": "{} (a condition here is inferred: {})", "inferred_confirm": "Inferred: {}, to confirm",
+        "inferred_fact": "Inferred: “{fact}” is {value}, as {basis}", "inferred_weak": "{}, to confirm",
+        "at_least": "at least {}",
     },
 }
 

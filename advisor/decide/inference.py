@@ -63,7 +63,14 @@ def infer(facts: dict[str, Any], profile: Profile, kb) -> dict[str, Inference]:
 def inferred_entry(inf: Inference, words: Any, lang: str) -> dict[str, Any]:
     """One entry of the advice's `inferred` list (docs/outputs.md)."""
     asked = words.unknown(inf.fact)
-    return {"fact": inf.fact, "label": asked["label"], "value": inf.value, "at_least": inf.at_least,
+    frames = words.frames
+    value = words.value(inf.fact, inf.value)
+    text = frames["inferred_fact"].format(fact=words.fact_name(inf.fact),
+                                          value=frames["at_least"].format(value) if inf.at_least else value,
+                                          basis=inf.basis.in_lang(lang))
+    if inf.strength == "weak":
+        text = frames["inferred_weak"].format(text)
+    return {"fact": inf.fact, "label": asked["label"], "text": text, "value": inf.value, "at_least": inf.at_least,
             "strength": inf.strength, "basis": inf.basis.in_lang(lang),
             "source": f"{inf.source.title} ({inf.source.year})", "question": asked["question"],
             "inference": inf.id}

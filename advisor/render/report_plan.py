@@ -279,10 +279,13 @@ class PlanSections(ReportBase):
                 for r in self.adv.get("recommendations", []) if self.strengthen_texts(r)]
         if rows:
             blocks.append(table_block(L["t_verify"], [L["c_measure"], L["c_title"], L["c_would_strengthen"]], rows))
+        inferred = self.adv.get("inferred") or []
+        if inferred:   # "推断：…" / "Inferred: …", each overridden by an answer
+            blocks.append(table_block(L["t_inferred"], [L["c_inferred"]], [[i["text"]] for i in inferred]))
         gaps = self.adv.get("gaps") or []
         if gaps:
             blocks.append(table_block(L["t_gaps"], [L["c_gap"]], [[text_in(g, self.lang)] for g in gaps]))
-        if not questions and not rows and not gaps:
+        if not questions and not rows and not gaps and not inferred:
             blocks.append(paragraph(L["none"]))
         return {"id": "verify", "title": L["s6"], "subsections": [{"title": "", "blocks": blocks}]}
 

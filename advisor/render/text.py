@@ -73,6 +73,8 @@ def recommendations_text(result: dict[str, Any], lang: str, source: str | None =
             mark = "?" if f["status"] == "possible" else "•"
             lines.append(f"  {mark} [{f['severity']}] {f['text']}")
         lines.append("")
+    if result.get("inferred"):
+        lines += [f"{L['inferred']}:", *(_wrap(i["text"], indent="  ", width=110) for i in result["inferred"]), ""]
     shortlist = set(result["shortlist"])
     lines.append(f"{L['rank']:>3}  {L['measure']:<6} {L['priority']:<6} {L['reason']}")
     for rec in result["recommendations"]:
