@@ -13,6 +13,7 @@ from typing import Any
 
 from advisor.kb.schemas.questions import Question
 from advisor.profile.cells import CellError, is_unknown, split_items, to_bool, to_choice, to_int, to_number, to_share
+from advisor.profile.model import coerce_number
 from advisor.questionnaire.messages import MESSAGES
 
 
@@ -104,7 +105,7 @@ class Reader:
         amount, rest, _ = self._split_number(text)
         value = self._scaled(q, amount, rest)
         try:
-            return float(to_number(value))   # 1e305万 is finite as typed, not once scaled
+            return float(coerce_number(value))   # 1e305万 is finite as typed, not once scaled; a profile's limits
         except CellError:
             raise AnswerError(self.msg("e_finite", text=text)) from None
 
