@@ -13,8 +13,10 @@ from typing import Any
 
 from advisor.kb.schemas.questions import Question
 from advisor.profile.cells import CellError, is_unknown, split_items, to_bool, to_choice, to_int, to_number, to_share
-from advisor.profile.model import coerce_number
+from advisor.profile.model import TEXT_PATTERN, coerce_number
 from advisor.questionnaire.messages import MESSAGES
+
+_TEXT = re.compile(TEXT_PATTERN)
 
 
 class AnswerError(ValueError):
@@ -183,6 +185,9 @@ class Reader:
     def _read_text(self, q: Question, text: str) -> str:
         if not text:
             raise AnswerError(self.msg("e_empty_text"))
+        if not _TEXT.match(text):   # the profile's rule for free text
+            code = next(ord(c) for c in text if not _TEXT.match(c))
+            raise AnswerError(self.msg("e_control", code=f"U+{code:04X}"))
         if q.pattern and not re.fullmatch(q.pattern, text):
             raise AnswerError(self.msg("e_pattern"))
         return text
