@@ -109,6 +109,8 @@ def readable_text(q: Question, value: Any, lang: str) -> str:
     labels = {c.value: c.text.in_lang(lang) for c in q.choices or []}
     if isinstance(value, str) and value in labels:
         return labels[value]
+    if value == []:
+        return "无" if lang == "zh" else "none"
     if isinstance(value, list) and labels:
         items = [item.get(q.item_field) if isinstance(item, dict) and q.item_field else item for item in value]
         return ("、" if lang == "zh" else ", ").join(labels.get(str(i), str(i)) for i in items)
