@@ -144,8 +144,10 @@ GOOD = {"id": "x", "fact": "park.water_scarce", "value": True, "when": {"provinc
     ({"when": {}}, "when"),
     ({"when": {"city": ["兰州市"]}}, "when.city"),
     ({"strength": "likely"}, "strength"),
+    ({"fact": "surroundings.bulk_freight_t", "value": 1000000, "at_least": True, "strength": "strong"}, "[5]"),
 ], ids=["unknown fact", "value of another type", "unknown province", "divisions without a share",
-        "no condition", "unknown condition", "unknown strength"])
+        "no condition", "unknown condition", "unknown strength",
+        "a strong lower bound"])
 def test_the_knowledge_base_refuses_a_bad_inference(tmp_path, change, where):
     root = _knowledge_copy(tmp_path, {**GOOD, **change})
     _, issues = load_knowledge_uncached(root)
@@ -159,20 +161,38 @@ def test_the_knowledge_base_accepts_a_good_inference(tmp_path):
     assert issues == []
 
 
+def _without_inferences(kb):
+    bare = copy.copy(kb)
+    bare.inferences = []
+    bare._derived = {}     # its own tables
+    return bare
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
-def test_the_example_parks_change_only_where_a_fact_was_unknown(kb, path):
+def test_the_complete_example_parks_get_the_same_advice_with_or_without_the_inferences(kb, path):
+    profile = validate_data(yaml.safe_load(path.read_text(encoding="utf-8")), "park.yaml", kb)
+    advice = advise(profile, kb)
+    assert advice["inferred"] == []
+    assert advice == advise(profile, _without_inferences(kb))
+
+
+def test_an_example_park_whose_key_region_answer_is_removed_gets_it_back_inferred_and_labelled(kb):
+    path = next(p for p in EXAMPLES if p.name == "demo-manufacturing.yaml")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    advice = _advice(data, kb)
-    for entry in advice["inferred"]:   # every inferred fact was unknown in the profile
-        section, field = entry["fact"].split(".", 1)
-        assert (data.get(section) or {}).get(field) is None
-    stripped = copy.deepcopy(data)
-    stripped["park"].pop("key_air_region", None)
-    again = _advice(stripped, kb)
-    inferred = {i["fact"]: i for i in again["inferred"]}
-    if stripped["park"].get("province") in ("江苏省",):
-        assert inferred["park.key_air_region"]["strength"] == "strong"
-        assert [r["measure"] for r in again["recommendations"]] == [r["measure"] for r in advice["recommendations"]]
+    assert data["park"]["province"] == "江苏省" and data["park"]["key_air_region"] is True
+    answered = _advice(data, kb)
+    del data["park"]["key_air_region"]
+    inferred = _advice(data, kb)
+    assert [i["fact"] for i in inferred["inferred"]] == ["park.key_air_region"]
+    assert inferred["facts"] == answered["facts"]
+    assert ([(r["measure"], r["priority"]) for r in inferred["recommendations"]]
+            == [(r["measure"], r["priority"]) for r in answered["recommendations"]])
+    for got, was in zip(inferred["recommendations"], answered["recommendations"], strict=True):
+        for b, a in zip(got["because"], was["because"], strict=True):
+            if "park.key_air_region" in b["facts"]:
+                assert b["text"].startswith(a["text"]) and "推断" in b["text"]
+            else:
+                assert b == a
 
 
 @pytest.mark.parametrize(("lang", "start"), [("zh", "推断："), ("en", "Inferred: ")])

@@ -45,6 +45,12 @@ class Inference(Strict):
     basis: Text = Field(description="what the fact is inferred from, in plain words")
     source: InferenceSource
 
+    @model_validator(mode="after")
+    def a_lower_bound_is_weak(self) -> Inference:
+        if self.at_least and self.strength == "strong":
+            raise ValueError("a lower bound (at_least) cannot be strong: it is compared only as 'at least'")
+        return self
+
 
 def _value_issue(inf: Inference, fact: dict[str, Any]) -> str | None:
     kind, value = fact.get("type"), inf.value
