@@ -168,3 +168,16 @@ def trade_off_note(note: str | None, lang: str) -> str:
                 text = labels("zh")[key].format(m.group(1))
         parts.append(text or part)
     return "；".join(parts)
+
+
+_FACTOR_WORDS_ZH = ((" removed (as NO2)", "（去除量，以NO2计）"), (" removed", "（去除量）"),
+                    (" support gas/t", " 助燃天然气/t"), (" urea", " 尿素"))
+
+
+def factor_text(text: str | None, lang: str) -> str:
+    """A trade-off's factor ('0.6875 t CO2/t SO2 removed') with the English words of its units in `lang`."""
+    if not text or lang != "zh":
+        return text or ""
+    for en, zh in _FACTOR_WORDS_ZH:
+        text = text.replace(en, zh)
+    return text

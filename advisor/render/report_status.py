@@ -6,6 +6,7 @@ from __future__ import annotations
 from advisor.render.report_base import ReportBase
 from advisor.render.report_format import (
     DASH,
+    factor_text,
     fmt_num,
     fmt_pct,
     paragraph,
@@ -63,6 +64,13 @@ class StatusSections(ReportBase):
                 if g.get(k) is not None] + ([str(g["year"])] if g.get("year") is not None else [])
         return f"{fmt_num(g['value'], 4)} {g.get('unit', '')} ({L['list_sep'].join(what)})"
 
+    def owner(self, owner: str | None) -> str:
+        """An energy row's owner: the enterprise's name from the profile, park infrastructure in words, else the id."""
+        if not owner:
+            return DASH
+        names = {e.id: e.name for e in self.p.enterprises or [] if getattr(e, "name", None)}
+        return names.get(owner) or self.L.get(f"owner_{owner}", owner)
+
     def province(self, name: str | None) -> str:
         """The province as the profile names it (Chinese); in English output its English name."""
         if not name:
@@ -76,7 +84,7 @@ class StatusSections(ReportBase):
         for e in self.p.energy or []:
             src = e.factor.source if e.factor else ""
             where = self.process(e.process) if e.process else L.get(f"origin_{e.origin}", DASH)
-            rows.append([self.carrier(e.carrier), where, L.get(f"owner_{e.owner}", e.owner) if e.owner else DASH,
+            rows.append([self.carrier(e.carrier), where, self.owner(e.owner),
                          fmt_num(e.amount), e.unit, self.tier(e.data_tier), src or DASH])
         blocks = [table_block(L["t_data_sources"], [L["c_carrier"], L["c_process"], L["c_owner"], L["c_amount"],
                                                     L["c_unit"], L["c_tier"], L["c_source"]], rows)
@@ -251,7 +259,7 @@ class StatusSections(ReportBase):
                                         L.get(f"control_{t.get('control')}", text_in(t.get("control"), self.lang)),
                                         text_in(t.get("pollutant_removed"), self.lang) or DASH,
                                         fmt_num(t.get("removed_t")),
-                                        fmt_num(t.get("t_co2_added")), text_in(t.get("factor"), self.lang) or DASH,
+                                        fmt_num(t.get("t_co2_added")), factor_text(t.get("factor"), self.lang) or DASH,
                                         trade_off_note(pick(t, "note", self.lang), self.lang) or DASH]
                                        for t in trade]))
         return {"title": L["s1_fused"], "blocks": blocks}
