@@ -556,3 +556,69 @@ def test_with_chromium_and_playwright_the_browser_tests_run(tmp_path):
     chromium.touch()
     assert without_browser(chromium, True, {REQUIRE_BROWSER: "1"}) is None
     assert without_browser(chromium, False, {})[0] == "skip"
+
+
+def test_serve_runs_one_process_per_core_by_default_and_refuses_zero_workers(capsys, tmp_path):
+    import os
+
+    from advisor.cli.entry import build_parser, main
+    from advisor.web.app import default_workers
+
+    assert build_parser().parse_args(["serve"]).workers is None
+    assert default_workers() == max(1, min(os.cpu_count() or 1, 8))
+    assert main(["serve", "--workers", "0", "--db", str(tmp_path / "w.db")]) == 2
+    assert "--workers 0" in capsys.readouterr().err
+
+
+def test_several_server_processes_share_the_database_and_write_each_answer_before_replying(tmp_path):
+    import http.client
+    import signal
+    import socket
+    import time
+
+    from advisor.web.store import Store
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "web.db"
+    server = subprocess.Popen([sys.executable, "-m", "advisor", "serve", "--port", str(port), "--db", str(db),
+                               "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                conn.request("POST", "/new")
+                response = conn.getresponse()
+                response.read()
+                break
+            except OSError:
+                time.sleep(0.2)
+            finally:
+                conn.close()
+        token = response.getheader("location").split("/")[2]
+        store = Store(f"sqlite:///{db}")
+        for count in range(20, 30):            # the requests go to either process; every answer is there at once
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("POST", f"/p/{token}/answer", body=f"question=park-enterprise-count&park-enterprise-count="
+                         f"{count}", headers={"Content-Type": "application/x-www-form-urlencoded"})
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            assert response.status == 200
+            state = store.load(token)
+            assert state is not None and state.answers["park.enterprise_count"] == count
+        store.close()
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stderr:
+            log = server.stderr.read().decode("utf-8", "replace")
+            server.stderr.close()
+    assert "Traceback" not in log

@@ -1,4 +1,4 @@
-"""`park-advisor serve [--host 127.0.0.1] [--port 8000] [--db URL-or-path]`: the web questionnaire and results.
+"""`park-advisor serve [--host 127.0.0.1] [--port 8000] [--db URL-or-path] [--workers N]`: the web pages.
 
 The web stack (FastAPI, uvicorn, SQLAlchemy) is imported only when the verb runs, so `--help` stays fast.
 """
@@ -21,17 +21,22 @@ def cmd_serve(args) -> int:
                                 "pip install 'park-advisor[web]'")])
     if not 0 < args.port < 65536:
         raise UsageError([Issue("serve", f"--port {args.port}", "not a port number", "use 1–65535, e.g. --port 8000")])
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise UsageError([Issue("serve", f"--workers {args.workers}", "not a number of processes",
+                                "use 1–64, e.g. --workers 2 (one per core)")])
     _check_free(args.host, args.port)
-    from advisor.web.app import serve
+    from advisor.web.app import default_workers, serve
     from advisor.web.store import database_url
 
     url = database_url(args.db)
+    workers = args.workers or default_workers()
     shown = url.split("@")[-1] if "@" in url else url  # never print a password
-    sys.stderr.write(f"park-advisor: http://{args.host}:{args.port}/  (database: {shown}; Ctrl-C stops)\n")
+    sys.stderr.write(f"park-advisor: http://{args.host}:{args.port}/  (database: {shown}; "
+                     f"{workers} process{'es' if workers > 1 else ''}; Ctrl-C stops)\n")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         sys.stderr.write("warning: the pages have no login; anyone who can reach this address can read the parks "
                          "whose links they know\n")
-    serve(args.host, args.port, url)
+    serve(args.host, args.port, url, workers=workers)
     return 0
 
 
@@ -62,3 +67,5 @@ def register(sub, verb, lang) -> None:
     p.add_argument("--db", metavar="URL-or-PATH",
                    help="database: a SQLite file path or an SQLAlchemy URL such as postgresql+psycopg://user@host/db "
                         "(default: $PARK_ADVISOR_DB, else park-advisor-web.db in the current directory)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="server processes, each with its own rule engine (default: one per core, at most 8)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import jinja2
@@ -147,9 +148,36 @@ def create_app(db_url: str, advisor=None) -> FastAPI:
     return app
 
 
-def serve(host: str, port: int, db_url: str) -> None:
+SERVE_DB_VAR = "PARK_ADVISOR_SERVE_DB"    # the database of the worker processes started by `serve(workers=N)`
+
+
+def default_workers() -> int:
+    """Server processes by default: one per core (each has its own rule engine), at most 8."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def app_from_env() -> FastAPI:
+    """The application of one worker process of `serve` (uvicorn calls this factory in each worker)."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    return create_app(os.environ[SERVE_DB_VAR])
+
+
+def serve(host: str, port: int, db_url: str, workers: int = 1) -> None:
+    """Serve the pages; with workers > 1, in that many processes, each with its own engine and connections.
+
+    Every answer is written to the database in its own transaction before the request returns, whichever
+    process takes it (SQLite in WAL mode with a busy timeout, or PostgreSQL), so the processes share no state
+    but the database. The tables are created here, once, before the workers start.
+    """
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    app = create_app(db_url)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    if workers <= 1:
+        uvicorn.run(create_app(db_url), host=host, port=port, log_level="warning", server_header=False)
+        return
+    from advisor.web.store import Store
+
+    Store(db_url).close()
+    os.environ[SERVE_DB_VAR] = db_url
+    uvicorn.run("advisor.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", server_header=False)
