@@ -45,7 +45,9 @@ def format_loc(loc: tuple) -> str:
             out += f".{part}"
         else:
             out += f".{part}" if out else str(part)
-    return out.replace(".series.", ".") if out.startswith("emissions_history.series") else out
+    if out.startswith("emissions_history.series"):
+        return out.replace(".series.", ".") if out != "emissions_history.series" else "emissions_history"
+    return out
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:

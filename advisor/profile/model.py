@@ -9,12 +9,14 @@ live in advisor.profile.checks; this module has no I/O and no knowledge lookups.
 from __future__ import annotations
 
 import math
+import re
 from functools import partial
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import SchemaValidator
 
+from advisor.kb.safe_load import shown
 from advisor.kb.schemas.common import Strict
 from advisor.profile.cells import CellError, to_number
 
@@ -57,6 +59,21 @@ def coerce_number(value: Any) -> Any:
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\uFFFE\uFFFF"
 TEXT_PATTERN = f"^[^{CONTROL_CHARACTERS}]*$"
 Text = Annotated[str, Field(pattern=TEXT_PATTERN)]
+_TEXT = re.compile(TEXT_PATTERN)
+
+
+def _text_keys(value: dict) -> dict:
+    """A mapping whose keys hold no control character (keys are checked here, not by a pattern, so that the
+    JSON schema keeps describing the values of such a mapping)."""
+    for key in value:
+        if not _TEXT.match(key):
+            code = next(ord(c) for c in key if not _TEXT.match(c))
+            raise CellError(f"key '{shown(key)}' contains the control character U+{code:04X}, which no report, "
+                            "workbook or terminal can show", f"remove the control character U+{code:04X}")
+    return value
+
+
+TextKeys = AfterValidator(_text_keys)
 
 
 Number = Annotated[float, BeforeValidator(coerce_number)]
@@ -115,7 +132,7 @@ class Economy(Strict):
     unit: Text = "亿元"
     constant_prices: bool | None = None
     values: YearSeries = {}
-    by_industry: dict[Text, YearSeries] | None = Field(
+    by_industry: Annotated[dict[str, YearSeries], TextKeys] | None = Field(
         default=None, description="per-industry economic series, keyed by division code")
 
 
@@ -123,8 +140,8 @@ class EmissionsHistory(Strict):
     """Park totals by year. Substance keys (CO2e, SO2 …) sit beside `unit` (docs/profile-format.md)."""
 
     unit: Text = "t"
-    series: dict[Text, YearSeries] = {}
-    by_industry: dict[Text, dict[Text, YearSeries]] | None = Field(
+    series: Annotated[dict[str, YearSeries], TextKeys] = {}
+    by_industry: Annotated[dict[str, Annotated[dict[str, YearSeries], TextKeys]], TextKeys] | None = Field(
         default=None, description="division code → substance → year → amount")
 
     @model_validator(mode="before")
@@ -181,10 +198,10 @@ class Process(Strict):
     name: Text = ""
     category: Text
     owner: Text = "infrastructure"
-    emissions: dict[Text, NonNegative] = {}
+    emissions: Annotated[dict[str, NonNegative], TextKeys] = {}
     controls: list[Text] | None = Field(
         default=None, description="end-of-pipe controls: limestone_fgd, scr_urea, sncr_urea, rto, rco …")
-    removed_t: dict[Text, NonNegative] | None = Field(
+    removed_t: Annotated[dict[str, NonNegative], TextKeys] | None = Field(
         default=None, description="pollutant removed by the controls, t/yr (to estimate added CO2)")
 
 
