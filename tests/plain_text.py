@@ -13,10 +13,20 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,;:'’-]+[a-z]{2,}){3,}")
 
 
+# The allow-list, small and explicit: what may stay in the other language.
+# - Chinese units as the park writes them (万t, 亿kWh, 万Nm3, 万元/亿元) – a unit, not a sentence;
+# - the guideline's title, cited as it is published.
+CHINESE_UNIT = re.compile(r"[万亿](?:元|吨|(?=[A-Za-z]))")
+CITED_TITLES = ("产业园区减污降碳协同控制指南",)
+
+
 def problems(text: str, lang: str, names: tuple[str, ...] = ()) -> list[str]:
-    """What is wrong with `text` shown in `lang`; `names` (the park's own, from its profile) are left out."""
-    for name in sorted(names, key=len, reverse=True):
+    """What is wrong with `text` shown in `lang`; `names` (the park's own, from its profile) are left out, and so are
+    the allow-listed units and cited titles. Units, chemical formulas, standard codes (GB/T 2589) and measure ids
+    (7.3.2) never match the patterns in the first place."""
+    for name in sorted(set(names) | set(CITED_TITLES), key=len, reverse=True):
         text = text.replace(name, " ")
+    text = CHINESE_UNIT.sub(" ", text)
     found = [f"field path: {m}" for m in FIELD_PATH.findall(text) if not FILE_NAME.search(m)]
     found += [f"rule id: {m}" for m in RULE_ID_IN_TEXT.findall(text)]
     if lang == "zh":
@@ -32,6 +42,27 @@ def profile_names(profile) -> tuple[str, ...]:
     names += [p.name or "" for p in profile.processes or []]
     names += [e.name or "" for e in getattr(profile, "enterprises", None) or []]
     return tuple(n for n in names if n)
+
+
+def profile_texts(profile) -> tuple[str, ...]:
+    """The names and the free texts a profile gives (boundary description, notes, a factor's source, the unit of its
+    economic series …), shown as written in either language. Ids (no space, no Chinese) are not among them: an id
+    shown instead of its label is still found."""
+    found: list[str] = list(profile_names(profile))
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            if CJK.search(node) or " " in node.strip():
+                found.append(node)
+        elif isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, (list, tuple)):
+            for v in node:
+                walk(v)
+
+    walk(profile.model_dump(mode="json"))
+    return tuple(dict.fromkeys(found))
 
 
 def strings(node) -> str:
