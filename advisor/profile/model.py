@@ -396,13 +396,16 @@ def _native_numbers(schema: Any) -> Any:
     if kind not in ("function-before", "function-after") or not isinstance(inner, dict):
         return out   # not a validator function (nor a field named 'type')
     function = out["function"].get("function")
+    if kind == "function-after" and function is _text_keys and inner.get("type") == "dict":
+        # the keys' rule checked natively; a key it refuses is worded by _text_keys on the second try
+        return {**inner, "keys_schema": {"type": "str", "pattern": TEXT_PATTERN}}
     if kind == "function-before" and function is coerce_number and inner.get("type") in ("float", "int"):
         # strict: int or float only (no bool, no text); a float must also be finite
         native = {**inner, "strict": True}
         if inner["type"] == "int":
             return {**native, "le": int(MAX_AMOUNT), "ge": -int(MAX_AMOUNT)}
         native["allow_inf_nan"] = False   # and 0 or between MIN_AMOUNT and MAX_AMOUNT in size:
-        return {"type": "union", "metadata": {_AMOUNT: True}, "choices": [
+        return {"type": "union", "mode": "left_to_right", "metadata": {_AMOUNT: True}, "choices": [
             {**native, "ge": MIN_AMOUNT, "le": MAX_AMOUNT}, {**native, "ge": -MAX_AMOUNT, "le": -MIN_AMOUNT},
             {**native, "ge": 0.0, "le": 0.0}]}
     if kind == "function-after" and isinstance(function, partial) and len(function.keywords) == 1:
