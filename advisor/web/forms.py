@@ -117,6 +117,15 @@ def readable_text(q: Question, value: Any, lang: str) -> str:
     return display_text(q, value)
 
 
+def _whole_text(value: Any, lang: str) -> str:
+    """A section the uploaded profile gives as a whole (a list of energy rows, processes …): how many entries, in
+    words – its rows are shown in the results and the report, not dumped here as data."""
+    from advisor.web.texts import texts
+
+    n = len(value) if isinstance(value, (list, dict)) else 1
+    return texts(lang)["w_fixed_entries"].format(n=n)
+
+
 def _list_values(q: Question, value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
@@ -142,7 +151,7 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
         asked = q.id in flow.session.asked
         if whole is not None:
             v.kind = "fixed"
-            v.fixed = f"{whole}: {display_text(q, answers[whole])}"[:300]
+            v.fixed = _whole_text(answers[whole], lang)
         elif q.type in ("yesno", "choice"):
             v.kind = "radio"
             chosen = typed.get(q.id, value)
