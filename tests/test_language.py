@@ -149,6 +149,20 @@ def test_the_whole_web_results_page_reads_in_its_language(client, parks, name, l
     assert problems(_main_text(page.text), lang, profile_texts(parks[name][0])) == []
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_questionnaire_page_of_an_uploaded_example_reads_in_its_language(client, parks, lang):
+    asks_for_chinese = ("(e.g. 浙江省)",)   # the province question wants the Chinese name and shows one
+    for name in ("demo-chemical", "demo-manufacturing"):
+        token = _upload(client, ROOT / "examples" / f"{name}.yaml")
+        topics = re.findall(rf'href="/p/{token}/q/([a-z_]+)"', client.get(f"/p/{token}").text)
+        assert topics
+        for url in [f"/p/{token}"] + [f"/p/{token}/q/{t}" for t in topics]:
+            text = _main_text(client.get(f"{url}?lang={lang}").text)
+            for allowed in asks_for_chinese:
+                text = text.replace(allowed, " ")
+            assert problems(text, lang, profile_texts(parks[name][0])) == [], url
+
+
 def test_the_web_what_if_list_shows_the_current_answers_as_yes_no_and_choice_labels(client):
     token = _upload(client, ROOT / "examples" / "demo-chemical.yaml")
     zh = client.get(f"/p/{token}/whatif?lang=zh").text
