@@ -305,7 +305,7 @@ class PlanSections(ReportBase):
         L = self.L
         factors = (self.a.get("carbon") or {}).get("factors_used") or []
         frows = [[(self.carrier(f.get("carrier")) if f.get("carrier") else text_in(f.get("item"), self.lang))
-                  + (f" ({L.get('origin_' + f['origin'], f['origin'])})" if f.get("origin") else ""),
+                  + (L["paren"].format(L.get("origin_" + f["origin"], f["origin"])) if f.get("origin") else ""),
                   fmt_num(f.get("factor", f.get("value"))), f.get("unit") or "", self.tier(f.get("tier")),
                   factor_source(f.get("source"), f.get("tier"), self.lang) or DASH,
                   value_text(f.get("year")) if f.get("year") else DASH]
