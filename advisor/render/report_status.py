@@ -3,6 +3,8 @@ decoupling, warnings and findings."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from advisor.render.report_base import ReportBase
 from advisor.render.report_format import (
     DASH,
@@ -280,7 +282,7 @@ class StatusSections(ReportBase):
             spans = [p for p in periods if p.get("kind") == "span"] or periods
             for p in spans:
                 for sub, s in (p.get("substances") or {}).items():
-                    rows.append([f"{p.get('from')}–{p.get('to')}", sub, fmt_pct(s.get("change"), True),
+                    rows.append([f"{p.get('from')}–{p.get('to')}", self.substance(sub), fmt_pct(s.get("change"), True),
                                  fmt_num(s.get("elasticity"), 2), self.state("tapio", s.get("tapio")),
                                  self.state("trend", s.get("state"))])
             blocks.append(table_block(L["t_decoupling_substances"],
@@ -293,8 +295,8 @@ class StatusSections(ReportBase):
     def _which(self, period: dict) -> str:
         which = period.get("pollutant_state_weakest")
         if isinstance(which, list):
-            which = ", ".join(which)
-        return f" ({which})" if which else ""
+            which = ", ".join(self.substance(x) for x in which)
+        return self.L["paren"].format(which) if which else ""
 
     def indices_spec(self) -> dict:
         eco = self.p.economy.values if self.p.economy else {}
@@ -334,10 +336,11 @@ class StatusSections(ReportBase):
     def findings_part(self) -> dict:
         items = []
         for f in self.adv.get("findings", []):
-            evidence = "; ".join(f"{self.fact(k)} = {self._evidence_value(k, v)}"
+            evidence = self.L["list_sep"].join(f"{self.fact(k)} = {self._evidence_value(k, v)}"
                                  for k, v in (f.get("evidence") or {}).items())
             possible = f"{self.L['finding_possible']} " if f.get("status") == "possible" else ""
-            items.append(f"{possible}{text_in(f.get('text'), self.lang)}" + (f" ({evidence})" if evidence else "")
+            items.append(f"{possible}{text_in(f.get('text'), self.lang)}"
+                         + (self.L["paren"].format(evidence) if evidence else "")
                          + (f" [{f['id']}]" if self.lang == "en" else ""))   # no English ids in the Chinese report
         return {"title": self.L["s1_findings"],
                 "blocks": [{"type": "list", "items": items}] if items else [paragraph(self.L["none"])]}
@@ -349,4 +352,17 @@ class StatusSections(ReportBase):
                 return self.kb.park_types[v].name.in_lang(self.lang)
             if key.startswith("decoupling."):
                 return self.state("synergy" if key.endswith("synergy") else "trend", v)
+            choice = _choice_labels().get(key, {}).get(v)
+            if choice:
+                return choice.in_lang(self.lang)
         return self.evidence(key, v)
+
+
+@cache
+def _choice_labels() -> dict:
+    """{profile path: {choice value: its label}} of the questionnaire's choice questions: a fact read from an
+    answer is shown as the answer's label (燃煤热电联产, not coal_chp)."""
+    from advisor.questionnaire.questions import load_questions
+
+    return {q.path: {c.value: c.text for c in q.choices} for q in load_questions().questions
+            if q.choices and q.type == "choice"}
