@@ -11,6 +11,9 @@ FILE_NAME = re.compile(r"\.(csv|yaml|png)$")   # a file a text names is not a fi
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 # a word and three or more lower-case words after it: an English phrase, not units or substances (NOx, PM, COD)
 ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,;:'’-]+[a-z]{2,}){3,}")
+# an id with an underscore (coal_chp, national_default, non_energy) shown instead of its label; not part of a file
+# or folder name (demo-zh_files/…)
+CODE_ID = re.compile(r"(?<![\w/.-])[a-z]+(?:_[a-z0-9]+)+(?![\w/.-])")
 
 
 # The allow-list, small and explicit: what may stay in the other language.
@@ -31,6 +34,7 @@ def problems(text: str, lang: str, names: tuple[str, ...] = ()) -> list[str]:
     found += [f"rule id: {m}" for m in RULE_ID_IN_TEXT.findall(text)]
     if lang == "zh":
         found += [f"English: {m}" for m in ENGLISH_RUN.findall(text)]
+        found += [f"code: {m}" for m in CODE_ID.findall(text)]
     else:
         found += [f"Chinese: {m}" for m in CJK.findall(text)]
     return sorted(set(found))
@@ -66,11 +70,11 @@ def profile_texts(profile) -> tuple[str, ...]:
 
 
 def strings(node) -> str:
-    """Every string inside a (report context) structure, one per line."""
+    """Every string shown from a (report context) structure, one per line."""
     if isinstance(node, str):
         return node
-    if isinstance(node, dict):
-        return "\n".join(strings(v) for v in node.values())
+    if isinstance(node, dict):   # a block's id and type are how the context is built, never shown
+        return "\n".join(strings(v) for k, v in node.items() if k not in ("id", "type"))
     if isinstance(node, (list, tuple)):
         return "\n".join(strings(v) for v in node)
     return ""
