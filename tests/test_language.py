@@ -94,6 +94,19 @@ def test_the_whole_markdown_report_reads_in_its_language(parks, kb, tmp_path, na
     assert problems(report.render_markdown(ctx, out), lang, profile_texts(profile)) == []
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_of_a_park_with_only_the_required_answers_reads_in_its_language(kb, tmp_path, lang):
+    from advisor.accounting import analyze_profile
+    from advisor.decide.recommend import advise
+    from advisor.render import report
+
+    profile = _minimal(kb)
+    analysis = analyze_profile(profile, kb)
+    ctx = report.build_context(profile, kb, analysis, advise(profile, kb, lang=lang, analysis=analysis), lang)
+    text = report.render_markdown(ctx, tmp_path / f"tiny-{lang}.md")
+    assert problems(text, lang, profile_texts(profile)) == []
+
+
 def test_every_row_of_the_factor_tables_has_a_chinese_source_and_keeps_its_english_one():
     for path in sorted((ROOT / "knowledge" / "factors").glob("*.csv")):
         with path.open(encoding="utf-8") as fh:
@@ -161,6 +174,18 @@ def test_every_questionnaire_page_of_an_uploaded_example_reads_in_its_language(c
             for allowed in asks_for_chinese:
                 text = text.replace(allowed, " ")
             assert problems(text, lang, profile_texts(parks[name][0])) == [], url
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_web_results_of_a_park_with_only_the_required_answers_read_in_their_language(client, kb, tmp_path, lang):
+    import yaml
+    from conftest import minimal_profile
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(minimal_profile(), allow_unicode=True), encoding="utf-8")
+    page = client.get(f"/p/{_upload(client, path)}/results?lang={lang}")
+    assert page.status_code == 200
+    assert problems(_main_text(page.text), lang, profile_texts(_minimal(kb))) == []
 
 
 def test_the_web_what_if_list_shows_the_current_answers_as_yes_no_and_choice_labels(client):
