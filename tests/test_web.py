@@ -622,3 +622,15 @@ def test_several_server_processes_share_the_database_and_write_each_answer_befor
             log = server.stderr.read().decode("utf-8", "replace")
             server.stderr.close()
     assert "Traceback" not in log
+
+
+def test_each_worker_process_builds_its_app_from_the_environment_and_closes_every_connection(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from advisor.web.app import SERVE_DB_VAR, app_from_env
+
+    monkeypatch.setenv(SERVE_DB_VAR, f"sqlite:///{tmp_path / 'web.db'}")
+    with TestClient(app_from_env()) as c:
+        response = c.get("/")
+    assert response.status_code == 200 and response.headers["connection"] == "close"
+    assert (tmp_path / "web.db").exists()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, create_engine, delete, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, lazyload, mapped_column, relationship
 
 from advisor.errors import Issue, UsageError
 
@@ -117,7 +117,7 @@ class Store:
     def save(self, token: str, values: dict[str, Any], clear: Sequence[str] = (), asked: Sequence[str] = ()) -> None:
         """Set `values`, delete the paths in `clear` (and everything under them), add `asked` – one transaction."""
         with Session(self.engine) as s, s.begin():
-            park = s.get(ParkRow, token)
+            park = s.get(ParkRow, token, options=[lazyload(ParkRow.answers)])   # the answers are not read here
             if park is None:
                 raise KeyError(token)
             for path in list(clear) + list(values):
