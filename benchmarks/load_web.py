@@ -8,7 +8,8 @@ It starts `python -m advisor serve` itself, on 127.0.0.1 (loopback only) and a f
 database in a temporary folder, and stops it at the end. Each client uploads the demo park once (its own
 park), then repeats: POST one answer (`/p/<token>/answer`, the pages' autosave, which writes it to the
 database) and GET the results page, and times the pair. Printed: the median, 95th percentile and largest
-time of a pair, and pairs per second. Bounded: a fixed number of requests and a time limit (--limit, seconds)
+time of a pair, pairs per second, and the server's CPU time per pair (the figure that other load on a
+shared machine disturbs least). Bounded: a fixed number of requests and a time limit (--limit, seconds)
 after which the clients stop and the figures cover the pairs done. Only the standard library is used.
 """
 
@@ -94,7 +95,8 @@ def wait_ready(port: int, server: subprocess.Popen, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the server stopped (exit {server.returncode})")
+            log = server.stderr.read().decode("utf-8", "replace") if server.stderr else ""
+            raise RuntimeError(f"the server stopped (exit {server.returncode}): {log.strip()[-500:]}")
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             status, _, _ = request(conn, "GET", "/")
@@ -114,6 +116,32 @@ def stop(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children, from /proc (0 where it cannot be read)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, pids = 0.0, [pid]
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return 0.0
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            pids.append(int(entry))
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -148,12 +176,14 @@ def main(argv: list[str] | None = None) -> int:
                                                               errors)) for _ in range(args.clients)]
             start = time.perf_counter()
             cpu = time.process_time()
+            server_cpu = tree_cpu(server.pid)
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
             wall = time.perf_counter() - start
             cpu = time.process_time() - cpu
+            server_cpu = tree_cpu(server.pid) - server_cpu
         finally:
             stop(server)
         log = server.stderr.read().decode("utf-8", "replace") if server.stderr else ""
@@ -165,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
               f"({len(times) / wall:.1f} pairs/s); the clients' own CPU {cpu:.1f} s")
         print(f"  median {statistics.median(times) * 1000:.0f} ms, p95 {percentile(times, 0.95) * 1000:.0f} ms, "
               f"max {max(times) * 1000:.0f} ms")
+        print(f"  server CPU {server_cpu:.1f} s = {server_cpu / len(times) * 1000:.0f} ms per pair, "
+              f"{server_cpu / wall:.2f} cores on average (other programs on the machine take the rest)")
     for e in sorted(set(errors)):
         print(f"  ✗ {errors.count(e)}× {e}")
     if errors and log.strip():
