@@ -6,6 +6,7 @@ profile data and back; session.py is one interview's state and resume file; flow
 question comes next; terminal.py is the loop on streams; interview.py is the whole `ask` verb.
 """
 
+from advisor.kb.questions import load_questions
 from advisor.questionnaire.answer_paths import align_units, flatten, is_answered, nest, paths_overlap
 from advisor.questionnaire.answers import AnswerError, Reader, show_value, unit_hint
 from advisor.questionnaire.flow import QuestionFlow
@@ -14,7 +15,6 @@ from advisor.questionnaire.messages import COMMANDS, MESSAGES
 from advisor.questionnaire.questions import (
     industry_codes,
     load_kb_or_none,
-    load_questions,
     load_rulebase_partial,
     question_by_id,
     units_only,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from advisor.errors import Issue, ProfileError
+from advisor.kb.questions import load_questions
 from advisor.kb.schemas.questions import QuestionBook
 from advisor.questionnaire.answer_paths import is_answered, nest
 from advisor.questionnaire.answers import Reader
@@ -16,7 +17,6 @@ from advisor.questionnaire.messages import MESSAGES
 from advisor.questionnaire.questions import (
     industry_codes,
     load_kb_or_none,
-    load_questions,
     load_rulebase_partial,
     units_only,
 )

@@ -8,33 +8,12 @@ knowledge base does not load, no industry list rather than none at all.
 from __future__ import annotations
 
 import csv
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from advisor.errors import Issue, KnowledgeError
+from advisor.errors import KnowledgeError
 from advisor.kb.paths import knowledge_dir
-from advisor.kb.safe_load import load_data_file
 from advisor.kb.schemas.questions import Question, QuestionBook
-
-
-@cache
-def _load_book(path: Path) -> QuestionBook:
-    data = load_data_file(path, KnowledgeError)
-    try:
-        return QuestionBook.model_validate(data)
-    except ValidationError as exc:
-        raise KnowledgeError([Issue(str(path), ".".join(str(p) for p in err["loc"]),
-                                    err["msg"].removeprefix("Value error, "),
-                                    "write the question in the form described at the top of this file")
-                              for err in exc.errors()]) from None
-
-
-def load_questions(root: Path | None = None) -> QuestionBook:
-    """knowledge/questions.yaml, validated; raises KnowledgeError listing every problem."""
-    return _load_book(((root or knowledge_dir()) / "questions.yaml").resolve())
 
 
 def question_by_id(book: QuestionBook, qid: str) -> Question | None:

@@ -362,7 +362,7 @@ class StatusSections(ReportBase):
 def _choice_labels() -> dict:
     """{profile path: {choice value: its label}} of the questionnaire's choice questions: a fact read from an
     answer is shown as the answer's label (燃煤热电联产, not coal_chp)."""
-    from advisor.questionnaire.questions import load_questions
+    from advisor.kb.questions import load_questions
 
     return {q.path: {c.value: c.text for c in q.choices} for q in load_questions().questions
             if q.choices and q.type == "choice"}

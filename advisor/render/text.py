@@ -144,7 +144,7 @@ def explanation_text(result: dict[str, Any], lang: str) -> str:
 def _change_text(path: str, value: Any, lang: str) -> str:
     """One --set change as the reader knows it: the question that asks the path and its answer in words; the path
     itself (in parentheses) only where no question asks it."""
-    from advisor.questionnaire.questions import load_questions
+    from advisor.kb.questions import load_questions
 
     q = next((q for q in load_questions().questions if q.path == path), None)
     choices = {c.value: c.text.in_lang(lang) for c in (q.choices or [])} if q else {}
