@@ -266,6 +266,17 @@ COMPACT: dict[str, tuple[Callable[[str], Any], str]] = {
 }
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different (a repeated key would silently replace the first)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise CellError(f"key '{key[:40]}' appears twice in one JSON object; the second would silently "
+                            "replace the first", "keep one of the two")
+        out[key] = value
+    return out
+
+
 def read_list(column: str, choices: tuple, value: Any) -> list | None:
     """A list cell of a column: JSON, the column's compact form, or names (checked against `choices`).
 
@@ -276,10 +287,12 @@ def read_list(column: str, choices: tuple, value: Any) -> list | None:
     text = str(value).strip()
     if text.startswith("[") and text != "[]":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise CellError(f"'{text[:60]}' starts with '[' but is not a JSON list ({exc.msg})",
                             "write [] for none, the compact form, or a valid JSON list") from None
+        except RecursionError:
+            raise CellError("the JSON list is nested too deep", "a list of items nests two or three levels") from None
         if not isinstance(data, list):
             raise CellError("the JSON is not a list", "write a JSON list [...]")
         return data
