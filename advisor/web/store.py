@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, create_engine, delete, event
+from sqlalchemy import ForeignKey, String, Text, create_engine, delete, event, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, lazyload, mapped_column, relationship
 
 from advisor.errors import Issue, UsageError
@@ -108,10 +108,12 @@ class Store:
         if not TOKEN.match(token or ""):
             return None
         with Session(self.engine) as s:
-            park = s.get(ParkRow, token)
+            park = s.get(ParkRow, token, options=[lazyload(ParkRow.answers)])
             if park is None:
                 return None
-            return ParkState(token=token, answers={a.path: json.loads(a.value) for a in park.answers},
+            # plain rows, not ORM objects: a park has a few hundred answers and this runs on every page
+            rows = s.execute(select(AnswerRow.path, AnswerRow.value).where(AnswerRow.token == token))
+            return ParkState(token=token, answers={path: json.loads(value) for path, value in rows},
                              asked=list(json.loads(park.asked or "[]")), origin=park.origin, updated=park.updated)
 
     def save(self, token: str, values: dict[str, Any], clear: Sequence[str] = (), asked: Sequence[str] = ()) -> None:
