@@ -135,8 +135,8 @@ def test_the_api_refuses_a_number_out_of_range_in_a_mapping_with_its_field():
 
 
 def test_a_questionnaire_answer_out_of_range_is_refused_when_it_is_typed():
-    from advisor.questionnaire.answers import AnswerError, Reader
     from advisor.kb.questions import load_questions
+    from advisor.questionnaire.answers import AnswerError, Reader
 
     question = next(q for q in load_questions().questions if q.id == "park-boundary-area")
     for text in ("1e308", "1e-320", "1e400"):
@@ -199,8 +199,8 @@ def test_the_api_refuses_a_control_character_in_a_mapping():
 
 
 def test_a_questionnaire_text_with_a_control_character_is_refused_when_it_is_typed():
-    from advisor.questionnaire.answers import AnswerError, Reader
     from advisor.kb.questions import load_questions
+    from advisor.questionnaire.answers import AnswerError, Reader
 
     question = next(q for q in load_questions().questions if q.id == "park-name")
     with pytest.raises(AnswerError, match="U\\+001B"):

@@ -191,3 +191,24 @@ def test_a_number_beyond_floats_in_a_profile_file_is_refused_with_a_fix(kb):
     [issue] = problems(minimal_profile(water={"fresh_water_m3": "1e400"}), kb)
     assert issue.path == "water.fresh_water_m3"
     assert issue.problem == "'1e400' is not a finite number" and "plain number" in issue.fix
+
+
+def test_a_measured_factor_whose_unit_cannot_be_read_is_refused_by_validate(tmp_path):
+    from advisor.cli.entry import main
+
+    path = tmp_path / "p.yaml"
+    path.write_text("schema_version: 1\n"
+                    "park: {id: x, name: X, base_year: 2022, industries: [{code: C26, share: 0.5}]}\n"
+                    "energy:\n"
+                    "  - {carrier: raw_coal, amount: 1000, unit: t, factor: {value: 1.8, unit: abc, source: assay}}\n",
+                    encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert main(["analyze", str(path)]) == 1
+
+
+def test_a_whatif_value_that_is_not_utf8_text_is_a_usage_error(capsys):
+    from advisor.cli.entry import main
+
+    assert main(["whatif", "examples/demo-chemical.yaml", "--set", "park.name=园区\udcff"]) == 2
+    err = capsys.readouterr().err
+    assert "not a character" in err and "internal error" not in err

@@ -6,11 +6,9 @@ analysis of one park does only dictionary look-ups (a regulator batch screens 22
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from advisor.kb.units import UnitError, find_unit, unit_error
+from advisor.kb.units import Rate, parse_rate
 
 UNASSIGNED = "(unassigned)"   # process or owner of an energy row that names none; not a valid slug, so no clash
 INFRASTRUCTURE = "infrastructure"
@@ -82,23 +80,6 @@ def texts(notes: list[Note]) -> tuple[list[str], list[str], list[str]]:
     return en, zh, ids
 
 
-_RATE = re.compile(r"^\s*(?P<num>[^/]+?)\s*/\s*(?P<den>.+?)\s*$")
-_GAS = re.compile(r"^(?P<unit>.*?)\s*(?P<gas>CO2e|CO2|CO₂e|CO₂)$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    """A rate unit such as 't CO2/10^4 Nm3', 'tce/t' or 'GJ/t': value × per_base = numerator base per denominator
-    base."""
-
-    text: str
-    per_base: float          # multiply the factor value by this to get (numerator base) per (denominator base)
-    numerator: str           # base unit of the numerator: t (of a gas), tce, GJ …
-    gas: str | None          # CO2 or CO2e when the numerator is a gas mass
-    dimension: str           # dimension of the denominator: mass, volume, electricity, energy, steam …
-    base: str                # base unit of the denominator
-
-
 class KbIndex:
     """Dictionaries over one knowledge base, built once and reused for every park."""
 
@@ -134,24 +115,7 @@ class KbIndex:
         hit = self._rates.get(text)
         if hit is not None:
             return hit
-        m = _RATE.match(text or "")
-        if not m:
-            raise UnitError(f"factor unit '{text}' is not of the form 'NUMERATOR/DENOMINATOR' "
-                            "(write e.g. 't CO2/t', 't CO2/10^4 Nm3', 't CO2/MWh', 'tce/t')")
-        num, den = m.group("num"), m.group("den")
-        gas = None
-        g = _GAS.match(num)
-        if g:
-            gas = "CO2e" if g.group("gas").lower().endswith("e") else "CO2"
-            num = g.group("unit") or "t"
-        num_unit = find_unit(num, self.kb)
-        if num_unit is None or (gas and num_unit.dimension != "mass"):
-            raise UnitError(f"factor unit '{text}': numerator '{num}' is not a known unit "
-                            "(write e.g. 't CO2/t', 'kg CO2/kWh', 'tce/t', 'GJ/t')")
-        den_unit = find_unit(den, self.kb)
-        if den_unit is None:
-            raise UnitError(f"factor unit '{text}': {unit_error(den, self.kb)}")
-        rate = Rate(text, num_unit.to_base / den_unit.to_base, num_unit.base, gas, den_unit.dimension, den_unit.base)
+        rate = parse_rate(text, self.kb)
         self._rates[text] = rate
         return rate
 

@@ -135,12 +135,12 @@ def _where(mark: Any) -> str:
 
 
 def parse_yaml(text: str, name: str, error: type[AdvisorError]) -> Any:
-    loader = _Loader(text)
-
     def fail(node: yaml.Node, problem: str, fix: str) -> None:
         raise error([Issue(name, _where(node.start_mark), problem, fix)])
 
+    loader = None
     try:
+        loader = _Loader(text)   # the C parser encodes the text at once: a lone surrogate fails here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -160,10 +160,15 @@ def parse_yaml(text: str, name: str, error: type[AdvisorError]) -> Any:
                            f"remove the character U+{code:04X}")]) from None
     except yaml.YAMLError as exc:
         raise error([Issue(name, "", f"YAML error: {shown(str(exc), 200)}", "check the file's syntax")]) from None
+    except UnicodeEncodeError as exc:   # a lone surrogate: bytes that were not UTF-8 (e.g. on a command line)
+        code = ord(exc.object[exc.start])
+        raise error([Issue(name, _line_column(text, exc.start), f"U+{code:04X} is not a character (bytes that "
+                           "are not UTF-8 text)", "write the value as UTF-8 text")]) from None
     except RecursionError:
         raise error([Issue(name, "", "YAML nesting is too deep", "flatten the document")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 class _DuplicateKey(Exception):

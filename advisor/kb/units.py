@@ -8,8 +8,10 @@ raises UnitError naming the unit, a did-you-mean and the units accepted – neve
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from advisor.errors import did_you_mean
 
@@ -155,3 +157,42 @@ def convert(amount: float, unit: str, kb, dimension: str | Iterable[str] | None 
     Raises UnitError when the unit is unknown or not of `dimension` (a name or a tuple of names).
     """
     return amount * unit_of(unit, kb, dimension).to_base
+
+
+_RATE = re.compile(r"^\s*(?P<num>[^/]+?)\s*/\s*(?P<den>.+?)\s*$")
+_GAS = re.compile(r"^(?P<unit>.*?)\s*(?P<gas>CO2e|CO2|CO₂e|CO₂)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A rate unit such as 't CO2/10^4 Nm3', 'tce/t' or 'GJ/t': value × per_base = numerator base per denominator
+    base."""
+
+    text: str
+    per_base: float          # multiply the factor value by this to get (numerator base) per (denominator base)
+    numerator: str           # base unit of the numerator: t (of a gas), tce, GJ …
+    gas: str | None          # CO2 or CO2e when the numerator is a gas mass
+    dimension: str           # dimension of the denominator: mass, volume, electricity, energy, steam …
+    base: str                # base unit of the denominator
+
+
+def parse_rate(text: str, kb) -> Rate:
+    """A factor unit such as 't CO2/t' or 'GJ/10^4 Nm3' read into a Rate; raises UnitError naming the unit."""
+    m = _RATE.match(text or "")
+    if not m:
+        raise UnitError(f"factor unit '{text}' is not of the form 'NUMERATOR/DENOMINATOR' "
+                        "(write e.g. 't CO2/t', 't CO2/10^4 Nm3', 't CO2/MWh', 'tce/t')")
+    num, den = m.group("num"), m.group("den")
+    gas = None
+    g = _GAS.match(num)
+    if g:
+        gas = "CO2e" if g.group("gas").lower().endswith("e") else "CO2"
+        num = g.group("unit") or "t"
+    num_unit = find_unit(num, kb)
+    if num_unit is None or (gas and num_unit.dimension != "mass"):
+        raise UnitError(f"factor unit '{text}': numerator '{num}' is not a known unit "
+                        "(write e.g. 't CO2/t', 'kg CO2/kWh', 'tce/t', 'GJ/t')")
+    den_unit = find_unit(den, kb)
+    if den_unit is None:
+        raise UnitError(f"factor unit '{text}': {unit_error(den, kb)}")
+    return Rate(text, num_unit.to_base / den_unit.to_base, num_unit.base, gas, den_unit.dimension, den_unit.base)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from advisor.errors import Issue, did_you_mean
-from advisor.kb.units import find_unit, unit_fits
+from advisor.kb.units import UnitError, find_unit, parse_rate, unit_fits
 from advisor.profile.model import EnergyUse, Export, Profile
 
 _RECEIVERS = {"outside", "landfill", "incineration", "recycling"}
@@ -65,6 +65,13 @@ def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
             carrier = carriers.get(row.carrier)
             if carrier is None or not unit_fits(row.unit, kb, _ACCEPTS.get(carrier.dimension) or (carrier.dimension,)):
                 issues.extend(_carrier_issues(file, f"{section}[{i}]", row, kb))   # only a problem gets a path
+            factor = row.factor if isinstance(row, EnergyUse) else None
+            if factor is not None:
+                try:
+                    parse_rate(factor.unit, kb)
+                except UnitError as exc:   # the accounting reads the same unit with the same parser
+                    issues.append(Issue(file, f"{section}[{i}].factor.unit", str(exc),
+                                        "write the factor's unit as NUMERATOR/DENOMINATOR, e.g. 't CO2/t'"))
             owner = row.owner if isinstance(row, EnergyUse) else None   # exports have no owner
             if owner and enterprise_ids and owner not in owners:
                 issues.append(_unknown(file, f"{section}[{i}].owner", "owner", owner, owners,
