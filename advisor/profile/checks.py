@@ -67,10 +67,17 @@ def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
                 issues.extend(_carrier_issues(file, f"{section}[{i}]", row, kb))   # only a problem gets a path
             factor = row.factor if isinstance(row, EnergyUse) else None
             if factor is not None:
-                try:
-                    parse_rate(factor.unit, kb)
-                except UnitError as exc:   # the accounting reads the same unit with the same parser
-                    issues.append(Issue(file, f"{section}[{i}].factor.unit", str(exc),
+                readable = kb.derived("profile.factor_units", lambda _: {})   # unit text → its problem or None
+                if factor.unit not in readable:
+                    if len(readable) > 1000:   # a table of odd units: remember a bounded number
+                        readable.clear()
+                    try:
+                        parse_rate(factor.unit, kb)
+                        readable[factor.unit] = None
+                    except UnitError as exc:   # the accounting reads the same unit with the same parser
+                        readable[factor.unit] = str(exc)
+                if readable[factor.unit] is not None:
+                    issues.append(Issue(file, f"{section}[{i}].factor.unit", readable[factor.unit],
                                         "write the factor's unit as NUMERATOR/DENOMINATOR, e.g. 't CO2/t'"))
             owner = row.owner if isinstance(row, EnergyUse) else None   # exports have no owner
             if owner and enterprise_ids and owner not in owners:
