@@ -319,3 +319,18 @@ def test_the_plan_sections_hold_no_field_paths_rule_ids_or_other_language(park, 
     sections = _sections(park, lang)
     text = strings([sections[s] for s in PLAN_SECTIONS])
     assert problems(text, lang, profile_names(park.profile)) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_annex_lists_the_standards_of_the_recommended_measures_by_dated_edition(demo, kb, lang):
+    profile, analysis, advice = demo
+    context = report.build_context(profile, kb, analysis, advice[lang], lang)
+    annex = next(s for s in context["sections"] if s["id"] == "annex")
+    basis = annex["subsections"][1]
+    table = next(b for b in basis["blocks"] if b["type"] == "table")
+    editions = [row[0] for row in table["rows"]]
+    recommended = {r["measure"] for r in advice[lang]["recommendations"]}
+    cited = {f"{s.code}-{s.year}" for m in recommended for s in kb.measures[m].standards}
+    assert editions and set(editions) == cited
+    assert all(re.search(r"-\d{4}$", e) for e in editions)
+    assert all(set(re.split(r"[；;,、]\s*", row[2])) <= recommended for row in table["rows"])

@@ -319,8 +319,22 @@ class PlanSections(ReportBase):
             {"title": L["annex_factors"], "blocks": [
                 table_block(L["t_factors"], [L["c_carrier"], L["c_factor"], L["c_unit"], L["c_tier"], L["c_source"],
                                              L["c_year"]], frows) if frows else paragraph(L["p_no_data"])]},
+            {"title": L["annex_basis"], "blocks": self.basis_blocks()},
             {"title": L["annex_ranking"], "blocks": [
                 paragraph(L["p_ranking"]),
                 table_block(L["t_ranking"], [L["c_rank"], L["c_measure"], L["c_title"], L["c_object"], L["c_priority"],
                                              L["c_score"], L["c_score_parts"]], rrows)
                 if rrows else paragraph(L["none"])]}]}
+
+    def basis_blocks(self) -> list[dict]:
+        """编制依据: the standards the recommended measures cite, by dated edition, each once."""
+        from advisor.kb.standards import basis
+
+        L = self.L
+        ids = [r["measure"] for r in self.adv.get("recommendations", [])]
+        rows = [[edition, title, L["list_sep"].join(sorted(mids, key=lambda m: [int(x) for x in m.split(".")]))]
+                for edition, title, mids in basis(self.kb, ids, self.lang)]
+        if not rows:
+            return [paragraph(L["none"])]
+        return [paragraph(L["p_basis"]),
+                table_block(L["t_basis"], [L["c_standard"], L["c_standard_title"], L["c_measures"]], rows)]
