@@ -127,7 +127,10 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
     facts.update((f, i.value) for f, i in inferred.items() if i.strength == "strong")
     outcomes, findings = _evaluate(base, engine, facts, check_engine)
     weakly_held: frozenset[str] = frozenset()
-    if weak:   # a rule that holds only with a weak inference is possible, its measure to be confirmed
+    readers = base.fact_readers()
+    if any(outcomes.get(rid) == "U" for f in weak for rid in readers.get(f, ())):
+        # a rule that holds only with a weak inference is possible, its measure to be confirmed; only a
+        # possible rule that reads a weak fact (or a finding resting on one) can hold with them
         with_weak, _ = _evaluate(base, engine, {**facts, **weak}, check_engine)
         weakly_held = frozenset(rid for rid, o in with_weak.items() if o == "T" and outcomes.get(rid) == "U")
     scored, supporting, to_confirm = _supported(kb, base, outcomes, findings, _category_shares(profile, analysis),

@@ -125,6 +125,35 @@ class RuleBase:
 
         return self._table("targets", len(self.rules), build)
 
+    def fact_readers(self) -> dict[str, tuple[str, ...]]:
+        """fact → the ids of the rules whose outcome it can change: those reading it, and those reading a
+        finding concluded by such a rule (transitively)."""
+        def build() -> dict[str, tuple[str, ...]]:
+            behind: dict[str, set[str]] = {}
+
+            def facts_behind(fid: str) -> set[str]:
+                found = behind.get(fid)
+                if found is None:
+                    behind[fid] = set()      # ends a cycle (the rule loader refuses them)
+                    found = set()
+                    for r in self.rules_for_finding(fid):
+                        found.update(r.facts)
+                        for g in r.findings:
+                            found |= facts_behind(g)
+                    behind[fid] = found
+                return found
+
+            readers: dict[str, list[str]] = {}
+            for rid, r in self.rules.items():
+                read = set(r.facts)
+                for g in r.findings:
+                    read |= facts_behind(g)
+                for fact in read:
+                    readers.setdefault(fact, []).append(rid)
+            return {fact: tuple(rids) for fact, rids in readers.items()}
+
+        return self._table("fact_readers", len(self.rules), build)
+
     def rules_for_finding(self, finding: str) -> list[CompiledRule]:
         return self._index().get(("finding", finding), [])
 
