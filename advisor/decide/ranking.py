@@ -89,12 +89,13 @@ def score_measure(measure, rules: float, severity: int, category_shares: dict[st
             pollutant = share_pollutant
     pollutant = pollutant or 0.0
     r4 = _round4
-    rules, findings = r4(rules), r4(weights.severity * severity)
-    co2e = r4(weights.co2e * min(co2e, 1.0))
-    pollutant = r4(weights.pollutant * min(pollutant, 1.0))
+    _, w_severity, w_co2e, w_pollutant, high, medium = weights
+    rules, findings = r4(rules), r4(w_severity * severity)
+    co2e = r4(w_co2e * (1.0 if co2e > 1.0 else co2e))    # min(co2e, 1.0), without a call per measure
+    pollutant = r4(w_pollutant * (1.0 if pollutant > 1.0 else pollutant))
     parts = {"rules": rules, "findings": findings, "co2e_share": co2e, "pollutant_share": pollutant}
     score = r4(rules + findings + co2e + pollutant)
-    priority = "high" if score >= weights.high else "medium" if score >= weights.medium else "low"
+    priority = "high" if score >= high else "medium" if score >= medium else "low"
     return Scored(measure.id, score, parts, priority)
 
 
