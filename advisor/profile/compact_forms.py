@@ -50,7 +50,8 @@ from advisor.profile.cells import (
 )
 
 ITEM_SEP = ";"
-AMOUNT = re.compile(r"^\s*([+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+# the number of an amount; its unit is the rest, stripped (one line: a line break inside is refused)
+AMOUNT = re.compile(r"\s*([+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*")
 
 ENERGY_USES = ("fuel", "feedstock")
 ENERGY_ORIGINS = ("grid", "onsite_renewable", "onsite_fossil", "green_purchase", "purchased")
@@ -79,10 +80,10 @@ def _in_item(what: str, item: str, read: Callable[[str], Any], text: str) -> Any
 def _amount(text: str, form: str) -> tuple[float | int, str]:
     """'1.62e6 t' → (1620000.0, 't')."""
     m = AMOUNT.match(text)
-    if not m or not m.group(2):
+    unit = text[m.end():].rstrip() if m else ""
+    if m is None or not unit or "\n" in unit:
         raise CellError(f"'{text}' is not an amount with a unit", f"write {form}, e.g. 1.62e6 t")
-    number, unit = m.groups()
-    return to_number(number), unit
+    return to_number(m.group(1)), unit
 
 
 def _pairs(text: str, what: str) -> dict[str, float | int]:
