@@ -79,11 +79,26 @@ def _in_item(what: str, item: str, read: Callable[[str], Any], text: str) -> Any
 
 def _amount(text: str, form: str) -> tuple[float | int, str]:
     """'1.62e6 t' → (1620000.0, 't')."""
+    number, space, rest = text.partition(" ")
+    # the usual amount, a plain number (what float reads of these characters, AMOUNT reads too), a space and
+    # its unit: read without the regex, about twice as fast
+    if space and not number.strip("0123456789.eE+-") and _is_float(number):
+        unit = rest.strip()
+        if unit and "\n" not in unit:
+            return to_number(number), unit
     m = AMOUNT.match(text)
     unit = text[m.end():].rstrip() if m else ""
     if m is None or not unit or "\n" in unit:
         raise CellError(f"'{text}' is not an amount with a unit", f"write {form}, e.g. 1.62e6 t")
     return to_number(m.group(1)), unit
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _pairs(text: str, what: str) -> dict[str, float | int]:
