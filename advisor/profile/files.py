@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from advisor.errors import Issue, ProfileError, did_you_mean
 from advisor.kb.safe_load import load_data_file, shown
 from advisor.profile.cells import CellError
+from advisor.profile.checks import check_profile
 from advisor.profile.fields import model_at
 from advisor.profile.model import TEXT_PATTERN, EmissionsHistory, Profile, validate_profile
 
@@ -115,8 +116,6 @@ def validate_data(data: Any, file: str, kb=None) -> Profile:
     except ValidationError as exc:
         raise ProfileError(issues_from_validation(exc, file)) from None
     if kb is not None:
-        from advisor.profile.checks import check_profile
-
         problems = check_profile(profile, kb, file)
         if problems:
             raise ProfileError(problems)
