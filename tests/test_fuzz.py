@@ -73,14 +73,17 @@ def put(data: Any, path: tuple, value: Any) -> None:
         parent = get(data, path[:-1])
     except (KeyError, IndexError, TypeError):
         return
-    if isinstance(parent, dict | list):
+    if isinstance(parent, dict):
+        parent[path[-1]] = value
+    elif isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent):
         parent[path[-1]] = value
 
 
 NUMBER_LEAVES = [p for p in LEAVES if isinstance(get(DEMO_DATA, p), int | float) and not isinstance(
     get(DEMO_DATA, p), bool)]
 TEXT_LEAVES = [p for p in LEAVES if isinstance(get(DEMO_DATA, p), str)]
-MAPPINGS = [p for p in {path[:i] for path in LEAVES for i in range(1, len(path))}
+# sorted: a set's order changes with each run's string hashing, and the cases must be the same every run
+MAPPINGS = [p for p in sorted({path[:i] for path in LEAVES for i in range(1, len(path))}, key=repr)
             if isinstance(get(DEMO_DATA, p), dict)]
 
 
