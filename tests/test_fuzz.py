@@ -73,9 +73,9 @@ def put(data: Any, path: tuple, value: Any) -> None:
         parent = get(data, path[:-1])
     except (KeyError, IndexError, TypeError):
         return
-    if isinstance(parent, dict):
-        parent[path[-1]] = value
-    elif isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent):
+    fits = isinstance(parent, dict) or (isinstance(parent, list) and isinstance(path[-1], int)
+                                        and path[-1] < len(parent))
+    if fits:
         parent[path[-1]] = value
 
 
