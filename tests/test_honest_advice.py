@@ -298,3 +298,14 @@ def test_an_unknown_fact_is_named_by_its_question_or_else_by_its_own_text(kb, ru
         tier = words.unknown("data.weak_tier_share")                      # no question asks it
         assert tier["question"] is None and tier["label"]
         assert order["steam-demand"] < order["neighbouring-parks"]
+
+
+def test_the_advice_frames_come_from_their_label_file_in_both_languages():
+    import yaml
+
+    from advisor.decide.advice_texts import frames
+    from advisor.kb.paths import templates_dir
+
+    data = yaml.safe_load((templates_dir() / "advice_texts.yaml").read_text(encoding="utf-8"))
+    assert frames("zh") == data["frames"]["zh"] and frames("en") == data["frames"]["en"]
+    assert frames("zh").keys() == frames("en").keys()

@@ -1,64 +1,54 @@
 """The plain words of the advice's explanations (zh, en): how a fact, its value and a condition read to a
 park manager – labels from the questionnaire, never field paths, rule ids or rule syntax.
 
-The sentences are fixed frames; what fills them (fact and question texts, choice texts, finding texts) comes
-from knowledge/ (facts.yaml, questions.yaml, findings.yaml, decoupling.yaml, park_types.yaml).
+The sentences are fixed frames, in reports/templates/advice_texts.yaml; what fills them (fact and question
+texts, choice texts, finding texts) comes from knowledge/ (facts.yaml, questions.yaml, findings.yaml,
+decoupling.yaml, park_types.yaml).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from pydantic import ValidationError
+
+from advisor.errors import Issue, KnowledgeError
 from advisor.kb.conditions import Atom, FindingAtom
 from advisor.kb.fact_questions import FactQuestion
+from advisor.kb.paths import templates_dir
+from advisor.kb.safe_load import load_data_file
+from advisor.kb.schemas.common import Strict
 
-FRAMES: dict[str, dict[str, str]] = {
-    "zh": {
-        "yes": "“是”", "no": "“否”", "unknown": "未知", "found": "已得出", "not_found": "未得出",
-        "quoted": "“{}”", "list_sep": "、",
-        "fact_is": "「{fact}」为{value}，不满足条件",
-        "fact_unknown": "尚不清楚「{label}」，回答该问题后才能判断",
-        "needs_fact": "需要「{fact}」{need}",
-        "finding_absent": "现状分析未得出「{finding}」",
-        "finding_found": "现状分析已得出「{finding}」，不满足条件",
-        "finding_possible": "尚不清楚是否「{finding}」，回答以下问题后才能判断：{labels}",
-        "finding_possible_bare": "尚不清楚是否「{finding}」",
-        "needs_finding": "需要现状分析得出「{finding}」",
-        "needs_no_finding": "需要现状分析未得出「{finding}」",
-        "label": "「{}」",
-        "eq": "为{v}", "ne": "不为{v}", "lt": "低于{v}", "le": "不高于{v}", "gt": "高于{v}", "ge": "不低于{v}",
-        "in": "为{v}之一", "nin": "不为{v}", "exists": "已知", "is_unknown": "未知",
-        "inferred_because": "{}（其中的条件为推断：{}）", "inferred_confirm": "推断：{}，待确认",
-        "inferred_fact": "推断：「{fact}」为{value}，因为{basis}", "inferred_weak": "{}，待确认", "at_least": "至少{}",
-    },
-    "en": {
-        "yes": "yes", "no": "no", "unknown": "unknown", "found": "found", "not_found": "not found",
-        "quoted": "“{}”", "list_sep": ", ",
-        "fact_is": "“{fact}” is {value}, so the condition does not hold",
-        "fact_unknown": "Not yet known: “{label}” – answer that question to decide",
-        "needs_fact": "needs “{fact}” {need}",
-        "finding_absent": "The status analysis did not find: “{finding}”",
-        "finding_found": "The status analysis found “{finding}”, so the condition does not hold",
-        "finding_possible": "Not yet known whether “{finding}” – answer these questions to decide: {labels}",
-        "finding_possible_bare": "Not yet known whether “{finding}”",
-        "needs_finding": "needs the status analysis to find “{finding}”",
-        "needs_no_finding": "needs the status analysis not to find “{finding}”",
-        "label": "“{}”",
-        "eq": "to be {v}", "ne": "not to be {v}", "lt": "to be below {v}", "le": "to be at most {v}",
-        "gt": "to be above {v}", "ge": "to be at least {v}", "in": "to be one of {v}", "nin": "to be none of {v}",
-        "exists": "to be known", "is_unknown": "to be unknown",
-        "inferred_because": "{} (a condition here is inferred: {})", "inferred_confirm": "Inferred: {}, to confirm",
-        "inferred_fact": "Inferred: “{fact}” is {value}, as {basis}", "inferred_weak": "{}, to confirm",
-        "at_least": "at least {}",
-    },
-}
 
-# units of knowledge/facts.yaml as a reader sees them (a fraction is shown in per cent)
-UNITS: dict[str, dict[str, str]] = {
-    "zh": {"years": "年", "t/yr": "t/年", "m3/yr": "m3/年", "t CO2e/yr": "t CO2e/年", "tce/yr": "tce/年",
-           "links per 10 firms": "个/每10家企业"},
-    "en": {},
-}
+class _AdviceTexts(Strict):
+    frames: dict[str, dict[str, str]]
+    units: dict[str, dict[str, str]]
+
+
+@cache
+def _texts() -> _AdviceTexts:
+    """reports/templates/advice_texts.yaml, validated: both languages with the same frames."""
+    path = templates_dir() / "advice_texts.yaml"
+    try:
+        texts = _AdviceTexts.model_validate(load_data_file(path, KnowledgeError))
+    except ValidationError as exc:
+        raise KnowledgeError([Issue(str(path), ".".join(map(str, e["loc"])), e["msg"], "give zh and en frames")
+                              for e in exc.errors()]) from None
+    zh, en = texts.frames.get("zh", {}), texts.frames.get("en", {})
+    if set(texts.frames) != {"zh", "en"} or not zh or set(zh) != set(en):
+        raise KnowledgeError([Issue(str(path), "frames", f"frames not in both languages: {sorted(set(zh) ^ set(en))}",
+                                    "give every frame in zh and en")])
+    return texts
+
+
+def frames(lang: str) -> dict[str, str]:
+    """The sentence frames in one language."""
+    return _texts().frames[lang]
+
+
+def _units(lang: str) -> dict[str, str]:
+    return _texts().units.get(lang, {})
 
 
 def _number(value: float) -> str:
@@ -81,7 +71,7 @@ class Words:
     def __init__(self, base: Any, kb: Any, questions: dict[str, FactQuestion], lang: str,
                  answered: Any = None):
         self.base, self.kb, self.questions, self.lang = base, kb, questions, lang
-        self.frames = FRAMES[lang]
+        self.frames = frames(lang)
         self.answered = answered      # profile path → whether the park answered it (None: not known here)
 
     # --- names -------------------------------------------------------------------------------------
@@ -122,7 +112,7 @@ class Words:
             unit = d.unit if d else ""
             if unit == "fraction":
                 return f"{value * 100:.3g}%"
-            shown = UNITS[self.lang].get(unit, unit)
+            shown = _units(self.lang).get(unit, unit)
             return f"{_number(value)} {shown}".strip()
         return str(value)
 

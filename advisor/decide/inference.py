@@ -107,9 +107,9 @@ def reads_inferred(held_facts: list[str], found: list[str], base: Any, outcomes:
 def mark_inferred(rows: list[dict[str, Any]], weak: dict[str, Inference], lang: str) -> None:
     """Unknown facts ({fact, label, question}) that a weak inference gives a likely value get `inferred`: the
     value and "inferred from …, to confirm"."""
-    from advisor.decide.advice_texts import FRAMES
+    from advisor.decide.advice_texts import frames
 
-    frame = FRAMES[lang]["inferred_confirm"]
+    frame = frames(lang)["inferred_confirm"]
     for row in rows:
         inf = weak.get(row.get("fact", ""))
         if inf is not None and "inferred" not in row:
