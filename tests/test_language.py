@@ -217,3 +217,18 @@ def test_no_measure_card_names_a_file_in_text_people_read(kb):
             for lang in LANGS:
                 words = text.in_lang(lang) if text else ""
                 assert not re.search(r"[\w/]+\.(csv|yaml|json|py)\b", words), (m.id, lang, words)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_questionnaire_summary_reads_in_the_users_language(lang, tmp_path, capsys):
+    from advisor.cli.entry import main
+    from advisor.profile.files import load_profile
+
+    demo = Path(__file__).resolve().parent.parent / "examples" / "demo-manufacturing.yaml"
+    assert main(["ask", "--answers", str(demo), "--non-interactive", "--lang", lang,
+                 "-o", str(tmp_path / "park.yaml")]) == 0
+    out = capsys.readouterr().out.replace(str(tmp_path / "park.yaml"), "")
+    names = profile_texts(load_profile(demo))
+    assert problems(out, lang, names) == []
+    if lang == "zh":
+        assert "[high]" not in out and "[medium]" not in out and "[low]" not in out

@@ -127,7 +127,8 @@ def finish(session: Session, book: QuestionBook, output: Path, stdout: IO[str], 
         raise
     stdout.write("\n" + text["top"] + "\n")
     for rec in result["recommendations"][:5]:
-        stdout.write(f"  {rec['rank']}. {rec['measure']} {rec['title']} [{rec['priority']}]\n")
+        priority = text.get(f"priority_{rec['priority']}", rec["priority"])
+        stdout.write(f"  {rec['rank']}. {rec['measure']} {rec['title']} [{priority}]\n")
     stdout.write(text["written"].format(file=output) + "\n")
     stdout.flush()
     return 0

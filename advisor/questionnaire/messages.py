@@ -1,106 +1,38 @@
 """What the questionnaire says, in Chinese and English, and the words that steer it (help, back, quit).
 
-Kept apart from the readers and the loop so that the terminal and the web pages show the same sentences.
+The sentences are in reports/templates/questionnaire_texts.yaml, so that the terminal and the web pages show
+the same ones and a translator edits no Python.
 """
 
 from __future__ import annotations
 
-MESSAGES = {
-    "zh": {
-        "progress": "问题 {n} / 约 {total}",
-        "required": "（必答）",
-        "hints": "（直接回车 = 不清楚；? = 为什么问；back = 上一题；quit = 保存并退出）",
-        "units": "单位：{unit}（也可写其他同类单位，如 {examples}）",
-        "unit": "单位：{unit}",
-        "previous": "之前的回答：{value}",
-        "choices_many": "可多选，用逗号分隔；没有请填“无”",
-        "bad": "✗ {reason}，请重新输入。",
-        "required_again": "✗ 这个问题必须回答，请输入。",
-        "why": "为什么问：{help}",
-        "stake": "这个回答可能改变的措施：",
-        "no_stake_analysis": "这个回答用于现状分析（碳排放、污染物、脱钩），不直接决定某一项措施。",
-        "no_stake": "按现有规则，这个回答不会改变任何措施。",
-        "no_back": "已经是第一个问题。",
-        "saved": "答案已保存到 {file}。继续请运行：park-advisor ask --resume {file}{out}",
-        "interrupted": "已中断。",
-        "eof": "输入结束。",
-        "quit": "已暂停。",
-        "backup": "之前在 {file} 中的答案已另存为 {backup}（继续那次问卷请用 --resume {backup}）。",
-        "crashed": "出错了，但已回答的内容没有丢失。",
-        "written": "园区档案已写入 {file}",
-        "top": "优先推荐的措施（前5项）：",
-        "no_advice": "（暂时无法给出建议：{reason}）",
-        "welcome": "减污降碳协同控制问卷：共约 {total} 个问题，可随时输入 quit 保存退出。",
-        "yes_label": "是",
-        "no_label": "否",
-        "e_yesno": "请回答 是/否（或 y/n；不清楚请直接回车）",
-        "e_number": "“{text}”不是数字（可写 1.2e6、120万 或带单位的 120万t）",
-        "e_finite": "“{text}”超出了可用的数值范围（0，或绝对值在 1e-12 与 1e15 之间）",
-        "e_range_min": "不能小于 {min}",
-        "e_range_max": "不能大于 {max}",
-        "e_share": "比例请写成 85% 或 0.85",
-        "e_count": "请填整数（可写 3.2万）",
-        "e_year": "请填 {min}–{max} 之间的年份",
-        "e_choice": "“{text}”不是可选项；请填编号或选项：{choices}",
-        "e_pattern": "格式不对（只能用字母、数字、-、_、.，以字母或数字开头）",
-        "e_empty_text": "请填写内容",
-        "e_control": "请删除控制字符 {code}（报告、表格和终端都无法显示）",
-        "e_unit": "单位“{unit}”不适用，这里用 {expected}",
-        "e_industry_item": "“{text}”应写成 行业代码:占比，如 C26:55%",
-        "e_industry_code": "未知的行业大类代码“{code}”（国民经济行业分类 GB/T 4754-2017，如 C26）",
-        "e_industry_sum": "各行业占比之和为 {total:.0%}，超过100%",
-        "e_industry_dupe": "行业“{code}”重复",
-        "e_series_item": "“{text}”应写成 年份:数值，如 2018:410",
-    },
-    "en": {
-        "progress": "question {n} of about {total}",
-        "required": " (required)",
-        "hints": "(Enter = don't know; ? = why is this asked; back = previous question; quit = save and stop)",
-        "units": "unit: {unit} (other units of the same kind work too, e.g. {examples})",
-        "unit": "unit: {unit}",
-        "previous": "previous answer: {value}",
-        "choices_many": "several allowed, comma-separated; 'none' if none",
-        "bad": "✗ {reason}; please answer again.",
-        "required_again": "✗ this question must be answered.",
-        "why": "Why this is asked: {help}",
-        "stake": "Measures this answer can change:",
-        "no_stake_analysis": "This answer feeds the status analysis (carbon, pollutants, decoupling); "
-                             "it decides no single measure.",
-        "no_stake": "Under the current rules this answer changes no measure.",
-        "no_back": "This is the first question.",
-        "saved": "Answers saved to {file}. To continue: park-advisor ask --resume {file}{out}",
-        "interrupted": "Interrupted.",
-        "eof": "End of input.",
-        "quit": "Paused.",
-        "backup": "The earlier answers in {file} were kept as {backup} (continue them with --resume {backup}).",
-        "crashed": "Something went wrong, but no answer given so far is lost.",
-        "written": "Park profile written to {file}",
-        "top": "Top recommendations (first 5):",
-        "no_advice": "(no advice yet: {reason})",
-        "welcome": "Pollution-and-carbon co-control questionnaire: about {total} questions; "
-                   "type quit at any time to save and stop.",
-        "yes_label": "yes",
-        "no_label": "no",
-        "e_yesno": "answer yes or no (y/n), or press Enter if unknown",
-        "e_number": "'{text}' is not a number (write 1.2e6, 1200000 or with a unit, 1.2e6 t)",
-        "e_finite": "'{text}' is too large or too small to be an amount (0, or between 1e-12 and 1e15 in size)",
-        "e_range_min": "must be at least {min}",
-        "e_range_max": "must be at most {max}",
-        "e_share": "write a share as 85% or 0.85",
-        "e_count": "write a whole number (3.2万 works too)",
-        "e_year": "write a year from {min} to {max}",
-        "e_choice": "'{text}' is not one of the choices; write a number or one of: {choices}",
-        "e_pattern": "wrong form (letters, digits, '-', '_' or '.', starting with a letter or digit)",
-        "e_empty_text": "write something",
-        "e_control": "remove the control character {code} (no report, workbook or terminal can show it)",
-        "e_unit": "unit '{unit}' does not fit here; use {expected}",
-        "e_industry_item": "'{text}' should be CODE:SHARE, e.g. C26:55%",
-        "e_industry_code": "unknown industry division '{code}' (GB/T 4754-2017, e.g. C26)",
-        "e_industry_sum": "the industry shares add up to {total:.0%}, more than 100 %",
-        "e_industry_dupe": "industry '{code}' is listed twice",
-        "e_series_item": "'{text}' should be YEAR:VALUE, e.g. 2018:410",
-    },
-}
+from pydantic import ValidationError
 
-COMMANDS = {"help": {"?", "？", "help", "帮助"}, "back": {"back", "返回", "上一题"},
-            "quit": {"quit", "exit", "退出", "q"}}
+from advisor.errors import Issue, KnowledgeError
+from advisor.kb.paths import templates_dir
+from advisor.kb.safe_load import load_data_file
+from advisor.kb.schemas.common import Strict
+
+
+class _QuestionnaireTexts(Strict):
+    messages: dict[str, dict[str, str]]
+    commands: dict[str, list[str]]
+
+
+def _load() -> _QuestionnaireTexts:
+    path = templates_dir() / "questionnaire_texts.yaml"
+    try:
+        texts = _QuestionnaireTexts.model_validate(load_data_file(path, KnowledgeError))
+    except ValidationError as exc:
+        raise KnowledgeError([Issue(str(path), ".".join(map(str, e["loc"])), e["msg"], "give zh and en texts")
+                              for e in exc.errors()]) from None
+    zh, en = texts.messages.get("zh", {}), texts.messages.get("en", {})
+    if set(texts.messages) != {"zh", "en"} or set(zh) != set(en):
+        raise KnowledgeError([Issue(str(path), "messages", f"not in both languages: {sorted(set(zh) ^ set(en))}",
+                                    "give every message in zh and en")])
+    return texts
+
+
+_TEXTS = _load()
+MESSAGES: dict[str, dict[str, str]] = _TEXTS.messages
+COMMANDS: dict[str, set[str]] = {name: set(words) for name, words in _TEXTS.commands.items()}
