@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -90,3 +91,11 @@ def without_browser(chromium: Path, has_playwright: bool, env) -> tuple[str, str
     how = "apt-get install chromium" if not chromium.exists() else "pip install -e '.[test]'"
     line = f"browser tests not run: they need {missing} ({how}; never `playwright install`)"
     return ("fail", f"{line}; {REQUIRE_BROWSER} is set") if env.get(REQUIRE_BROWSER) == "1" else ("skip", line)
+
+
+@pytest.fixture
+def broken(tmp_path):
+    """A private copy of knowledge/ and rules/ to break one thing at a time (see kb_copies.edit_rule)."""
+    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    return tmp_path

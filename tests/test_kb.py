@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 import yaml
+from kb_copies import edit_rule
 
 from advisor.decide.checks import check_all
 from advisor.kb.knowledge import load_knowledge_uncached
@@ -41,23 +40,7 @@ def test_industry_divisions_cover_manufacturing_and_utilities(kb):
         assert code in kb.industries, code
 
 
-@pytest.fixture
-def broken(tmp_path):
-    """A private copy of knowledge/ and rules/ to break one thing at a time."""
-    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    return tmp_path
 
-
-def _edit_rule(root: Path, rule_id: str, change) -> None:
-    for path in (root / "rules").glob("*.yaml"):
-        book = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for rule in book["rules"]:
-            if rule["id"] == rule_id:
-                change(rule)
-                path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
-                return
-    raise AssertionError(f"{rule_id} not found")
 
 
 def _first_rule(root: Path, kind: str) -> str:
@@ -106,44 +89,44 @@ def test_a_fuel_factor_that_does_not_follow_from_its_parts_is_reported(broken):
 
 def test_a_rule_naming_an_unknown_measure_is_reported(broken):
     rid = _first_rule(broken, "measure")
-    _edit_rule(broken, rid, lambda r: r["then"].update(measure="7.2.9"))
+    edit_rule(broken, rid, lambda r: r["then"].update(measure="7.2.9"))
     assert f"{rid}: unknown measure '7.2.9'" in problems(broken)
 
 
 def test_a_rule_reading_an_unknown_fact_is_reported(broken):
     rid = _first_rule(broken, "measure")
-    _edit_rule(broken, rid, lambda r: r.update(when={"fact": "energy.coal_shar", "ge": 0.5}))
+    edit_rule(broken, rid, lambda r: r.update(when={"fact": "energy.coal_shar", "ge": 0.5}))
     report = problems(broken)
     assert "unknown fact 'energy.coal_shar'" in report
 
 
 def test_a_rule_comparing_a_yes_no_fact_with_a_number_is_reported(broken):
     rid = _first_rule(broken, "measure")
-    _edit_rule(broken, rid, lambda r: r.update(when={"fact": "management.synergy_plan", "eq": 1}))
+    edit_rule(broken, rid, lambda r: r.update(when={"fact": "management.synergy_plan", "eq": 1}))
     assert "compare it with true or false" in problems(broken)
 
 
 def test_a_rule_reading_an_unknown_finding_is_reported(broken):
     rid = _first_rule(broken, "measure")
-    _edit_rule(broken, rid, lambda r: r.update(when={"finding": "no-such-finding"}))
+    edit_rule(broken, rid, lambda r: r.update(when={"finding": "no-such-finding"}))
     assert "unknown finding 'no-such-finding'" in problems(broken)
 
 
 def test_a_rule_without_cases_is_reported(broken):
     rid = _first_rule(broken, "measure")
-    _edit_rule(broken, rid, lambda r: r.update(cases=[]))
+    edit_rule(broken, rid, lambda r: r.update(cases=[]))
     assert f"{rid}: rule has no test case" in problems(broken)
 
 
 def test_a_case_that_fails_is_reported(broken):
     rid = _first_rule(broken, "measure")
-    _edit_rule(broken, rid, lambda r: r.update(cases=[{"given": {}, "expect": "fire"}]))
+    edit_rule(broken, rid, lambda r: r.update(cases=[{"given": {}, "expect": "fire"}]))
     assert "expected fire, the rule gives" in problems(broken)
 
 
 def test_a_rule_that_can_never_fire_is_reported(broken):
     rid = _first_rule(broken, "measure")
-    _edit_rule(broken, rid, lambda r: r.update(
+    edit_rule(broken, rid, lambda r: r.update(
         when={"all": [{"fact": "water.reuse_rate", "lt": 0.2}, {"fact": "water.reuse_rate", "gt": 0.8}]},
         cases=[{"given": {"water.reuse_rate": 0.5}, "expect": "no_fire"}]))
     assert "can it ever fire?" in problems(broken)
@@ -161,7 +144,7 @@ def test_a_cycle_of_findings_is_reported(broken):
     rid = _first_rule(broken, "finding")
     def loop(rule):
         rule["when"] = {"finding": rule["then"]["finding"]}
-    _edit_rule(broken, rid, loop)
+    edit_rule(broken, rid, loop)
     assert "depends on itself" in problems(broken)
 
 

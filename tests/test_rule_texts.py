@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
+from kb_copies import edit_rule
 
 from advisor.decide.checks import FIELD_PATH, check_all, every_rule_has_a_conditional_text
 from advisor.kb.knowledge import load_knowledge
@@ -63,22 +62,7 @@ def test_no_chinese_in_english_conditionals(rules):
 
 # --- the check catches what it is named after, in a private copy of the rule base ---------------------------
 
-@pytest.fixture
-def broken(tmp_path):
-    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    return tmp_path
 
-
-def _edit_rule(root: Path, rule_id: str, change) -> None:
-    for path in (root / "rules").glob("*.yaml"):
-        book = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for rule in book["rules"]:
-            if rule["id"] == rule_id:
-                change(rule)
-                path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
-                return
-    raise AssertionError(f"{rule_id} not found")
 
 
 def problems(root: Path) -> list[str]:
@@ -92,42 +76,42 @@ def _only(report: list[str], rule_id: str, words: str) -> None:
 
 
 def test_a_missing_conditional_is_reported(broken):
-    _edit_rule(broken, "R-SUR-03", lambda r: r.pop("conditional"))
+    edit_rule(broken, "R-SUR-03", lambda r: r.pop("conditional"))
     _only(problems(broken), "R-SUR-03", "no conditional text")
 
 
 def test_an_english_conditional_not_starting_with_if_is_reported(broken):
     def change(r):
         r["conditional"]["en"] = "When " + r["conditional"]["en"].removeprefix("If ")
-    _edit_rule(broken, "R-INFRA-07", change)
+    edit_rule(broken, "R-INFRA-07", change)
     _only(problems(broken), "R-INFRA-07", "does not start with 'If'")
 
 
 def test_a_chinese_conditional_stated_as_a_fact_is_reported(broken):
     def change(r):
         r["conditional"]["zh"] = r["because"]["zh"]
-    _edit_rule(broken, "R-STATUS-01", change)
+    edit_rule(broken, "R-STATUS-01", change)
     _only(problems(broken), "R-STATUS-01", "does not start with 若 or 如果")
 
 
 def test_a_blank_conditional_is_reported(broken):
     def change(r):
         r["conditional"]["en"] = "  "
-    _edit_rule(broken, "R-MGMT-05", change)
+    edit_rule(broken, "R-MGMT-05", change)
     _only(problems(broken), "R-MGMT-05", "empty in en")
 
 
 def test_a_field_path_in_a_conditional_is_reported(broken):
     def change(r):
         r["conditional"]["en"] = "If management.synergy_plan is false, draw up a co-control plan (7.1.1)."
-    _edit_rule(broken, "R-MGMT-01", change)
+    edit_rule(broken, "R-MGMT-01", change)
     _only(problems(broken), "R-MGMT-01", "field path 'management.synergy_plan'")
 
 
 def test_a_rule_id_in_a_conditional_is_reported(broken):
     def change(r):
         r["conditional"]["zh"] = "若园区没有协同规划（见R-STATUS-20），宜编制协同规划（7.1.1）。"
-    _edit_rule(broken, "R-MGMT-01", change)
+    edit_rule(broken, "R-MGMT-01", change)
     _only(problems(broken), "R-MGMT-01", "rule id 'R-STATUS-20'")
 
 

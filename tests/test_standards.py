@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -151,12 +150,6 @@ def test_kb_show_json_gives_year_and_title(capsys):
 
 # --- the checks ------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def broken(tmp_path):
-    """A private copy of knowledge/ and rules/ to break one thing at a time."""
-    shutil.copytree(KNOWLEDGE, tmp_path / "knowledge")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    return tmp_path
 
 
 def problems(root: Path) -> str:
