@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from advisor.errors import Issue, KnowledgeError
 from advisor.kb import disk_cache
 from advisor.kb import inferences as inf
+from advisor.kb import names
 from advisor.kb import standards as std
 from advisor.kb.paths import knowledge_dir
 from advisor.kb.safe_load import load_data_file
@@ -52,6 +53,7 @@ class KnowledgeBase:
     controls: dict[str, k.EndOfPipeControl] = field(default_factory=dict)
     analysis: k.AnalysisSettings | None = None
     inferences: list[inf.Inference] = field(default_factory=list)   # knowledge/inferences.yaml
+    industry_names: Any = None   # knowledge/industry_aliases.yaml (advisor.kb.names)
     extra: dict[str, Any] = field(default_factory=dict)   # files read by later stages (facts, findings, questions)
     # tables its readers derive from it (indexes, look-ups), built on first use and kept with it: see derived()
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -227,6 +229,7 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
         if (root / name).exists():
             kb.extra[name] = _read_yaml(root / name, issues)
     kb.inferences = inf.load(root, _read_yaml, _validate, kb, issues)
+    kb.industry_names = names.load(root, _read_yaml, _validate, kb, issues)
     return kb, issues
 
 

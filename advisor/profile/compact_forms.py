@@ -5,7 +5,7 @@ ignored). Numbers and yes/no words inside an item are read with advisor.profile.
 
 | column | item | example |
 |---|---|---|
-| `park.industries` | `code:share` | `C26:0.55;C29:12%` |
+| `park.industries` | `code:share` (or `name:share`, 化工:0.55) | `C26:0.55;C29:12%` |
 | `park.boundary_changes` | `year[:note]` | `2020:托管南区并入` |
 | `energy` | `carrier:amount unit[:tag]…` | `raw_coal:1.62e6 t:fuel;electricity:2.9e6 MWh:grid` |
 | `exports` | `carrier:amount unit` | `electricity:4.0e5 MWh;steam:3.0e5 GJ` |
@@ -122,7 +122,12 @@ def _industry(item: str) -> dict:
     code, sep, share = item.partition(":")
     if not sep or not code.strip() or not share.strip():
         raise CellError(f"'{item}' is not code:share", "write e.g. C26:0.55;C29:0.12 (shares are fractions)")
-    return {"code": code.strip(), "share": _in_item("share", item, to_number, share)}
+    code = code.strip()
+    if len(code) != 3 or not code[1:].isdigit():   # a name (化工:0.55), not a code: see advisor.profile.names
+        from advisor.profile.names import industry_code
+
+        code = industry_code(code)
+    return {"code": code, "share": _in_item("share", item, to_number, share)}
 
 
 def _boundary_change(item: str) -> dict:

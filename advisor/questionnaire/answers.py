@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.kb.names import NameIndex, name_index
 from advisor.kb.schemas.questions import Question
 from advisor.profile.cells import CellError, is_unknown, split_items, to_bool, to_choice, to_int, to_number, to_share
 from advisor.profile.model import TEXT_PATTERN, coerce_number
@@ -23,12 +24,29 @@ class AnswerError(ValueError):
     """An answer that cannot be read; the message says why and how to write it."""
 
 
+class PickNeeded(AnswerError):
+    """A name that covers several industry divisions: the terminal offers them numbered, the web page lists them
+    with their codes. `text` is the whole answer, `name` the ambiguous item's name, `choices` the codes."""
+
+    def __init__(self, message: str, text: str, name: str, choices: tuple[str, ...]):
+        super().__init__(message)
+        self.text, self.name, self.choices = text, name, choices
+
+    def with_choice(self, number: int) -> str:
+        """The answer with the name replaced by the code picked (1 = the first choice)."""
+        code = self.choices[number - 1]
+        return re.sub(rf"(^|[,，;；、\n]\s*){re.escape(self.name)}", lambda m: m.group(1) + code, self.text, count=1)
+
+
 # Bare Chinese multipliers (3.2万 enterprises, 120万 in the question's unit); a multiplier glued to a unit
 # (162万t, 29亿kWh) is a unit of knowledge/units.csv and is read by advisor.kb.units.
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8}
 # a number as profile.cells reads it (separators, exponent, percent), then whatever unit follows
 _AMOUNT = re.compile(r"^([+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:\s*%)?)\s*(.*)$")
 _SPLIT = re.compile(r"[,，;；、\n]+")   # the items of an industry list or a series
+# an industry item: name or code, then its share – after ':' or '=', after blanks, or glued to a Chinese name
+_INDUSTRY_ITEM = (re.compile(r"(.+?)\s*[:=：]\s*(.+)"), re.compile(r"(.+?)\s+(\S+)"),
+                  re.compile(r"([^\x00-\x7f]+?)([\d.]+\s*%?)"))
 _BLANKS = re.compile(r"\s+")
 
 
@@ -47,12 +65,21 @@ class Reader:
     lang: str = "zh"
     units_kb: Any = None          # anything with `.units` (the knowledge base, or units.csv alone)
     industries: frozenset[str] = frozenset()
+    # what the last answer's names were read as ("化工 → C26 化学原料和化学制品制造业 55%"), to show back
+    notes: list[str] = field(default_factory=list, init=False)
 
     def msg(self, key: str, **kw: Any) -> str:
         return MESSAGES[self.lang][key].format(**kw)
 
+    @property
+    def names(self) -> NameIndex | None:
+        """The industry and province names of the knowledge base given as units_kb (None without one)."""
+        kb = self.units_kb
+        return name_index(kb) if kb is not None and getattr(kb, "industries", None) else None
+
     def read(self, q: Question, text: str) -> Any:
         """The value of the answer; None when it is blank or says "unknown" (不清楚, unknown …)."""
+        self.notes = []
         text = _norm(text)
         if is_unknown(text):
             return None
@@ -190,27 +217,54 @@ class Reader:
             raise AnswerError(self.msg("e_control", code=f"U+{code:04X}"))
         if q.pattern and not re.fullmatch(q.pattern, text):
             raise AnswerError(self.msg("e_pattern"))
+        if q.names == "province" and self.names is not None:
+            name = self.names.province(text)
+            if name is None:
+                raise AnswerError(self.msg("e_province", text=text))
+            if name != text:
+                self.notes.append(f"{text} → {name}")
+            return name
         return text
 
     # structured ---------------------------------------------------------------------------
+    def _industry_code(self, name: str, text: str) -> str:
+        """The division of a code or name; PickNeeded when the name covers several divisions."""
+        if re.fullmatch(r"[A-Za-z]\d{2}", name):
+            code = name.upper()
+            if self.industries and code not in self.industries:
+                raise AnswerError(self.msg("e_industry_code", code=code))
+            return code
+        index = self.names
+        match = index.industry(name) if index is not None else None
+        if match is None:
+            raise AnswerError(self.msg("e_industry_name", text=name))
+        if match.code:
+            return match.code
+        assert index is not None
+        options = "；".join(f"{i}) {c} {index.division_name(c, self.lang)}" for i, c in enumerate(match.choices, 1))
+        raise PickNeeded(self.msg("e_industry_pick", text=name, choices=options, code=match.choices[0]),
+                         text, name, match.choices)
+
     def _read_industries(self, q: Question, text: str) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         seen: set[str] = set()
         for item in (p.strip() for p in _SPLIT.split(text) if p.strip()):
-            m = re.fullmatch(r"([A-Za-z]\d{2})\s*[:=\s]\s*(.+)", item)
+            m = next((m for pattern in _INDUSTRY_ITEM if (m := pattern.fullmatch(item))), None)
             if not m:
                 raise AnswerError(self.msg("e_industry_item", text=item))
-            code = m.group(1).upper()
-            if self.industries and code not in self.industries:
-                raise AnswerError(self.msg("e_industry_code", code=code))
+            name = m.group(1).strip()
+            code = self._industry_code(name, text)
             if code in seen:
                 raise AnswerError(self.msg("e_industry_dupe", code=code))
             seen.add(code)
             try:
-                share = to_share(m.group(2).strip())
+                share = to_share(m.group(2).strip().replace("％", "%"))
             except CellError:
                 raise AnswerError(self.msg("e_share")) from None
             rows.append({"code": code, "share": share})
+            shown = f"{code} {self.names.division_name(code, self.lang)}" if self.names is not None else code
+            pct = f"{share * 100:.4g}%"
+            self.notes.append(f"{name} → {shown} {pct}" if name.upper() != code else f"{shown} {pct}")
         if not rows:
             raise AnswerError(self.msg("e_industry_item", text=text))
         total = sum(float(r["share"]) for r in rows)

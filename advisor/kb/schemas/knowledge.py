@@ -299,6 +299,7 @@ class AnalysisSettings(Strict):
 
 class Province(Strict):
     name_zh: str
+    short_zh: str = Field(min_length=2, description="the name without 省/市/自治区, as people say it: 江苏, 内蒙古")
     name_en: str
     grid_region: Literal["north", "northeast", "east", "central", "northwest", "south", "southwest"]
     source: str

@@ -42,6 +42,9 @@ class Question(Strict):
     min: float | None = None
     max: float | None = None
     pattern: str | None = Field(default=None, description="text answers must match this regular expression")
+    names: Literal["province"] | None = Field(
+        default=None, description="text answers name one of this list (knowledge/provinces.csv), in full, short or "
+                                  "English form, and are stored in full: 江苏 → 江苏省")
     implies: dict[str, Any] = Field(default={}, description="paths written with the answer when not already given")
 
     @model_validator(mode="after")
@@ -56,6 +59,8 @@ class Question(Strict):
             raise ValueError(f"{self.id}: only choice and list questions have choices")
         if self.unit and self.type not in ("number", "series"):
             raise ValueError(f"{self.id}: only number and series questions have a unit")
+        if self.names and self.type != "text":
+            raise ValueError(f"{self.id}: names is for text questions")
         if self.item_field and self.type != "list":
             raise ValueError(f"{self.id}: item_field is for list questions")
         if self.ask_if is not None:
