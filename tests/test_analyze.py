@@ -15,8 +15,12 @@ from advisor.profile.files import load_profile
 from advisor.profile.model import Profile
 from advisor.render.analysis_text import analysis_text
 
-# warnings an example park may legitimately carry (ids of analysis warnings)
-EXPECTED_EXAMPLE_WARNINGS = {"feedstock-carbon"}
+# warnings an example park may legitimately carry (ids of analysis warnings): what an auditor must be told about
+# exported power, a base year without its grid factor, a control counted once, feedstock carbon and periods with a
+# boundary change
+EXPECTED_EXAMPLE_WARNINGS = {"feedstock-carbon", "exports-fossil-power", "grid-year-earlier", "double-count",
+                             "feedstock-balanced", "feedstock-range", "default-coal-large-source",
+                             "decoupling-headline", "decoupling-not-comparable"}
 
 FULL = minimal_profile(
     economy={"indicator": "industrial_output", "unit": "亿元", "constant_prices": True,

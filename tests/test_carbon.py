@@ -209,12 +209,26 @@ def test_scope_two_rows_of_a_process_stay_in_scope_two_when_the_process_reports_
     assert c["by_scope"] == pytest.approx({"1": 5000, "2": 536.6})
 
 
-def test_exports_show_their_co2_apart_with_the_grid_factor_when_onsite_generation_is_not_derivable(kb):
+def test_exports_of_a_park_that_burns_fossil_fuel_take_the_fossil_power_factor_not_the_grid_average(kb):
+    """The park burns coal and gas and states no own generation: 100 MWh × 0.8325 (MEE & NBS fossil power, 2022)
+    = 83.25 t, plus 1,000 GJ steam × 0.11 = 110 t → 193.25 t, shown apart (the total stays 26,318.4 t)."""
     c = carbon(kb, HAND_WORKED, exports=[{"carrier": "electricity", "amount": 100, "unit": "MWh"},
                                          {"carrier": "steam", "amount": 1000, "unit": "GJ"}])
     assert c["total_t_co2e"] == pytest.approx(26318.4)
-    assert c["exports_t_co2e"] == pytest.approx(100 * 0.5366 + 1000 * 0.11)
-    assert c["exports"]["method"].startswith("grid factor 0.5366")
+    assert c["exports_t_co2e"] == pytest.approx(100 * 0.8325 + 1000 * 0.11)
+    assert c["exports"]["basis"] == "fossil_power"
+    assert [row["basis"] for row in c["exports"]["rows"]] == ["fossil_power", "heat_default"]
+
+
+def test_exports_of_a_park_without_fuel_take_the_grid_average_and_of_a_renewable_park_zero(kb):
+    grid_only = [{"carrier": "electricity", "amount": 1000, "unit": "MWh", "origin": "grid"}]
+    c = carbon(kb, grid_only, exports=[{"carrier": "electricity", "amount": 100, "unit": "MWh"}])
+    assert c["exports_t_co2e"] == pytest.approx(53.66)
+    assert c["exports"]["basis"] == "grid_average"
+    solar = grid_only + [{"carrier": "electricity", "amount": 500, "unit": "MWh", "origin": "onsite_renewable"}]
+    c = carbon(kb, solar, exports=[{"carrier": "electricity", "amount": 100, "unit": "MWh"}])
+    assert c["exports_t_co2e"] == 0.0
+    assert c["exports"]["basis"] == "onsite_renewable"
 
 
 def test_exports_use_the_average_factor_of_onsite_generation_when_it_can_be_derived(kb):

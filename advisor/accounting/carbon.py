@@ -32,6 +32,8 @@ from advisor.accounting._common import INFRASTRUCTURE, UNASSIGNED, KbIndex, Note
 from advisor.accounting.carbon_factors import FactorUse, GridChoice, choose_factor, select_grid_factor
 from advisor.accounting.control_co2 import calc_control_co2
 from advisor.accounting.energy import EnergyLine
+from advisor.accounting.exports_co2 import calc_exports_co2
+from advisor.accounting.overlaps import remove_control_double_counts
 from advisor.kb.units import UnitError, convert
 
 NON_ENERGY = "non_energy"     # by_carrier label of reported process gases that are not tied to an energy row
@@ -244,13 +246,13 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
                         contributions.append(Contribution(scope, carrier, p.id, p.owner, p.category, gas, t * fraction,
                                                           t_co2e * fraction, "reported"))
                 else:
-                    contributions.append(Contribution(scope, NON_ENERGY, p.id, p.owner, p.category, gas, t, t_co2e,
-                                                      "reported"))
+                    contributions.append(Contribution(scope, _reported_carrier(kb, p.category, gas), p.id, p.owner,
+                                                      p.category, gas, t, t_co2e, "reported"))
             info["reported_t_co2e"] = sum(t_co2e for _, _, t_co2e in items)
         elif reported:
             for gas, t, t_co2e in reported:
-                contributions.append(Contribution(scope, NON_ENERGY, p.id, p.owner, p.category, gas, t, t_co2e,
-                                                  "reported"))
+                contributions.append(Contribution(scope, _reported_carrier(kb, p.category, gas), p.id, p.owner,
+                                                  p.category, gas, t, t_co2e, "reported"))
             info["basis"] = "mixed" if own else "reported"
             info["reported_t_co2e"] = sum(t_co2e for _, _, t_co2e in reported)
         for control in p.controls or []:
@@ -266,11 +268,20 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
                                                   rec["t_co2_added"], rec["t_co2_added"], "control"))
             controls.append(rec)
         info_by_process[p.id] = info
+    remove_control_double_counts(profile, kb, contributions, controls, info_by_process, notes)
     if missing_gwp:
         names = ", ".join(sorted(missing_gwp))
         notes.append(Note("gwp-missing", f"no {gwp_set} GWP for {names} in knowledge: left out of CO2e",
                           f"知识库无 {names} 的 {gwp_set} GWP 值，未计入CO2当量"))
     return info_by_process, controls
+
+
+def _reported_carrier(kb, category: str, gas: str) -> str:
+    """The by-carrier label of a gas a process reports without energy rows: CO2 takes it from the process's
+    category (a CHP's reported CO2 is fuel combustion, not non-energy); other gases stay non-energy."""
+    if gas in ("CO2", "CO2e") and kb.audit is not None:
+        return kb.audit.reported_carriers.get(category, NON_ENERGY)
+    return NON_ENERGY
 
 
 def _ranked(agg: dict, name: str, total: float | None, extra=None) -> list[dict]:
@@ -366,7 +377,7 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
                 "controls": controls}
 
     sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
-    exports_block = calc_exports_co2(exports, lines, contributions, grid, ix)
+    exports_block = calc_exports_co2(exports, lines, contributions, grid, ix, notes)
     history = _history_coverage(profile, kb, total) if total is not None else None
     coverage_min = kb.analysis.inventory_coverage_min.value
     if history and history.get("coverage") is not None and not (
@@ -440,50 +451,6 @@ def _factors_used(uses: list[tuple[FactorUse, EnergyLine, float]]) -> list[dict]
         row["activity"] = r(row["activity"])
         row["t_co2e"] = r(row["t_co2e"])
     return out
-
-
-def calc_exports_co2(exports: list[dict] | None, lines: list[EnergyLine], contributions: list[Contribution],
-                     grid: GridChoice, ix: KbIndex) -> dict:
-    """t CO2 attributable to exports = exported amount × factor; shown apart, never subtracted.
-
-    Electricity: the average factor of on-site fossil generation when derivable (scope-1 CO2e of the processes
-    that generate the park's onsite_fossil electricity ÷ (that electricity + exported electricity); all their fuel
-    is charged to power, so it is an upper bound for CHP), else the grid factor. Heat: the purchased-heat factor.
-    """
-    if exports is None:
-        return {"t_co2e": None, "rows": [], "method": "exports not stated"}
-    if not exports:
-        return {"t_co2e": 0.0, "rows": [], "method": "no exports"}
-    generators = {ln.process for ln in lines if ln.kind == "electricity" and ln.origin_used == "onsite_fossil"
-                  and ln.process}
-    onsite_mwh = sum(ln.base_amount for ln in lines if ln.kind == "electricity" and ln.origin_used == "onsite_fossil"
-                     and ln.process in generators)
-    export_mwh = sum(e["base_amount"] for e in exports if e["kind"] == "electricity")
-    gen_co2 = sum(c.t_co2e for c in contributions if c.counted and c.scope == "1" and c.process in generators)
-    if generators and gen_co2 > 0 and onsite_mwh + export_mwh > 0:
-        elec_factor = gen_co2 / (onsite_mwh + export_mwh)
-        method = (f"on-site generation average: scope-1 CO2e of {', '.join(sorted(generators))} ÷ (on-site fossil "
-                  "electricity used + exported); all fuel charged to power (upper bound for CHP)")
-    else:
-        elec_factor = grid.value
-        method = (f"grid factor {grid.value} t CO2/MWh ({grid.series}, {grid.year}): the on-site generation factor "
-                  "is not derivable (no onsite_fossil electricity row assigned to a generating process)")
-    heat = ix.other("purchased_heat_co2")
-    rows = []
-    total = 0.0
-    for e in exports:
-        if e["kind"] == "electricity":
-            factor, unit = elec_factor, "t CO2/MWh"
-        elif e["kind"] == "heat":
-            factor, unit = heat.value, heat.unit
-        else:
-            factor, unit = None, ""
-        t = e["base_amount"] * factor if factor is not None else None
-        total += t or 0.0
-        rows.append({"carrier": e["carrier"], "amount": e["amount"], "unit": e["unit"], "factor": r(factor, 6),
-                     "factor_unit": unit, "t_co2e": r(t)})
-    return {"t_co2e": r(total), "rows": rows, "method": method,
-            "heat_method": f"purchased-heat default {heat.value} {heat.unit}"}
 
 
 def _intensity(profile, kb, total: float | None) -> dict | None:

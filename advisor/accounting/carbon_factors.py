@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from advisor.accounting._common import KbIndex, Note
+from advisor.accounting.audit_texts import audit_note
 from advisor.accounting.energy import EnergyLine
 from advisor.kb.units import MEMO_LIMIT, UnitError
 
@@ -117,11 +118,10 @@ def _select_grid_factor(profile, ix: KbIndex) -> GridChoice:
     year_note = ""
     if how == "earlier":
         year_note = f"no {target} value; the latest earlier year ({year}) is used"
+        notes.append(audit_note(ix.kb, "grid-year-earlier", target=target, year=year, series=f"{series}, {region}"))
     elif how == "later":
         year_note = f"no value for {target} or earlier; the earliest later year ({year}) is used"
-        notes.append(Note("grid-year-later",
-                          f"grid factor: {year_note} ({series}, {region})",
-                          f"电网因子：无 {target} 年及更早数值，采用最早的 {year} 年数值（{series}，{region}）"))
+        notes.append(audit_note(ix.kb, "grid-year-later", target=target, year=year, series=f"{series}, {region}"))
     return GridChoice(series, region, year, row.value, row.unit, row.source, acc.grid_factor, year_note, notes)
 
 

@@ -135,7 +135,7 @@ def calc_trade_offs(carbon: dict) -> tuple[list[dict], list[dict]]:
         row = {"process": c["process"], "owner": c["owner"], "control": c["control"],
                "pollutant_removed": c["pollutant"], "removed_t": r(c["removed_t"]),
                "t_co2_added": r(c["t_co2_added"]), "counted_in_inventory": c["counted"],
-               "factor": c["factor"], "note": c["note"]}
+               "factor": c["factor"], "note": c["note"], "same_source_as": c.get("same_source_as")}
         (trade if c["adds_co2"] else other).append(row)
     return trade, other
 

@@ -100,6 +100,9 @@ def cmd_kb_check(args) -> int:
     cases = sum(len(r.rule.cases) for r in base.rules.values())
     _out(f"knowledge and rules OK: {len(kb.measures)} measures, {len(base.rules)} rules, "
          f"{len(base.findings)} findings, {len(base.facts)} facts, {cases} rule cases pass")
+    if kb.audit is not None:
+        _out(f"accounting checks: {len(kb.audit.numbers())} numbers and {len(kb.product_carbon)} product carbon "
+             "contents, each with unit, year and source")
     return 0
 
 
@@ -139,7 +142,15 @@ def _period(text: str | None):
 def cmd_analyze(args) -> int:
     from advisor.accounting import analyze_profile
 
-    result = analyze_profile(_profile(args.profile), _kb(), period=_period(args.period))
+    profile = _profile(args.profile)
+    if args.grid_year is not None:   # the year of the grid factor, as accounting.grid_year in the profile
+        if not 1990 <= args.grid_year <= 2100:
+            from advisor.errors import Issue
+
+            raise UsageError([Issue("--grid-year", str(args.grid_year), "not a plausible year",
+                                    "write a year such as --grid-year 2022")])
+        profile.accounting = profile.accounting.model_copy(update={"grid_year": args.grid_year})
+    result = analyze_profile(profile, _kb(), period=_period(args.period))
     if args.json:
         _json(result)
     else:
@@ -241,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("profile", metavar="PROFILE")
     p.add_argument("--json", action="store_true")
     p.add_argument("--period", metavar="Y1-Y2")
+    p.add_argument("--grid-year", type=int, metavar="YEAR",
+                   help="the year of the grid factor (default: the base year, else the nearest year with a value)")
     lang(p)
 
     p = verb("recommend", cmd_recommend, "the advice: recommended measures in order with their reasons, "

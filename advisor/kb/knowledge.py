@@ -17,11 +17,14 @@ from pydantic import BaseModel, ValidationError
 
 from advisor.errors import Issue, KnowledgeError
 from advisor.kb import disk_cache
+from advisor.kb import estimates as est
 from advisor.kb import inferences as inf
 from advisor.kb import names
 from advisor.kb import standards as std
 from advisor.kb.paths import knowledge_dir
 from advisor.kb.safe_load import load_data_file
+from advisor.kb.schemas import indicators as ind
+from advisor.kb.schemas import audit as a
 from advisor.kb.schemas import knowledge as k
 
 M = TypeVar("M", bound=BaseModel)
@@ -52,8 +55,11 @@ class KnowledgeBase:
     grid_choices: dict[str, k.GridFactorChoice] = field(default_factory=dict)
     controls: dict[str, k.EndOfPipeControl] = field(default_factory=dict)
     analysis: k.AnalysisSettings | None = None
+    audit: a.AuditSettings | None = None             # knowledge/audit.yaml
+    product_carbon: dict[str, a.ProductCarbon] = field(default_factory=dict)   # factors/product_carbon.csv
     inferences: list[inf.Inference] = field(default_factory=list)   # knowledge/inferences.yaml
     industry_names: Any = None   # knowledge/industry_aliases.yaml (advisor.kb.names)
+    indicators: dict[str, ind.Indicator] = field(default_factory=dict)   # knowledge/indicators.yaml
     extra: dict[str, Any] = field(default_factory=dict)   # files read by later stages (facts, findings, questions)
     # tables its readers derive from it (indexes, look-ups), built on first use and kept with it: see derived()
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -177,6 +183,18 @@ def _load_measures(root: Path, issues: list[Issue]) -> dict[str, k.Measure]:
     return _keyed(cards, "id", str(folder), issues)
 
 
+def _product_carbon(root: Path, issues: list[Issue]) -> list[a.ProductCarbon]:
+    path = root / "factors/product_carbon.csv"
+    rows = []
+    for i, row in enumerate(_read_csv(path, issues)):
+        cells: dict[str, Any] = dict(row)
+        cells["aliases"] = [x.strip() for x in (row.get("aliases") or "").split("|") if x.strip()]
+        item = _validate(a.ProductCarbon, cells, str(path), f"row {i + 2}", issues)
+        if item is not None:
+            rows.append(item)
+    return rows
+
+
 def _load_units(root: Path, issues: list[Issue]) -> dict[str, k.Unit]:
     path = root / "units.csv"
     units: dict[str, k.Unit] = {}
@@ -224,12 +242,21 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
     std.resolve(kb.measures, kb.standards)   # card citations get their titles
     kb.grid_choices = _list_file(root, "grid_choices.yaml", k.GridFactorChoice, "id", issues)
     kb.controls = _list_file(root, "controls.yaml", k.EndOfPipeControl, "id", issues)
+    audit = _read_yaml(root / "audit.yaml", issues)
+    if audit is not None:
+        kb.audit = _validate(a.AuditSettings, audit, str(root / "audit.yaml"), "", issues)
+    kb.product_carbon = {p.product: p for p in _product_carbon(root, issues)}
     _check_references(kb, root, issues)
+    _check_audit(kb, root, issues)
     for name in ("facts.yaml", "findings.yaml", "questions.yaml"):
         if (root / name).exists():
             kb.extra[name] = _read_yaml(root / name, issues)
     kb.inferences = inf.load(root, _read_yaml, _validate, kb, issues)
+    kb.extra["estimates"] = est.load(root, _read_yaml, _validate, kb, issues)   # per-measure reductions
     kb.industry_names = names.load(root, _read_yaml, _validate, kb, issues)
+    if (root / "indicators.yaml").exists():
+        kb.indicators = _list_file(root, "indicators.yaml", ind.Indicator, "id", issues)
+        _check_indicators(kb, root, issues)
     return kb, issues
 
 
@@ -273,6 +300,40 @@ def _check_references(kb: KnowledgeBase, root: Path, issues: list[Issue]) -> Non
             if item not in kb.other_factors:
                 issues.append(Issue(str(root / "controls.yaml"), f"{control.id}.factors", f"unknown factor '{item}'",
                                     "use an item of factors/heat_and_other.csv"))
+
+
+def _check_indicators(kb: KnowledgeBase, root: Path, issues: list[Issue]) -> None:
+    """An indicator's pollutant is in pollutants.yaml and its money unit in units.csv."""
+    for indicator in kb.indicators.values():
+        for term in [*indicator.value.numerator, *indicator.value.denominator]:
+            kind, name = term.quantity.split(":", 1)
+            unit = kb.units.get(name)
+            if (kind == "pollutant_kg" and name not in kb.pollutants) or (
+                    kind == "economy" and (unit is None or unit.dimension != "money")):
+                issues.append(Issue(str(root / "indicators.yaml"), f"{indicator.id}.value",
+                                    f"unknown {'pollutant' if kind == 'pollutant_kg' else 'money unit'} '{name}'",
+                                    "use an id of pollutants.yaml or a money unit of units.csv"))
+
+
+def _check_audit(kb: KnowledgeBase, root: Path, issues: list[Issue]) -> None:
+    """audit.yaml names a grid series, carriers and decoupling states that exist."""
+    if kb.audit is None:
+        return
+    where = str(root / "audit.yaml")
+    if not any(g.series == kb.audit.exports.fossil_power_series for g in kb.grid_factors):
+        issues.append(Issue(where, "exports.fossil_power_series", "no grid factor of this series",
+                            "name a series of factors/grid_factors.csv"))
+    for carrier in kb.audit.carbon_market.unmeasured_coal.carriers:
+        if carrier not in kb.carriers:
+            issues.append(Issue(where, "carbon_market.unmeasured_coal.carriers", f"unknown carrier '{carrier}'",
+                                "use an id of carriers.yaml"))
+    if kb.decoupling is not None:
+        tapio = {s.id for s in kb.decoupling.tapio}
+        trend = {s.id for s in kb.decoupling.trend}
+        for i, d in enumerate(kb.audit.judgment_differences):
+            if d.tapio not in tapio or d.state not in trend:
+                issues.append(Issue(where, f"judgment_differences[{i}]", f"unknown state '{d.tapio}' or '{d.state}'",
+                                    "use ids of decoupling.yaml (tapio, trend)"))
 
 
 @cache
