@@ -16,15 +16,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from advisor.errors import Issue, KnowledgeError
-from advisor.kb import disk_cache
+from advisor.kb import disk_cache, names
 from advisor.kb import estimates as est
 from advisor.kb import inferences as inf
-from advisor.kb import names
 from advisor.kb import standards as std
 from advisor.kb.paths import knowledge_dir
 from advisor.kb.safe_load import load_data_file
-from advisor.kb.schemas import indicators as ind
 from advisor.kb.schemas import audit as a
+from advisor.kb.schemas import indicators as ind
 from advisor.kb.schemas import knowledge as k
 
 M = TypeVar("M", bound=BaseModel)
