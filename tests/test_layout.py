@@ -16,11 +16,12 @@ LEVELS = {
     "profile": 2,
     "accounting": 3,
     "decide": 4,
-    "questionnaire": 5, "render": 5,
-    "batch": 6, "web": 6,
-    "results": 7,
-    "api": 8,
-    "cli": 9,
+    "evaluate": 5,
+    "questionnaire": 6, "render": 6,
+    "batch": 7, "web": 7,
+    "results": 8,
+    "api": 9,
+    "cli": 10,
 }
 # The package itself and `python -m advisor` sit above everything and may import anything.
 ROOT_MODULES = {"advisor/__init__.py", "advisor/__main__.py"}

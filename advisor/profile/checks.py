@@ -142,4 +142,12 @@ def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
         problem = _unit_issue(file, f"materials[{i}].unit", flow.unit, "mass", kb)
         if problem:
             issues.append(problem)
+    for i, tracked in enumerate(profile.measures_status or []):
+        if tracked.measure not in kb.measures:
+            issues.append(_unknown(file, f"measures_status[{i}].measure", "measure", tracked.measure, kb.measures,
+                                   "use a guideline measure id such as 7.3.4 (see `park-advisor kb list`)"))
+    for i, target in enumerate(profile.targets or []):
+        if target.indicator not in kb.indicators:
+            issues.append(_unknown(file, f"targets[{i}].indicator", "indicator", target.indicator, kb.indicators,
+                                   "use an indicator id of knowledge/indicators.yaml, e.g. co2e_per_output"))
     return issues

@@ -338,6 +338,25 @@ class MaterialFlow(Strict):
     hazardous: bool | None = None
 
 
+class MeasureStatus(Strict):
+    """A measure the park has taken up (guideline 4.3: carried out, then evaluated in the next cycle)."""
+
+    measure: Text = Field(description="a guideline measure id, e.g. 7.3.4")
+    status: Literal["planned", "in_progress", "done", "dropped"]
+    since: Year | None = Field(default=None, description="the year the status was reached")
+    note: Text | None = None
+    project: Text | None = None
+
+
+class Target(Strict):
+    """The park's own target for one indicator of knowledge/indicators.yaml."""
+
+    indicator: Text
+    year: Year
+    value: Number
+    binding: bool | None = None
+
+
 class Profile(Strict):
     schema_version: Literal[1]
     park: Park
@@ -356,6 +375,8 @@ class Profile(Strict):
     third_party: ThirdParty = ThirdParty()
     surroundings: Surroundings = Surroundings()
     materials: list[MaterialFlow] | None = None
+    measures_status: list[MeasureStatus] | None = None
+    targets: list[Target] | None = None
 
     @model_validator(mode="after")
     def ids_are_unique(self) -> Profile:
@@ -366,6 +387,10 @@ class Profile(Strict):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"{name}: id {', '.join(dupes)} is used more than once")
+        tracked = [m.measure for m in self.measures_status or []]
+        if len(set(tracked)) != len(tracked):
+            dupes = sorted({m for m in tracked if tracked.count(m) > 1})
+            raise ValueError(f"measures_status: measure {', '.join(dupes)} is listed more than once")
         return self
 
 
