@@ -21,6 +21,7 @@ import pytest
 import yaml
 from conftest import without_browser
 from demo_answers import CHOSEN, TYPED
+from web_databases import KINDS, database
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,7 +45,7 @@ def free_port() -> int:
 class Server:
     """`python -m advisor serve` in a subprocess; stop() and start() again keep the port and the database."""
 
-    def __init__(self, db: Path, log: Path):
+    def __init__(self, db: Path | str, log: Path):
         self.db, self.log, self.port = db, log, free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -81,6 +82,16 @@ class Server:
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("web")
     srv = Server(root / "parks.db", root / "server.log")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def any_server(request, tmp_path_factory):
+    """A server on SQLite, then one on PostgreSQL (web_databases.py says when the latter runs)."""
+    root = tmp_path_factory.mktemp(f"web-{request.param}")
+    srv = Server(database(request.param, root), root / "server.log")
     srv.start()
     yield srv
     srv.stop()
@@ -156,7 +167,7 @@ def topic_of(page) -> str:
     return page.url.rsplit("/q/", 1)[1].split("?")[0]
 
 
-def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_advice_of_advise(page, server, kb,
+def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_advice_of_advise(page, any_server, kb,
                                                                                                   tmp_path, capsys):
     from docx import Document
 
@@ -164,7 +175,7 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
     from advisor.decide.recommend import advise
     from advisor.profile.files import validate_data
 
-    page.goto(server.base + "/")
+    page.goto(any_server.base + "/")
     with page.expect_navigation():
         page.locator("#new-park").click()
     assert topic_of(page) == "park"
@@ -189,8 +200,8 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
             fresh.close()
         if pages == 5:
             # the server is restarted between two pages; the next page and every answer are still there
-            server.stop()
-            server.start()
+            any_server.stop()
+            any_server.start()
             page.reload()
             assert topic_of(page) == topic
         fill_page(page)
@@ -200,10 +211,10 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
     assert pages >= 8
 
     # the answers survived: the first page still shows them
-    page.goto(f"{server.base}/p/{token}/q/park")
+    page.goto(f"{any_server.base}/p/{token}/q/park")
     assert page.locator("#q-park-name input").input_value() == "示例化工园区"
     assert page.locator("#q-park-industries input").input_value().startswith("C26:55%")
-    page.goto(f"{server.base}/p/{token}/results")
+    page.goto(f"{any_server.base}/p/{token}/results")
 
     shown = page.locator("#ranking li").evaluate_all("els => els.map(e => e.dataset.measure)")
     with page.expect_download() as dl:

@@ -36,6 +36,9 @@ class FieldView:
     stakes: list[tuple[str, str]] = field(default_factory=list)
     stake_note: str = ""
     fixed: str = ""              # kind fixed: the value from an uploaded profile
+    hidden: bool = False         # a follow-up whose condition does not hold yet
+    follow_up: bool = False      # has a condition: the page's script opens and closes it as answers change
+    new: bool = False            # opened by the answers just saved
 
 
 # --- which questions ----------------------------------------------------------------------------
@@ -52,12 +55,24 @@ def visible(flow: QuestionFlow, q: Question) -> bool:
     return flow.may_hold_later(q)
 
 
+def shown(flow: QuestionFlow, q: Question) -> bool:
+    """Shown open on its page now: its ask_if holds. A follow-up whose condition may hold once this page is
+    answered is on the page but hidden until it does (the page's script, or the next save, opens it)."""
+    return flow.ask_if(q) is True
+
+
 def topic_questions(flow: QuestionFlow, topic: str) -> list[Question]:
     return [q for q in flow.book.questions if q.topic == topic and visible(flow, q)]
 
 
 def topics_in_use(flow: QuestionFlow) -> list[str]:
-    return [t.id for t in flow.book.topics if topic_questions(flow, t.id)]
+    return [t.id for t in flow.book.topics if any(shown(flow, q) for q in topic_questions(flow, t.id))]
+
+
+def progress(flow: QuestionFlow, questions: list[Question]) -> dict[str, int]:
+    """Answered (or seen and left unknown) out of the questions shown: a hidden follow-up counts once it opens."""
+    open_now = [q for q in questions if visible(flow, q) and shown(flow, q)]
+    return {"done": sum(1 for q in open_now if flow.settled(q)), "total": len(open_now)}
 
 
 # --- current values -------------------------------------------------------------------------------
@@ -136,7 +151,8 @@ def _list_values(q: Question, value: Any) -> list[str]:
 
 
 def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, lang: str, titles: dict[str, str],
-                errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None) -> list[FieldView]:
+                errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None,
+                new: frozenset[str] = frozenset()) -> list[FieldView]:
     errors, typed = errors or {}, typed or {}
     answers = flow.session.answers
     views = []
@@ -145,7 +161,8 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
         note = "" if stakes else MESSAGES[lang]["no_stake_analysis" if flow.always_asked(q) else "no_stake"]
         v = FieldView(id=q.id, kind="input", text=q.text.in_lang(lang), help=q.help.in_lang(lang),
                       required=q.required, unit=unit_hint(q, reader.units_kb, lang), error=errors.get(q.id, ""),
-                      stakes=stakes, stake_note=note)
+                      stakes=stakes, stake_note=note, hidden=not shown(flow, q), follow_up=q.ask_if is not None,
+                      new=q.id in new)
         whole = ancestor_answer(answers, q.path)
         value = current_value(answers, q.path)
         asked = q.id in flow.session.asked

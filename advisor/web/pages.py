@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 
 from advisor.errors import ProfileError
 from advisor.web.app import BodyTooLarge, page_lang, render
-from advisor.web.forms import field_views, read_answers, topic_questions, topics_in_use, visible
+from advisor.web.forms import field_views, progress, read_answers, shown, topic_questions, topics_in_use, visible
 from advisor.web.service import Advisor, plan_save
 from advisor.web.store import ParkState, Store
 from advisor.web.texts import texts
@@ -122,9 +122,7 @@ async def _with_form(request: Request, handler: Callable[..., Any], *args: Any) 
 # --- the questionnaire ------------------------------------------------------------------------------------
 
 def _progress(adv: Advisor, flow) -> dict[str, Any]:
-    shown = [q for q in adv.book.questions if visible(flow, q)]
-    done = [q for q in shown if flow.settled(q)]
-    return {"done": len(done), "total": len(shown)}
+    return progress(flow, list(adv.book.questions))
 
 
 @router.get("/p/{token}")
@@ -137,15 +135,14 @@ def overview(request: Request, token: str):
     for tid in topics_in_use(flow):
         qs = topic_questions(flow, tid)
         topic = next(t for t in adv.book.topics if t.id == tid)
-        topics.append({"id": tid, "text": topic.text.in_lang(lang), "total": len(qs),
-                       "done": sum(1 for q in qs if flow.settled(q))})
+        topics.append({"id": tid, "text": topic.text.in_lang(lang), **progress(flow, qs)})
     first_open = next((t["id"] for t in topics if t["done"] < t["total"]), None)
     return render(request, "overview.html.j2", token=token, topics=topics, first_open=first_open,
                   progress=_progress(adv, flow), link=str(request.url_for("overview", token=token)))
 
 
 def _topic_page(request: Request, state: ParkState, topic: str, status: int = 200,
-                errors: dict | None = None, typed: dict | None = None):
+                errors: dict | None = None, typed: dict | None = None, new: frozenset[str] = frozenset()):
     adv = _advisor(request)
     lang = page_lang(request)
     flow = adv.flow(state)
@@ -154,12 +151,12 @@ def _topic_page(request: Request, state: ParkState, topic: str, status: int = 20
         raise HTTPException(status_code=404)
     i = order.index(topic)
     questions = topic_questions(flow, topic)
-    fields = field_views(flow, questions, adv.reader(lang), lang, adv.titles(lang), errors, typed)
+    fields = field_views(flow, questions, adv.reader(lang), lang, adv.titles(lang), errors, typed, new)
     title = next(t.text.in_lang(lang) for t in adv.book.topics if t.id == topic)
     return render(request, "topic.html.j2", status=status, here=f"/p/{state.token}/q/{topic}", token=state.token,
                   topic=topic, title=title, fields=fields, page=i + 1, pages=len(order),
                   prev=order[i - 1] if i else None, progress=_progress(adv, flow),
-                  link=str(request.url_for("overview", token=state.token)), errors=bool(errors))
+                  link=str(request.url_for("overview", token=state.token)), errors=bool(errors), new=len(new))
 
 
 @router.get("/p/{token}/q/{topic}")
@@ -179,13 +176,21 @@ def _save_topic(request: Request, token: str, topic: str, form):
     if topic not in order:
         raise HTTPException(status_code=404)
     questions = topic_questions(flow, topic)
-    values, errors, typed = read_answers(questions, form, adv.reader(lang), texts(lang)["w_required"])
-    saved = plan_save(flow, questions, values)
+    # only the questions the page showed send a "seen" mark: a hidden follow-up is neither answered nor asked
+    seen = set(form.getlist("seen"))
+    on_page = [q for q in questions if q.id in seen]
+    values, errors, typed = read_answers(on_page, form, adv.reader(lang), texts(lang)["w_required"])
+    saved = plan_save(flow, questions, values, [q.id for q in on_page if q.id in values])
     _store(request).save(token, saved.values, saved.clear, saved.asked)
     state = _park(request, token)
     if errors:
         return _topic_page(request, state, topic, status=422, errors=errors, typed=typed)
-    order = topics_in_use(adv.flow(state))
+    after = adv.flow(state)
+    opened = frozenset(q.id for q in topic_questions(after, topic)
+                       if q.id not in seen and shown(after, q) and not after.settled(q))
+    if opened:   # the answers opened follow-ups on this page: ask them before moving on
+        return _topic_page(request, state, topic, new=opened)
+    order = topics_in_use(after)
     go = str(form.get("go") or "next")
     if go == "prev":
         i = order.index(topic) if topic in order else 0
@@ -211,9 +216,12 @@ def _autosave(request: Request, token: str, form):
     values, errors, _ = read_answers([q], form, adv.reader(lang), texts(lang)["w_required"])
     if errors:
         return JSONResponse({"ok": False, "error": errors[q.id]}, status_code=422)
-    saved = plan_save(flow, [q], values)
+    page = topic_questions(flow, q.topic)
+    saved = plan_save(flow, page if q in page else [q], values, [])
     _store(request).save(token, saved.values, saved.clear, [])
-    return JSONResponse({"ok": True})
+    after = adv.flow(_park(request, token))
+    # the follow-ups of this page that are open now: the script opens and closes them to match
+    return JSONResponse({"ok": True, "show": [f.id for f in topic_questions(after, q.topic) if shown(after, f)]})
 
 
 # --- results, what-if, downloads ------------------------------------------------------------------------------
@@ -242,7 +250,7 @@ def _ask_links(adv: Advisor, state: ParkState, token: str, advice: dict) -> dict
     links = {}
     for qid in sorted(wanted):
         q = adv.questions.get(qid)
-        if q is not None and q.topic in in_use and visible(flow, q):
+        if q is not None and q.topic in in_use and visible(flow, q) and shown(flow, q):
             links[qid] = f"/p/{token}/q/{q.topic}#q-{qid}"
     return links
 

@@ -34,6 +34,12 @@ def upload_limit() -> int:
     return max(MAX_TEXT_BYTES, MAX_WORKBOOK_BYTES)
 
 
+def _cards(section: dict | None) -> dict[str, dict]:
+    if not section:
+        return {}
+    return {b["id"]: b for sub in section["subsections"] for b in sub["blocks"] if b["type"] == "card"}
+
+
 class Advisor:
     """Knowledge, questions and rules, loaded once when the server starts."""
 
@@ -93,9 +99,9 @@ class Advisor:
         analysis, advice = self.advise(profile, lang)
         context = build_context(profile, self.kb, analysis, advice, lang)
         sections = {s["id"]: s for s in context["sections"]}
-        cards = {b["id"]: b for sub in sections["tasks"]["subsections"] for b in sub["blocks"] if b["type"] == "card"}
-        confirm = {b["id"]: b for sub in sections["to_confirm"]["subsections"] for b in sub["blocks"]
-                   if b["type"] == "card"}
+        # each measure's card, wherever the report places it (the plan's tasks, other advice, to confirm)
+        confirm = _cards(sections.get("to_confirm"))
+        cards = {k: v for sec_id, sec in sections.items() if sec_id != "to_confirm" for k, v in _cards(sec).items()}
         status = sections["status"]
         wanted = [b["id"] for sub in status["subsections"] for b in sub["blocks"] if b["type"] == "chart"]
         with RENDER_LOCK:
@@ -178,9 +184,10 @@ class Saved:
     asked: list[str]
 
 
-def plan_save(flow: QuestionFlow, questions: list, values: dict[str, Any]) -> Saved:
-    """What to write for a submitted page: answers given, unknowns cleared, and follow-ups cleared whose ask_if
-    no longer holds."""
+def plan_save(flow: QuestionFlow, questions: list, values: dict[str, Any], seen: list[str] | None = None) -> Saved:
+    """What to write for a submitted page: answers given, unknowns cleared, and follow-ups on the page cleared
+    whose ask_if no longer holds. Only the questions in `values` were submitted (a hidden follow-up sends
+    nothing, so it is neither answered nor recorded as asked); `seen` (default: all of them) are recorded."""
     from advisor.questionnaire import is_answered
     from advisor.web.forms import ancestor_answer
 
@@ -206,8 +213,15 @@ def plan_save(flow: QuestionFlow, questions: list, values: dict[str, Any]) -> Sa
                     out[path] = implied
                     answers[path] = implied
     for q in questions:
-        if q.ask_if is not None and flow.ask_if(q) is not True and q.path in out:
-            del out[q.path]
+        if q.ask_if is None or ancestor_answer(answers, q.path) is not None:
+            continue
+        holds = flow.ask_if(q)
+        # an answer given now needs its condition to hold; one given earlier goes only when it is false
+        if (q.path in out and holds is not True) or (q.path in answers and holds is False):
+            out.pop(q.path, None)
             answers.pop(q.path, None)
             clear.append(q.path)
-    return Saved(out, clear, [q.id for q in questions if q.id in values])
+    marked = [q.id for q in questions if q.id in values] if seen is None else list(seen)
+    # seen only if shown: a follow-up whose condition does not hold after these answers was hidden
+    asked = [q.id for q in questions if q.id in marked and flow.ask_if(q) is True]
+    return Saved(out, clear, asked)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, create_engine, delete, event, select
+from sqlalchemy import ForeignKey, String, Text, create_engine, delete, event, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, lazyload, mapped_column, relationship
 
 from advisor.errors import Issue, UsageError
@@ -117,22 +117,25 @@ class Store:
                              asked=list(json.loads(park.asked or "[]")), origin=park.origin, updated=park.updated)
 
     def save(self, token: str, values: dict[str, Any], clear: Sequence[str] = (), asked: Sequence[str] = ()) -> None:
-        """Set `values`, delete the paths in `clear` (and everything under them), add `asked` – one transaction."""
+        """Set `values`, delete the paths in `clear` (and everything under them), add `asked` – one transaction.
+
+        The park's row is written first: that takes its lock (a row lock in PostgreSQL, the write lock in SQLite)
+        before `asked` is read, so two saves of the same park at once cannot lose each other's questions."""
         with Session(self.engine) as s, s.begin():
-            park = s.get(ParkRow, token, options=[lazyload(ParkRow.answers)])   # the answers are not read here
-            if park is None:
+            touched = s.execute(update(ParkRow).where(ParkRow.token == token).values(updated=now()))
+            if not getattr(touched, "rowcount", 1):
                 raise KeyError(token)
             for path in list(clear) + list(values):
                 s.execute(delete(AnswerRow).where(AnswerRow.token == token, AnswerRow.path == path))
                 s.execute(delete(AnswerRow).where(AnswerRow.token == token,
                                                   AnswerRow.path.startswith(path + ".", autoescape=True)))
-            s.flush()
             for path, value in values.items():
                 s.add(AnswerRow(token=token, path=path, value=_dump(value), updated=now()))
             if asked:
-                seen = json.loads(park.asked or "[]")
-                park.asked = json.dumps(seen + [a for a in asked if a not in seen])
-            park.updated = now()
+                seen = json.loads(s.scalar(select(ParkRow.asked).where(ParkRow.token == token)) or "[]")
+                new = [a for a in asked if a not in seen]
+                if new:
+                    s.execute(update(ParkRow).where(ParkRow.token == token).values(asked=json.dumps(seen + new)))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
