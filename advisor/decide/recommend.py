@@ -10,6 +10,7 @@ from advisor.decide.advice_texts import Words
 from advisor.decide.evaluator import check_rules
 from advisor.decide.facts import build_facts
 from advisor.decide.inference import infer, inferred_entry, mark_inferred, reads_inferred
+from advisor.decide.quantities import attach as attach_quantities
 from advisor.decide.ranking import (
     Scored,
     clause_key,
@@ -360,6 +361,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
             "prerequisites": [p for p in m.prerequisites],
         })
 
+    attach_quantities(recommendations, profile, analysis, kb, lang)   # expected, coordinates, elasticity
     plan: dict[str, dict[str, list[str]]] = {obj: {"near": [], "medium": [], "long": []} for obj in kb.object_ids()}
     for rec in recommendations:
         plan[rec["object"]][rec["horizon"]].append(rec["measure"])

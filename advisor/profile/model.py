@@ -357,6 +357,20 @@ class Target(Strict):
     binding: bool | None = None
 
 
+class MeasureAssumption(Strict):
+    """A user-set parameter of one measure's estimate (defaults in knowledge/reduction_coefficients.yaml)."""
+
+    share: Share | None = Field(default=None, description="the part of the activity the measure reaches, 0..1")
+
+
+class Assumptions(Strict):
+    """Parameters of the per-measure estimates and of the targets that the user sets."""
+
+    measures: dict[Text, MeasureAssumption] | None = Field(default=None, description="measure id (7.3.4) → parameters")
+    growth_rate: Annotated[float, BeforeValidator(coerce_number), Field(ge=-0.5, le=1)] | None = Field(
+        default=None, description="yearly growth of the economic indicator; default: the park's own")
+
+
 class Profile(Strict):
     schema_version: Literal[1]
     park: Park
@@ -377,6 +391,7 @@ class Profile(Strict):
     materials: list[MaterialFlow] | None = None
     measures_status: list[MeasureStatus] | None = None
     targets: list[Target] | None = None
+    assumptions: Assumptions | None = None
 
     @model_validator(mode="after")
     def ids_are_unique(self) -> Profile:
