@@ -246,7 +246,8 @@ def test_the_report_verb_needs_a_known_format(tmp_path, capsys):
 
 # --- established, to confirm, not recommended ------------------------------------------------------------
 
-PLAN_SECTIONS = ("tasks", "division", "to_confirm", "verify", "not_recommended")
+PLAN_SECTIONS = ("summary", "tasks", "other_recs", "to_confirm", "division", "safeguards", "verify",
+                 "not_recommended")
 
 
 def _sections(park, lang: str) -> dict[str, dict]:
@@ -259,16 +260,14 @@ def _cards(section: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_key_tasks_and_the_task_division_hold_established_measures_only_led_by_the_shortlist(park, lang):
+def test_key_tasks_hold_the_shortlist_and_further_recommendations_the_other_established_measures(park, lang):
     advice = park.advice[lang]
     established = [r["measure"] for r in advice["recommendations"]]
     pending = {t["measure"] for t in advice["to_confirm"]}
     sections = _sections(park, lang)
-    tasks = sections["tasks"]["subsections"]
-    other = report.labels(lang)["other_recs"]
-    first = [b["id"] for sub in tasks if other not in sub["title"] for b in sub["blocks"] if b["type"] == "card"]
+    first = _cards(sections["tasks"])
     assert sorted(first) == sorted(advice["shortlist"]) and set(first) <= set(established)
-    assert sorted(_cards(sections["tasks"])) == sorted(established)
+    assert sorted(first + _cards(sections["other_recs"])) == sorted(established)
     tables = [b for sub in sections["division"]["subsections"] for b in sub["blocks"] if b["type"] == "table"]
     assert [row[0] for row in tables[0]["rows"]] == first
     in_tables = [row[0] for t in tables for row in t["rows"]]
@@ -322,15 +321,14 @@ def test_the_plan_sections_hold_no_field_paths_rule_ids_or_other_language(park, 
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_annex_lists_the_standards_of_the_recommended_measures_by_dated_edition(demo, kb, lang):
+def test_the_basis_chapter_lists_the_standards_of_the_key_tasks_by_dated_edition(demo, kb, lang):
     profile, analysis, advice = demo
     context = report.build_context(profile, kb, analysis, advice[lang], lang)
-    annex = next(s for s in context["sections"] if s["id"] == "annex")
-    basis = annex["subsections"][1]
-    table = next(b for b in basis["blocks"] if b["type"] == "table")
+    basis = next(s for s in context["sections"] if s["id"] == "basis")
+    table = next(b for sub in basis["subsections"] for b in sub["blocks"] if b["type"] == "table")
     editions = [row[0] for row in table["rows"]]
-    recommended = {r["measure"] for r in advice[lang]["recommendations"]}
-    cited = {f"{s.code}-{s.year}" for m in recommended for s in kb.measures[m].standards}
+    shortlist = set(advice[lang]["shortlist"])
+    cited = {f"{s.code}-{s.year}" for m in shortlist for s in kb.measures[m].standards}
     assert editions and set(editions) == cited
     assert all(re.search(r"-\d{4}$", e) for e in editions)
-    assert all(set(re.split(r"[；;,、]\s*", row[2])) <= recommended for row in table["rows"])
+    assert all(set(re.split(r"[；;,、]\s*", row[2])) <= shortlist for row in table["rows"])

@@ -17,13 +17,17 @@ Charts are specs (plain dicts, see advisor.render.charts) in `context["charts"]`
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from advisor.errors import Issue
+from advisor.render.report_docx import render_docx
 from advisor.render.report_format import ReportError, labels
+from advisor.render.report_numbering import number_sections
 from advisor.render.report_plan import PlanSections
 from advisor.render.report_status import StatusSections
-from advisor.render.report_writers import md_escape, render_docx, render_html, render_markdown
+from advisor.render.report_summary import SummarySections
+from advisor.render.report_writers import md_escape, render_html, render_markdown
 
 __all__ = ["FORMATS", "ReportError", "build_context", "format_from_suffix", "labels", "md_escape",
            "render_docx", "render_html", "render_markdown", "write_report"]
@@ -32,31 +36,53 @@ FORMATS = ("html", "md", "docx")
 CHART_IDS = ("sankey", "carbon", "pollutants", "indices", "cocontrol")
 
 
-class _Report(StatusSections, PlanSections):
-    """The whole report: the status (StatusSections) and the plan (PlanSections)."""
+class _Report(SummarySections, StatusSections, PlanSections):
+    """The whole report: summary and safeguards (SummarySections), the status (StatusSections) and the plan
+    (PlanSections)."""
 
-    def context(self) -> dict:
-        park = self.p.park
+    def context(self, today: dt.date | None = None) -> dict:
+        park, L = self.p.park, self.L
         name = park.name if self.lang == "zh" or not park.name_en else park.name_en
-        sections = [self.status(), self.targets(), self.tasks(), self.division(), self.to_confirm(),
-                    self.verify(), self.not_recommended(), self.annex()]
+        today = today or dt.date.today()
+        # the order of a 实施方案; a part another module adds is a method named below, left out while it is missing
+        sections = [self.summary(), self.status(), self.targets(), self.tasks(), self.other_recs(),
+                    self.to_confirm(), self.division(),
+                    *self.optional("projects"),     # 重点工程: the projects of the quantified measures
+                    self.safeguards(),
+                    *self.optional("evaluation"),   # 评估: the previous cycle compared, when one is given
+                    self.basis(),
+                    self.annex(), self.verify(), self.not_recommended(), self.ranking()]
+        number_sections(sections, self.lang, L["annex_n"])
         return {
             "lang": self.lang,
-            "labels": self.L,
-            "title": f"{name}{self.L['title_sep']}{self.L['report_title']}",
+            "labels": L,
+            "title": f"{name}{L['title_sep']}{L['report_title']}",
             "park_name": park.name,
             "park_name_en": park.name_en or "",
-            "subtitle": self.L["report_subtitle"],
-            "note": self.L["generated_note"],
+            "cover_park": name,
+            "compiler": L["cover_compiler_unknown"],   # the profile names no compiling unit yet
+            "compiler_known": None,
+            "date": today.isoformat(),
+            "date_text": L["date_format"].format(y=today.year, m=today.month, month=today.strftime("%B")),
+            "running_header": f"{name}{L['title_sep']}{L['report_title']}",
+            "subtitle": L["report_subtitle"],
+            "note": L["generated_note"],
             "sections": sections,
             "charts": self.charts,
-            "chart_ids": list(CHART_IDS),
+            "chart_ids": [cid for cid in CHART_IDS if cid in self.charts] + [c for c in self.charts
+                                                                              if c not in CHART_IDS],
         }
 
+    def optional(self, name: str) -> list[dict]:
+        """The section a method `name` builds, or nothing while no module defines it (or it has nothing to show)."""
+        build = getattr(self, name, None)
+        section = build() if callable(build) else None
+        return [section] if section else []
 
-def build_context(profile, kb, analysis: dict, advice: dict, lang: str = "zh") -> dict:
+
+def build_context(profile, kb, analysis: dict, advice: dict, lang: str = "zh", today: dt.date | None = None) -> dict:
     """The one context object every renderer reads (see the module docstring for its blocks)."""
-    return _Report(profile, kb, analysis, advice, lang).context()
+    return _Report(profile, kb, analysis, advice, lang).context(today)
 
 
 # --- the verb's work ------------------------------------------------------------------------------

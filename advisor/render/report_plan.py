@@ -83,13 +83,13 @@ class PlanSections(ReportBase):
         return ordered + [i for i in recs if i not in ordered]
 
     def tasks(self) -> dict:
+        """重点任务: the first-year shortlist only, by implementation object and horizon."""
         L, recs = self.L, self.recs()
         first = self.shortlist()
         intro: list[dict] = [paragraph(L["p_tasks"]), self.chart("cocontrol", self.cocontrol_spec())]
         if not first:
             intro.append(paragraph(L["none"]))
         subs: list[dict[str, Any]] = [{"title": "", "blocks": intro}]
-        n = 0
         for obj in dict.fromkeys(recs[i]["object"] for i in first):
             blocks: list[dict] = []
             for h in HORIZONS:
@@ -99,20 +99,19 @@ class PlanSections(ReportBase):
                     blocks += [self.card(recs[i]) for i in ids]
             blocks += [self.card(recs[i]) for i in first if recs[i]["object"] == obj and recs[i].get("horizon")
                        not in HORIZONS]
-            n += 1
-            subs.append({"title": self.numbered(n, self.object_name(obj)), "blocks": blocks})
-        rest = [i for i in self.plan_order() if i not in first]
-        if rest:
-            blocks = [paragraph(L["p_other_recs"])]
-            for obj in dict.fromkeys(recs[i]["object"] for i in rest):
-                blocks.append({"type": "subheading", "text": self.object_name(obj)})
-                blocks += [self.card(recs[i]) for i in rest if recs[i]["object"] == obj]
-            subs.append({"title": self.numbered(n + 1, L["other_recs"]), "blocks": blocks})
-        return {"id": "tasks", "title": L["s3"], "subsections": subs}
+            subs.append({"title": self.object_name(obj), "blocks": blocks})
+        return {"id": "tasks", "kind": "chapter", "title": L["s3"], "subsections": subs}
 
-    def numbered(self, n: int, title: str) -> str:
-        """（一）… in Chinese, 3.1 … in English."""
-        return f"（{'一二三四五六七八九十'[n - 1]}）{title}" if self.lang == "zh" and n <= 10 else f"3.{n} {title}"
+    def other_recs(self) -> dict:
+        """其他建议: the established measures beyond the shortlist, by implementation object."""
+        L, recs = self.L, self.recs()
+        first = self.shortlist()
+        rest = [i for i in self.plan_order() if i not in first]
+        subs: list[dict[str, Any]] = [{"title": "", "blocks": [paragraph(L["p_other_recs"] if rest else L["none"])]}]
+        for obj in dict.fromkeys(recs[i]["object"] for i in rest):
+            subs.append({"title": self.object_name(obj),
+                         "blocks": [self.card(recs[i]) for i in rest if recs[i]["object"] == obj]})
+        return {"id": "other_recs", "kind": "chapter", "title": L["other_recs"], "subsections": subs}
 
     def card(self, rec: dict) -> dict:
         L, mid = self.L, rec["measure"]
@@ -132,7 +131,6 @@ class PlanSections(ReportBase):
             because.append(" — ".join(p for p in parts if p))
         trade = text_in(m.trade_offs, self.lang) if m and m.trade_offs else ""
         fields = [[L["m_priority"], self.enum("priority", rec.get("priority"))],
-                  [L["m_rank"], str(rec.get("rank", DASH))],
                   [L["m_effect"], self.enum("effect", rec.get("effect"))],
                   [L["m_co_benefits"], ", ".join(self.substance(x) for x in rec.get("co_benefits") or []) or DASH],
                   [L["m_lead"], self.lead(rec)],
@@ -300,8 +298,9 @@ class PlanSections(ReportBase):
                   if rows else paragraph(L["none"])]
         return {"id": "not_recommended", "title": L["s7"], "subsections": [{"title": "", "blocks": blocks}]}
 
-    # annex -------------------------------------------------------------------------------------------
+    # annexes ---------------------------------------------------------------------------------------------
     def annex(self) -> dict:
+        """The emission factors used, with tier, source and year."""
         L = self.L
         factors = (self.a.get("carbon") or {}).get("factors_used") or []
         frows = [[(self.carrier(f.get("carrier")) if f.get("carrier") else text_in(f.get("item"), self.lang))
@@ -310,31 +309,20 @@ class PlanSections(ReportBase):
                   factor_source(f.get("source"), f.get("tier"), self.lang) or DASH,
                   value_text(f.get("year")) if f.get("year") else DASH]
                  for f in factors]
+        return {"id": "annex", "kind": "annex", "title": L["annex_factors"], "subsections": [{"title": "", "blocks": [
+            table_block(L["t_factors"], [L["c_carrier"], L["c_factor"], L["c_unit"], L["c_tier"], L["c_source"],
+                                         L["c_year"]], frows) if frows else paragraph(L["p_no_data"])]}]}
+
+    def ranking(self) -> dict:
+        """The diagnostic rank and the parts of each score: the technical detail kept out of the plan's body."""
+        L = self.L
         rrows = [[str(r.get("rank")), r["measure"], r.get("title") or self.measure_title(r["measure"]),
                   self.object_name(r.get("object", "")), self.enum("priority", r.get("priority")),
                   fmt_num(r.get("score"), 3),
                   "; ".join(f"{L.get('sp_' + k, k)} {fmt_num(v, 3)}" for k, v in (r.get("score_parts") or {}).items())]
                  for r in self.adv.get("recommendations", [])]
-        return {"id": "annex", "title": L["annex"], "subsections": [
-            {"title": L["annex_factors"], "blocks": [
-                table_block(L["t_factors"], [L["c_carrier"], L["c_factor"], L["c_unit"], L["c_tier"], L["c_source"],
-                                             L["c_year"]], frows) if frows else paragraph(L["p_no_data"])]},
-            {"title": L["annex_basis"], "blocks": self.basis_blocks()},
-            {"title": L["annex_ranking"], "blocks": [
-                paragraph(L["p_ranking"]),
-                table_block(L["t_ranking"], [L["c_rank"], L["c_measure"], L["c_title"], L["c_object"], L["c_priority"],
-                                             L["c_score"], L["c_score_parts"]], rrows)
-                if rrows else paragraph(L["none"])]}]}
-
-    def basis_blocks(self) -> list[dict]:
-        """编制依据: the standards the recommended measures cite, by dated edition, each once."""
-        from advisor.kb.standards import basis
-
-        L = self.L
-        ids = [r["measure"] for r in self.adv.get("recommendations", [])]
-        rows = [[edition, title, L["list_sep"].join(sorted(mids, key=lambda m: [int(x) for x in m.split(".")]))]
-                for edition, title, mids in basis(self.kb, ids, self.lang)]
-        if not rows:
-            return [paragraph(L["none"])]
-        return [paragraph(L["p_basis"]),
-                table_block(L["t_basis"], [L["c_standard"], L["c_standard_title"], L["c_measures"]], rows)]
+        return {"id": "ranking", "kind": "annex", "title": L["annex_ranking"], "subsections": [{"title": "", "blocks": [
+            paragraph(L["p_ranking"]),
+            table_block(L["t_ranking"], [L["c_rank"], L["c_measure"], L["c_title"], L["c_object"], L["c_priority"],
+                                         L["c_score"], L["c_score_parts"]], rrows)
+            if rrows else paragraph(L["none"])]}]}
