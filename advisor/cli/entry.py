@@ -283,9 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_optional_verbs(sub, verb, lang) -> None:
     """Verbs whose modules may add their own arguments (report, ask, batch)."""
-    from advisor.cli import ask, batch, report, serve
+    from advisor.cli import ask, batch, evaluate, report, serve
 
-    for module in (report, ask, batch, serve):
+    for module in (report, ask, batch, serve, evaluate):
         module.register(sub, verb, lang)
 
 

@@ -95,6 +95,8 @@ def calc_changes(cycles: list[Cycle], kb, lang: str, warnings: list[str]) -> lis
         shown = names.get(name, name) if label_key == "carbon.by_process" else _name(label_key, name, labels, lang)
         values = {str(c.year): _round(f[figure][2]) if figure in f else None for c, f in zip(cycles, per_cycle,
                                                                                              strict=True)}
+        if all(v is None for v in values.values()):
+            continue   # a process that emits no greenhouse gas, say
         entry: dict[str, Any] = {"figure": figure, "label": text("figures", label_key, lang, name=shown),
                                  "unit": _unit(figure), "values": values,
                                  "change": _round(calc_change(values[str(cycles[0].year)],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from advisor.accounting import analyze_profile
-from advisor.errors import Issue, ProfileError
+from advisor.errors import Issue, ProfileError, UsageError
 from advisor.profile.model import Profile
 
 
@@ -34,8 +34,8 @@ def check_cycles(profiles: list[tuple[str, Profile]]) -> list[tuple[str, Profile
     """The profiles in the order of their base years; ProfileError when they are not two or more years of one
     park (park ids differ, or two share a base year)."""
     if len(profiles) < 2:
-        raise ProfileError([Issue(profiles[0][0] if profiles else "", "", "an evaluation needs two or more cycles",
-                                  "give the profiles of two or more years of the park")])
+        raise UsageError([Issue("evaluate", profiles[0][0] if profiles else "", "an evaluation needs two or more "
+                                "cycles", "give the profiles of two or more years of the park")])
     issues = []
     first_source, first = profiles[0]
     for source, p in profiles[1:]:
