@@ -47,6 +47,8 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pai
     fused["other_controls"] = other_controls
     del carbon["controls"]   # shown once, as trade_offs
     decoupling = calc_decoupling(profile, kb, period, year_pairs)
+    notes += [Note(i, en, zh) for i, en, zh in zip(decoupling["warning_ids"], decoupling["warnings"],
+                                                    decoupling["warnings_zh"], strict=True)]
     materials = calc_materials(profile, kb)
     gaps = find_gaps(profile, kb, energy, carbon, decoupling, trade_offs, {n.id for n in notes})
     warnings_en, warnings_zh, warning_ids = texts(notes)

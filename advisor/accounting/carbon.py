@@ -32,12 +32,15 @@ from advisor.accounting._common import INFRASTRUCTURE, UNASSIGNED, KbIndex, Note
 from advisor.accounting.carbon_factors import FactorUse, GridChoice, choose_factor, select_grid_factor
 from advisor.accounting.control_co2 import calc_control_co2
 from advisor.accounting.energy import EnergyLine
+from advisor.accounting.data_quality import calc_data_quality
 from advisor.accounting.exports_co2 import calc_exports_co2
+from advisor.accounting.feedstock import calc_feedstock_balances
 from advisor.accounting.overlaps import remove_control_double_counts
 from advisor.kb.units import UnitError, convert
 
 NON_ENERGY = "non_energy"     # by_carrier label of reported process gases that are not tied to an energy row
 END_OF_PIPE = "end_of_pipe"   # by_carrier label of CO2 added by end-of-pipe controls
+PROCESS_CATEGORY = "industrial_process"   # the category whose CO2 is process CO2 (with feedstock balances)
 INTENSITY_MONEY_UNIT = "万元"   # carbon intensity per 10^4 yuan, as Chinese statistics state it (units.csv)
 
 
@@ -163,7 +166,8 @@ def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridCho
                         else ln.base_amount)
         t = calc_emission(activity, factor.per_base)
         if ln.kind == "fuel" and ln.use == "feedstock":
-            feedstock.append({"carrier": ln.carrier, "process": ln.process or UNASSIGNED, "amount": ln.amount,
+            feedstock.append({"carrier": ln.carrier, "process": ln.process or UNASSIGNED, "owner": ln.owner,
+                              "amount": ln.amount,
                               "unit": ln.unit, "t_co2_potential": r(t), "factor": factor.factor,
                               "factor_unit": factor.unit, "tier": factor.tier})
             continue
@@ -188,12 +192,6 @@ def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridCho
     reporting = {p.id for p in profile.processes or [] if "CO2" in p.emissions or "CO2e" in p.emissions}
     for f in feedstock:
         f["process_reports_co2"] = f["process"] in reporting   # its CO2 then comes from a balance already
-    if any(not f["process_reports_co2"] for f in feedstock):
-        notes.append(Note("feedstock-carbon",
-                          "feedstock carbon is not combustion CO2: a carbon balance (products, by-products, process "
-                          "CO2) is needed; its CO2 potential is reported apart under carbon.feedstock",
-                          "原料用能的碳不是燃烧排放，需做碳平衡（产品、副产品、过程排放）；"
-                          "其CO2潜力在碳排放结果的原料碳部分单列"))
     return contributions, uses, feedstock
 
 
@@ -353,6 +351,8 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     notes.extend(grid.notes)
     contributions, uses, feedstock = calc_energy_co2(profile, ix, lines, grid, notes)
     info_by_process, controls = calc_process_co2(profile, kb, ix, contributions, notes)
+    balances = calc_feedstock_balances(profile, kb, feedstock, notes) if feedstock else []
+    _count_balances(profile, balances, feedstock, contributions, info_by_process)
 
     counted = [c for c in contributions if c.counted]
     emitted = [c for c in counted if c.scope != "sink"]
@@ -371,12 +371,14 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     scopes = {k: r(v) if known else None for k, v in by_scope.items()}
     if not lines and "2" not in sums.scope:   # purchased electricity and heat come from energy rows: unknown
         scopes["2"] = None
+    by_process = calc_by_process(emitted, profile, info_by_process, lines, total, sums)
+    process_co2 = calc_process_share(by_process, balances, total)
     if not detail:
-        return {"total_t_co2e": r(total), "by_scope": scopes,
-                "by_process": calc_by_process(emitted, profile, info_by_process, lines, total, sums),
-                "controls": controls}
+        return {"total_t_co2e": r(total), "by_scope": scopes, "by_process": by_process, "controls": controls,
+                "process_co2": process_co2}
 
     sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
+    quality = calc_data_quality(profile, kb, lines, contributions, by_process, notes)
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix, notes)
     history = _history_coverage(profile, kb, total) if total is not None else None
     coverage_min = kb.analysis.inventory_coverage_min.value
@@ -390,7 +392,7 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     return {
         "total_t_co2e": r(total),
         "by_scope": scopes,
-        "by_process": calc_by_process(emitted, profile, info_by_process, lines, total, sums),
+        "by_process": by_process,
         "by_carrier": _ranked(sums.carrier, "carrier", total),
         "by_owner": _ranked(sums.owner, "owner", total, lambda k: {"kind": _owner_kind(k)}),
         "by_category": _ranked(sums.category, "category", total),
@@ -401,6 +403,9 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
         "grid": {"choice": grid.choice, "series": grid.series, "region": grid.region, "year": grid.year,
                  "value": grid.value, "unit": grid.unit, "source": grid.source, "note": grid.year_note},
         "feedstock": feedstock,
+        "feedstock_balance": balances,
+        "process_co2": process_co2,
+        "data_quality": quality,
         "feedstock_t_co2_potential": r(sum(f["t_co2_potential"] for f in feedstock)) if lines else None,
         "exports_t_co2e": exports_block["t_co2e"],
         "exports": exports_block,
@@ -412,14 +417,51 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     }
 
 
+def _count_balances(profile, balances: list[dict], feedstock: list[dict], contributions: list[Contribution],
+                    info_by_process: dict) -> None:
+    """Adds the process CO2 of each balanced feedstock (scope 1, its feedstock carrier) to the inventory."""
+    categories = {p.id: p.category for p in profile.processes or []}
+    for b in balances:
+        if not b["counted"] or not b["t_co2"]:
+            continue
+        pid = b["process"]
+        carrier = next(f["carrier"] for f in feedstock if f["process"] == pid)
+        contributions.append(Contribution("1", carrier, pid, b["owner"], categories.get(pid), "CO2", b["t_co2"],
+                                          b["t_co2"], "balance"))
+        info = info_by_process.setdefault(pid, dict(_NO_INFO))
+        info["basis"] = "balance"
+
+
+def calc_process_share(by_process: list[dict], balances: list[dict], total: float | None) -> dict:
+    """Process CO2 (industrial-process category, plus feedstock balances of processes of other categories) and its
+    share of the total; where a feedstock is only a range, the share is a range too and `share` is None (unknown)."""
+    balanced = {b["process"]: b for b in balances}
+    known = 0.0
+    for row in by_process:
+        if row["category"] == PROCESS_CATEGORY or (row["process"] in balanced and balanced[row["process"]]["counted"]):
+            known += row["t_co2e"] or 0.0
+    ranges = [b for b in balances if b["status"] == "range"]
+    low = sum(b["low_t_co2"] or 0.0 for b in ranges)
+    high = sum(b["high_t_co2"] or 0.0 for b in ranges)
+    status = "range" if ranges else "estimated" if any(b["counted"] for b in balances) else "known"
+    if total is None:
+        return {"status": status, "t_co2e": None, "share": None, "low_t_co2e": None, "high_t_co2e": None,
+                "share_low": None, "share_high": None}
+    return {"status": status, "t_co2e": r(known) if not ranges else None,
+            "share": share(known, total) if not ranges else None,
+            "low_t_co2e": r(known + low), "high_t_co2e": r(known + high),
+            "share_low": share(known + low, total + low), "share_high": share(known + high, total + high)}
+
+
 def total_known(profile, lines: list[EnergyLine]) -> bool:
     """Whether the park's carbon total can be stated: it has energy rows, or a process reports its CO2 (or CO2e)."""
     return bool(lines) or any("CO2" in p.emissions or "CO2e" in p.emissions for p in profile.processes or [])
 
 
 def _basis(info: dict, t: float) -> str:
-    """reported | computed | mixed | control (only CO2 added by controls) | none."""
-    if info.get("reported_t_co2e") is not None:
+    """reported | computed | mixed | balance (feedstock carbon balance) | control (only CO2 added by controls) |
+    none."""
+    if info.get("reported_t_co2e") is not None or info.get("basis") == "balance":
         return info["basis"]
     if not t:
         return "none"

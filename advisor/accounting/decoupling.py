@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.accounting._common import Note, r, rs
+from advisor.accounting._common import Note, r, rs, texts
+from advisor.accounting.audit_texts import audit_note
 from advisor.errors import UsageError, one_issue
 
 WEAKNESS = {"none": 0, "indeterminate": 1, "relative": 2, "absolute": 3}
@@ -148,7 +149,7 @@ def plan_periods(economy: dict[int, float], series: dict[str, dict[int, float]],
 
 class _Settings:
     __slots__ = ("lower", "upper", "threshold", "total_control", "characteristic", "constant_prices",
-                 "boundary_changes")
+                 "boundary_changes", "differences")
 
     def __init__(self, profile, kb) -> None:
         d = kb.decoupling
@@ -158,6 +159,34 @@ class _Settings:
         eco = profile.economy
         self.constant_prices = eco.constant_prices if eco is not None else None
         self.boundary_changes = [(c.year, c.note) for c in profile.park.boundary_changes or []]
+        self.differences = kb.derived("decoupling.differences", _differences)
+
+
+def _differences(kb) -> dict[tuple[str, str], Any]:
+    """(Tapio state, trend state) → the sentence why they differ (knowledge/audit.yaml), once per knowledge base."""
+    return {(d.tapio, d.state): d.why for d in kb.audit.judgment_differences} if kb.audit is not None else {}
+
+
+def comparable_segments(years: list[int], changes: list[int]) -> list[list[int]]:
+    """The years split where the boundary changed: a change in year y starts a new segment at y (y's data are
+    the new boundary's), so no segment has a change inside (from < y ≤ to)."""
+    segments: list[list[int]] = []
+    for y in sorted(years):
+        if segments and not any(segments[-1][-1] < c <= y for c in changes):
+            segments[-1].append(y)
+        else:
+            segments.append([y])
+    return segments
+
+
+def headline_span(years: list[int], changes: list[int]) -> tuple[int, int] | None:
+    """The longest span without a boundary change inside (the later one of equal length); None when no two years
+    are comparable."""
+    best = None
+    for seg in comparable_segments(years, changes):
+        if len(seg) >= 2 and (best is None or seg[-1] - seg[0] >= best[1] - best[0]):
+            best = (seg[0], seg[-1])
+    return best
 
 
 def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: dict[str, dict[int, float]],
@@ -183,6 +212,7 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
                          f"the economy is not at constant prices (economy.constant_prices {stated}): nominal growth "
                          "flatters decoupling",
                          "经济指标未注明按可比价计算：名义增长会高估脱钩程度"))
+    inside = [year for year, _ in st.boundary_changes if y0 < year <= y1]
     for year, note in st.boundary_changes:
         if y0 < year <= y1:
             warn.append(Note("boundary-change",
@@ -205,10 +235,13 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
             continue
         dx = calc_change(x0, x1)
         e = calc_elasticity(dx, de)
-        entry = {"change": rs(dx), "elasticity": rs(e),
-                 "tapio": calc_tapio_state(de, dx, e, st.lower, st.upper),
-                 "state": calc_trend_state(de, dx, st.threshold),
+        tapio, state = calc_tapio_state(de, dx, e, st.lower, st.upper), calc_trend_state(de, dx, st.threshold)
+        entry = {"change": rs(dx), "elasticity": rs(e), "tapio": tapio, "state": state,
                  "from_value": x0, "to_value": x1}
+        why = st.differences.get((tapio, state)) if st.differences else None
+        if why is not None:   # both judgments side by side, with the reason they differ
+            entry["judgments_differ"] = True
+            entry["why_differ"], entry["why_differ_zh"] = why.en, why.zh
         if e is None:
             if de == 0:
                 entry["elasticity_note"] = "the economy did not change (ΔE = 0): the elasticity is undefined"
@@ -257,6 +290,8 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
         "warnings": en,
         "warnings_zh": zh,
         "data_complete": not any(n.id in ("economy-year-missing", "economy-zero") for n in warn) and bool(substances),
+        "comparable": not inside,
+        "boundary_changes_inside": inside,
     }
 
 
@@ -264,6 +299,45 @@ def _periods(economy: dict[int, float], series: dict[str, dict[int, float]], st:
              period: tuple[int, int] | None, year_pairs: bool = True) -> list[dict]:
     plan = [(period[0], period[1], "requested")] if period else plan_periods(economy, series, year_pairs)
     return [calc_period(a, b, kind, economy, series, st) for a, b, kind in plan]
+
+
+def _headline(periods: list[dict], economy: dict[int, float], series: dict[str, dict[int, float]], st: _Settings,
+              kb, requested: bool) -> tuple[list[dict], dict | None, list[Note]]:
+    """The periods with the headline first (the period the rules and the batch table read), the headline's
+    description, and the notes that say where it comes from. The headline is the requested period, else the whole
+    span when no boundary changed inside it, else the longest span without a boundary change inside; None when
+    no two years are comparable (the states are then shown, never used)."""
+    notes: list[Note] = []
+    if not periods:
+        return periods, None, notes
+    first = periods[0]
+    if requested:
+        if not first["comparable"]:
+            notes.append(audit_note(kb, "decoupling-requested-not-comparable", first=first["from"], last=first["to"]))
+        first["headline"] = True
+        return periods, _describe(first, "requested"), notes
+    if first["comparable"]:
+        first["headline"] = True
+        return periods, _describe(first, "whole_span"), notes
+    years = sorted(set(economy).intersection(set().union(*series.values())))
+    span = headline_span(years, [y for y, _ in st.boundary_changes])
+    apart = ", ".join(f"{p['from']}–{p['to']}" for p in periods if not p["comparable"])
+    if span is None:
+        notes.append(audit_note(kb, "decoupling-no-comparable"))
+        return periods, None, notes
+    hit = next((p for p in periods if (p["from"], p["to"]) == span), None)
+    if hit is None:
+        hit = calc_period(span[0], span[1], "comparable_span", economy, series, st)
+    else:
+        periods = [p for p in periods if p is not hit]
+    hit["headline"] = True
+    notes.append(audit_note(kb, "decoupling-headline", first=span[0], last=span[1]))
+    notes.append(audit_note(kb, "decoupling-not-comparable", periods=apart))
+    return [hit] + periods, _describe(hit, "longest_comparable_span"), notes
+
+
+def _describe(p: dict, basis: str) -> dict:
+    return {"from": p["from"], "to": p["to"], "basis": basis, "comparable": p["comparable"]}
 
 
 def check_period(period) -> tuple[int, int] | None:
@@ -299,12 +373,18 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pai
                    "total_control_pollutants": list(d.total_control_pollutants),
                    "source": d.source},
         "periods": [],
+        "headline": None,
+        "not_comparable": [],
+        "warnings": [], "warnings_zh": [], "warning_ids": [],
         "by_industry": {},
     }
     if eco is None or hist is None:
         return out
     st = _Settings(profile, kb)
-    out["periods"] = _periods(eco.values, hist.series, st, period, year_pairs)
+    periods = _periods(eco.values, hist.series, st, period, year_pairs)
+    out["periods"], out["headline"], notes = _headline(periods, eco.values, hist.series, st, kb, period is not None)
+    out["not_comparable"] = [f"{p['from']}–{p['to']}" for p in out["periods"] if not p["comparable"]]
+    out["warnings"], out["warnings_zh"], out["warning_ids"] = texts(notes)
     for code in sorted(set(eco.by_industry or {}) & set(hist.by_industry or {}) if by_industry else ()):
         # the whole span per industry
         plan = plan_periods(eco.by_industry[code], hist.by_industry[code], pairs=False) if period is None else [

@@ -157,8 +157,9 @@ def _advise_row(profile, number: int) -> list:
         ranked = [(measure, priority) for measure, priority, _ in result["ranked"]]
         to_confirm = list(result["to_confirm"])
         n_unknowns, park_type = len(result["unknowns"]), result["park_type"]
-    periods = (analysis.get("decoupling") or {}).get("periods") or []
-    period = periods[0] if periods else {}
+    decoupling = analysis.get("decoupling") or {}
+    periods = decoupling.get("periods") or []
+    period = periods[0] if periods and decoupling.get("headline", {}) is not None else {}   # the headline period
     # None is an empty cell in CSV/XLSX and null in JSONL
     return [profile.park.id, "ok", "", period.get("synergy"), period.get("carbon_state"),
             period.get("pollutant_state"), " ".join(m for m, _ in ranked), " ".join(to_confirm), len(ranked),

@@ -222,9 +222,13 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTa
     if total is not None:
         f["carbon.total_t_co2e"] = total
         if p.processes is not None and total > 0:   # without a process list the share is unknown, not 0
-            process_t = sum(r.get("t_co2e") or 0.0 for r in carbon.get("by_process", [])
-                            if r.get("category") == "industrial_process")
-            f["carbon.process_co2_share"] = round(process_t / total, 6)
+            process_co2 = carbon.get("process_co2")
+            if process_co2 is not None:   # feedstock balanced (estimated) or only a range (unknown)
+                f["carbon.process_co2_share"] = process_co2.get("share")
+            else:
+                process_t = sum(r.get("t_co2e") or 0.0 for r in carbon.get("by_process", [])
+                                if r.get("category") == "industrial_process")
+                f["carbon.process_co2_share"] = round(process_t / total, 6)
     if p.processes is not None:
         fgases = tables.fgases
         f["carbon.fgas_present"] = any(v > 0 for proc in p.processes if not fgases.isdisjoint(proc.emissions)
@@ -244,8 +248,10 @@ def _analysis_facts(f: dict[str, Any], p: Profile, analysis: dict, tables: _KbTa
     if p.characteristic_pollutants is not None:
         heavy = tables.heavy_metals
         f["pollutants.heavy_metal_characteristic"] = any(c in heavy for c in p.characteristic_pollutants)
-    periods = (analysis.get("decoupling") or {}).get("periods") or []
-    if periods:   # each state is None (unknown) where its series are missing
+    decoupling = analysis.get("decoupling") or {}
+    periods = decoupling.get("periods") or []
+    # the headline period comes first; without one (a boundary change inside every period) the states stay unknown
+    if periods and decoupling.get("headline", {}) is not None:   # None is unknown where its series are missing
         whole = periods[0]
         f["decoupling.carbon_state"] = whole.get("carbon_state")
         f["decoupling.pollutant_state"] = whole.get("pollutant_state")
