@@ -279,7 +279,8 @@ class StatusSections(ReportBase):
                                         self.state("trend", p.get("pollutant_state")) + self._which(p),
                                         self.state("synergy", p.get("synergy"))] for p in periods]))
             rows = []
-            spans = [p for p in periods if p.get("kind") == "span"] or periods
+            spans = [p for p in periods if p.get("headline")] or [p for p in periods if p.get("kind") == "span"] \
+                or periods
             for p in spans:
                 for sub, s in (p.get("substances") or {}).items():
                     rows.append([f"{p.get('from')}–{p.get('to')}", self.substance(sub), fmt_pct(s.get("change"), True),
