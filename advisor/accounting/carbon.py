@@ -31,8 +31,8 @@ from typing import cast
 from advisor.accounting._common import INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, r, share
 from advisor.accounting.carbon_factors import FactorUse, GridChoice, choose_factor, select_grid_factor
 from advisor.accounting.control_co2 import calc_control_co2
-from advisor.accounting.energy import EnergyLine
 from advisor.accounting.data_quality import calc_data_quality
+from advisor.accounting.energy import EnergyLine
 from advisor.accounting.exports_co2 import calc_exports_co2
 from advisor.accounting.feedstock import calc_feedstock_balances
 from advisor.accounting.overlaps import remove_control_double_counts
