@@ -70,9 +70,9 @@ def sheet_values(path: Path) -> dict[str, list[tuple]]:
 
 # --- round trips ------------------------------------------------------------------------------------
 
-def test_there_are_four_example_parks_and_each_is_a_valid_profile():
-    assert [p.stem for p in EXAMPLE_YAMLS] == ["demo-chemical", "demo-electroplating", "demo-manufacturing",
-                                               "demo-textile"]
+def test_there_are_four_example_parks_and_a_later_cycle_of_one_and_each_is_a_valid_profile():
+    assert [p.stem for p in EXAMPLE_YAMLS] == ["demo-chemical-2024", "demo-chemical", "demo-electroplating",
+                                               "demo-manufacturing", "demo-textile"]
     for path in EXAMPLE_YAMLS:
         Profile.model_validate(load(path))
 

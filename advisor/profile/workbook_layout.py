@@ -40,13 +40,15 @@ TABLE_SHEETS: dict[str, str] = {
     "materials": "materials",
     "programmes": "management.programmes",
     "boilers": "enterprises_summary.boilers",
+    "measures_status": "measures_status",
+    "targets": "targets",
 }
 HISTORY_SHEET = "history"
 # dict-valued profile fields that the history sheet holds
 HISTORY_PATHS = {"economy.values", "economy.by_industry", "emissions_history.series", "emissions_history.by_industry"}
 SHEET_ORDER = ["park", HISTORY_SHEET, "industries", "boundary_changes", "energy", "exports", "processes",
                "enterprises", "materials", "management", "programmes", "infrastructure", "enterprises_summary",
-               "boilers", "third_party", "surroundings"]
+               "boilers", "third_party", "surroundings", "measures_status", "targets"]
 
 # substance columns always offered on the processes sheet (more appear when a profile uses them)
 DEFAULT_FAMILY_KEYS = {
