@@ -17,6 +17,9 @@ def register(sub, verb, lang) -> None:
     p.add_argument("--answers", metavar="PROFILE", help="pre-fill from a (partial) profile; only the rest is asked")
     p.add_argument("--non-interactive", action="store_true",
                    help="ask nothing: missing optional answers are unknown, missing required ones an error")
+    p.add_argument("--quick", action="store_true",
+                   help="ask first what decides the most and stop once no question left can change more than one "
+                        "measure")
     p.add_argument("--list-questions", action="store_true", help="list the questions instead of asking them")
     p.add_argument("--json", action="store_true", help="with --list-questions: JSON output")
     lang(p)
@@ -47,5 +50,5 @@ def cmd_ask(args) -> int:
     from advisor.questionnaire import AskOptions, run_ask
 
     opts = AskOptions(output=args.output, resume=args.resume, answers=args.answers,
-                      non_interactive=args.non_interactive, lang=args.lang)
+                      non_interactive=args.non_interactive, lang=args.lang, quick=args.quick)
     return run_ask(opts, sys.stdin, sys.stdout)

@@ -5,6 +5,12 @@ Which questions are asked (simple, explainable):
   2. a question whose `ask_if` is false or unknown is skipped (its follow-up makes no sense);
   3. park, economy, emissions and energy questions are always asked – the status analysis needs them;
   4. any other question is asked only when its answer can change a measure (see `stakes.py`).
+
+In which order (with a `Judge`, as the terminal has): the required questions first, then the question whose
+answer can still move the most measures (`standing.py`, recomputed after every answer), the follow-ups of a
+question right after it in the book's order, and among equals the current topic, then the book's order.
+Without a judge (the web pages, which go by topic) the book's order. `quick` stops once no question left can
+move more than one measure.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ from typing import Any
 from advisor.kb.conditions import evaluate, facts_of, parse
 from advisor.kb.schemas.questions import Question, QuestionBook
 from advisor.questionnaire.answer_paths import is_answered
+from advisor.questionnaire.questions import question_by_id
 from advisor.questionnaire.session import Session
+from advisor.questionnaire.standing import Judge, Standing
 
 ALWAYS_ASKED_SECTIONS = ("park",)  # plus every section the status analysis reads (questions.yaml analysis_inputs)
+QUICK_LEAST = 2   # --quick asks a question only while its answer can still move at least this many measures
 
 
 @dataclass
@@ -28,9 +37,13 @@ class QuestionFlow:
     session: Session
     stakes: dict[str, list[str]] = field(default_factory=dict)
     rules_loaded: bool = False
+    judge: Judge | None = None     # orders the questions by the measures they can move (None: the book's order)
+    quick: bool = False            # stop when no question left can move QUICK_LEAST measures
+    quick_done: bool = field(default=False, init=False)   # the quick interview ended for that reason
 
     def __post_init__(self) -> None:
         self._conditions: dict[str, Any] = {}
+        self._index = {q.id: i for i, q in enumerate(self.book.questions)}
         self._always = set(ALWAYS_ASKED_SECTIONS) | {s for v in self.book.analysis_inputs.values() for s in v}
 
     def always_asked(self, q: Question) -> bool:
@@ -67,11 +80,45 @@ class QuestionFlow:
     def should_ask(self, q: Question) -> bool:
         return not self.settled(q) and self.ask_if(q) is True and self.can_matter(q)
 
+    def standing(self) -> Standing | None:
+        """The advice on the answers so far (None without a judge, or while they are not yet a profile)."""
+        if self.judge is None:
+            return None
+        settled = {q.id for q in self.book.questions if self.settled(q)}
+        return self.judge.standing(self.session.answers, settled)
+
+    def can_move(self, q: Question) -> frozenset[str]:
+        """The measures the question's answer can still move (with those of the follow-ups it opens)."""
+        standing = self.standing()
+        if standing is None or self.judge is None:
+            return frozenset()
+        return self.judge.can_move(standing, q.id)
+
     def next_question(self) -> Question | None:
-        return next((q for q in self.book.questions if self.should_ask(q)), None)
+        pending = [q for q in self.book.questions if self.should_ask(q)]
+        required = next((q for q in pending if q.required), None)
+        if not pending or required is not None or self.judge is None or self.standing() is None:
+            return required or (pending[0] if pending else None)
+        count = {q.id: len(self.can_move(q)) for q in pending}
+        last = question_by_id(self.book, self.session.asked[-1]) if self.session.asked else None
+        if last is not None:   # its follow-ups next, in the book's order: they explain one another
+            follow = [q for q in pending if q.id in self.judge.follow_ups(last.id)]
+            for i, q in enumerate(follow):
+                if not self.quick or max(count[f.id] for f in follow[i:]) >= QUICK_LEAST:
+                    return q
+        topic = last.topic if last is not None else None
+        best = max(pending, key=lambda q: (count[q.id], q.topic == topic, -self._index[q.id]))
+        if self.quick and count[best.id] < QUICK_LEAST:
+            self.quick_done = True
+            return None
+        return best
 
     def remaining_estimate(self) -> int:
-        """The questions still to come, counting those whose ask_if depends on answers not given yet."""
+        """The questions still to come, counting those whose ask_if depends on answers not given yet
+        (in a quick interview, those that can still move enough measures)."""
+        if self.quick and self.standing() is not None:
+            return sum(1 for q in self.book.questions
+                       if self.should_ask(q) and (q.required or len(self.can_move(q)) >= QUICK_LEAST))
         count = 0
         for q in self.book.questions:
             if self.settled(q) or not self.can_matter(q):

@@ -23,6 +23,7 @@ from advisor.questionnaire.questions import (
 from advisor.questionnaire.saving import write_yaml
 from advisor.questionnaire.session import Session
 from advisor.questionnaire.stakes import measures_at_stake
+from advisor.questionnaire.standing import Judge
 from advisor.questionnaire.terminal import Interview
 
 
@@ -39,6 +40,7 @@ class AskOptions:
     answers: str | None = None
     non_interactive: bool = False
     lang: str = "zh"
+    quick: bool = False   # ask what decides the most, stop when nothing left moves more than one measure
 
 
 def default_resume_path(output: str | None) -> Path:
@@ -74,16 +76,19 @@ def open_session(opts: AskOptions, book: QuestionBook, stdout: IO[str]) -> tuple
 
 
 def terminal_interview(book: QuestionBook, session: Session, stdin: IO[str], stdout: IO[str], resume_path: Path,
-    lang: str) -> Interview:
-    """An Interview with the measures at stake, their titles and a Reader that knows the units and industries."""
+    lang: str, quick: bool = False) -> Interview:
+    """An Interview with the measures at stake, their titles, a Reader that knows the units and industries, and
+    (when the knowledge and rules load) a Judge that asks first what decides the most."""
     base = load_rulebase_partial()
     kb = load_kb_or_none()
+    judge = Judge(book, kb, base) if kb is not None and base.rules else None
     return Interview(book, session, stdin, stdout, resume_path, lang=lang,
     stakes=measures_at_stake(book, base),
     titles={mid: m.title.in_lang(lang) for mid, m in kb.measures.items()} if kb else {},
     rules_loaded=bool(base.rules),
     reader=Reader(lang=lang, units_kb=kb if kb is not None else units_only(),
-    industries=frozenset(kb.industries) if kb else industry_codes()))
+    industries=frozenset(kb.industries) if kb else industry_codes()),
+    judge=judge, quick=quick and judge is not None)
 
 
 def run_ask(opts: AskOptions, stdin: IO[str], stdout: IO[str]) -> int:
@@ -96,7 +101,7 @@ def run_ask(opts: AskOptions, stdin: IO[str], stdout: IO[str]) -> int:
             raise ProfileError(issues)
     else:
         try:
-            status = terminal_interview(book, session, stdin, stdout, resume_path, opts.lang).run()
+            status = terminal_interview(book, session, stdin, stdout, resume_path, opts.lang, opts.quick).run()
         except KeyboardInterrupt:
             return 130
         if status != "done":

@@ -2,7 +2,8 @@
 
 The loop reads from and writes to the streams it is given, so it runs the same in a terminal, a test
 (StringIO) or a pseudo-terminal. Every answer is written to the resume file as it is given, so end of
-input, Ctrl-C or a crash never loses anything.
+input, Ctrl-C or a crash never loses anything. Names are shown back as read (化工 → C26 …); when a stretch of
+questions on one topic ends, the answers are shown back with where the advice stands.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from advisor.kb.schemas.questions import Question, QuestionBook
-from advisor.questionnaire.answers import AnswerError, Reader, show_value, unit_hint
+from advisor.questionnaire.answers import AnswerError, PickNeeded, Reader, show_value, unit_hint
 from advisor.questionnaire.flow import QuestionFlow
 from advisor.questionnaire.messages import COMMANDS, MESSAGES
 from advisor.questionnaire.questions import question_by_id
 from advisor.questionnaire.session import Session
+from advisor.questionnaire.standing import Judge
+from advisor.questionnaire.summary import topic_summary
 
 
 class Stop(Exception):
@@ -41,10 +44,17 @@ class Interview:
     titles: dict[str, str] = field(default_factory=dict)
     rules_loaded: bool = False
     reader: Reader | None = None   # default: a Reader in `lang` that knows no units
+    judge: Judge | None = None     # orders the questions by what they can still move; None: the book's order
+    quick: bool = False            # stop once no question left can move more than one measure
 
     def __post_init__(self) -> None:
         self.answer_reader: Reader = self.reader or Reader(lang=self.lang)
-        self.flow = QuestionFlow(self.book, self.session, self.stakes, self.rules_loaded)
+        self.flow = QuestionFlow(self.book, self.session, self.stakes, self.rules_loaded, judge=self.judge,
+                                 quick=self.quick)
+        self.stretch: list[Question] = []   # the questions answered since the topic last changed
+
+    def topic_text(self, topic: str) -> str:
+        return next((t.text.in_lang(self.lang) for t in self.book.topics if t.id == topic), topic)
 
     # --- output ---------------------------------------------------------------------------
     def say(self, text: str = "") -> None:
@@ -60,11 +70,18 @@ class Interview:
         self.session.save(self.resume_path)
         if not self.session.asked:
             self.say(self.msg("welcome", total=self.flow.remaining_estimate()))
+            if self.quick:
+                self.say(self.msg("quick_welcome"))
             self.say(self.msg("hints"))
         try:
             while True:
                 q = self.flow.next_question()
+                if q is None or (self.stretch and q.topic != self.stretch[-1].topic):
+                    self.show_stretch()
                 if q is None:
+                    if self.flow.quick_done:
+                        self.say("")
+                        self.say(self.msg("quick_done", n=len(self.session.asked), file=self.resume_path))
                     return "done"
                 self.ask(q)
         except Stop as stop:
@@ -103,6 +120,20 @@ class Interview:
             self.say("  " + unit_hint(q, self.answer_reader.units_kb, self.lang))
         if previous is not None:
             self.say("  " + self.msg("previous", value=show_value(previous)))
+        moves = len(self.flow.can_move(q)) if self.judge is not None and not q.required else 0
+        if moves:
+            self.say("  " + self.msg("moves", n=moves))
+
+    def show_stretch(self) -> None:
+        """The answers of the topic just left, in plain words, and where the advice stands now."""
+        if not any(q.path in self.session.answers for q in self.stretch):   # all unknown: nothing has changed
+            self.stretch = []
+            return
+        names = self.answer_reader.names
+        for line in topic_summary(self.topic_text(self.stretch[-1].topic), self.stretch, self.session.answers,
+                                  self.flow.standing(), self.lang, names):
+            self.say(line)
+        self.stretch = []
 
     def read_line(self) -> str:
         self.stdout.write("> ")
@@ -140,7 +171,7 @@ class Interview:
                 self.say(self.msg("no_back"))
                 continue
             try:
-                value = self.answer_reader.read(q, text)
+                value = self.read_answer(q, text)
             except AnswerError as exc:
                 self.say(self.msg("bad", reason=exc))
                 continue
@@ -150,6 +181,29 @@ class Interview:
             self.record(q, value)
             return
 
+    def read_answer(self, q: Question, text: str) -> Any:
+        """The answer's value; a name that covers several divisions is picked from a numbered list."""
+        picked: dict[str, str] = {}   # code picked → the name it was picked for, to show back
+        while True:
+            try:
+                value = self.answer_reader.read(q, text)
+            except PickNeeded as pick:
+                self.say("  " + str(pick))
+                self.stdout.write("  " + self.msg("pick", n=len(pick.choices)))
+                line = self.read_line()
+                if line.lower() in COMMANDS["quit"]:
+                    raise Stop("quit") from None
+                if line.isdigit() and 1 <= int(line) <= len(pick.choices):
+                    text = pick.with_choice(int(line))
+                    picked[pick.choices[int(line) - 1]] = pick.name
+                else:
+                    text = line
+                continue
+            for note in self.answer_reader.notes:
+                code = note.split(" ", 1)[0]
+                self.say(self.msg("read_as", note=f"{picked[code]} → {note}" if code in picked else note))
+            return value
+
     def record(self, q: Question, value: Any) -> None:
         if value is not None:
             self.session.answers[q.path] = value
@@ -157,6 +211,9 @@ class Interview:
                 self.session.answers.setdefault(path, implied)
         self.session.asked.append(q.id)
         self.session.save(self.resume_path)
+        if self.stretch and self.stretch[-1].topic != q.topic:
+            self.show_stretch()
+        self.stretch = [p for p in self.stretch if p.id != q.id] + [q]
 
     def go_back(self) -> bool:
         """Forget the last answer so that its question comes again; False at the first question."""
@@ -164,6 +221,7 @@ class Interview:
             return False
         qid = self.session.asked.pop()
         q = question_by_id(self.book, qid)
+        self.stretch = [p for p in self.stretch if p.id != qid]
         if q is not None:
             previous = self.session.answers.pop(q.path, None)
             self.session.save(self.resume_path)

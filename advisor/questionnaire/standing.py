@@ -1,0 +1,96 @@
+"""Where the advice stands on the answers so far, and how many measures each open question can still move.
+
+After each answer the answers are read as a profile and advised on (the same `advise` as `recommend`); its
+`questions_to_answer` names, for every unknown fact behind a measure still open, the measures that fact decides.
+A question that fills one of the fact's inputs can move those measures; a question that opens follow-ups (their
+`ask_if` reads its answer) can move what they can. The terminal asks the question that can move the most first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.kb.conditions import facts_of, parse
+from advisor.kb.schemas.questions import QuestionBook
+from advisor.questionnaire.answer_paths import nest
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The advice on the answers so far: the measures in each list, and question id → measures it can move."""
+
+    established: tuple[str, ...]
+    to_confirm: tuple[str, ...]
+    ruled_out: tuple[str, ...]
+    moves: dict[str, frozenset[str]]
+
+
+@dataclass
+class Judge:
+    """Advises on a session's answers; remembers the last standing so that asking again costs nothing."""
+
+    book: QuestionBook
+    kb: Any
+    base: Any
+    _fact_questions: dict[str, Any] = field(default_factory=dict, init=False)
+    _follow_ups: dict[str, list[str]] = field(default_factory=dict, init=False)
+    _last: tuple[str, Standing | None] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        from advisor.kb.fact_questions import fact_questions
+        from advisor.profile.model import Profile
+
+        self._fact_questions = fact_questions(self.kb, self.base, Profile.model_fields)
+        by_path = {q.path: q.id for q in self.book.questions}
+        for q in self.book.questions:
+            if q.ask_if is not None:
+                for path in facts_of(parse(q.ask_if)):
+                    if path in by_path:
+                        self._follow_ups.setdefault(by_path[path], []).append(q.id)
+
+    def follow_ups(self, qid: str) -> list[str]:
+        """The questions whose ask_if reads this question's answer, in the book's order."""
+        return self._follow_ups.get(qid, [])
+
+    def standing(self, answers: dict[str, Any], settled: set[str]) -> Standing | None:
+        """The advice on `answers`; None while they are not yet a valid profile. `settled`: the question ids
+        asked or answered, which move nothing any more."""
+        key = repr(sorted(answers.items(), key=lambda kv: kv[0])) + repr(sorted(settled))
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        result = self._advise(answers)
+        standing = None if result is None else self._standing(result, settled)
+        self._last = (key, standing)
+        return standing
+
+    def _advise(self, answers: dict[str, Any]) -> dict | None:
+        from advisor.decide.recommend import advise
+        from advisor.errors import AdvisorError
+        from advisor.profile.files import validate_data
+
+        try:
+            profile = validate_data(nest(answers, self.book), "answers", self.kb)
+            return advise(profile, self.kb, base=self.base, check_engine=False)
+        except AdvisorError:   # not yet a profile (a required answer missing) or not one the advice can read
+            return None
+
+    def _standing(self, result: dict, settled: set[str]) -> Standing:
+        moves: dict[str, set[str]] = {}
+        for row in result["questions_to_answer"]:
+            fq = self._fact_questions.get(row["fact"])
+            for qid in fq.questions if fq is not None else ():
+                if qid not in settled:
+                    moves.setdefault(qid, set()).update(row["decides"])
+        return Standing(
+            established=tuple(r["measure"] for r in result["recommendations"]),
+            to_confirm=tuple(r["measure"] for r in result["to_confirm"]),
+            ruled_out=tuple(r["measure"] for r in result["not_recommended"]),
+            moves={qid: frozenset(ms) for qid, ms in moves.items()})
+
+    def can_move(self, standing: Standing, qid: str) -> frozenset[str]:
+        """The measures a question's answer can move: its own, and those of the follow-ups it opens."""
+        out = set(standing.moves.get(qid, ()))
+        for follow in self.follow_ups(qid):
+            out |= standing.moves.get(follow, frozenset())
+        return frozenset(out)
