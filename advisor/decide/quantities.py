@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.decide.estimates import CO2E, Estimate, estimate, inventory, tables
+from advisor.decide.estimates import CO2E, Estimate, Process, estimate, inventory, tables
 
 META = ("acts_on", "assumption", "share", "coefficients", "missing")   # the keys of `expected` that are no substance
 
@@ -103,12 +103,14 @@ def elasticity(expected: dict[str, Any], base: dict[str, float | None]) -> dict[
     return out
 
 
-def attach(recommendations: list[dict], profile, analysis: dict, kb, lang: str) -> list[Estimate]:
+def attach(recommendations: list[dict], profile, analysis: dict, kb, lang: str
+           ) -> tuple[list[Estimate], list[Process]]:
     """Adds `expected`, `coordinates` and `elasticity` to each established co-reduction or trade-off
-    recommendation, and `enables` to each enabling one; returns the estimates (in rank order)."""
+    recommendation, and `enables` to each enabling one; returns the estimates (in rank order) and the park's
+    processes they were made on."""
     t = tables(kb)
     if not t["plans"]:
-        return []
+        return [], []
     procs = inventory(profile, analysis, kb)
     base = totals(analysis)
     found: list[Estimate] = []
@@ -126,4 +128,18 @@ def attach(recommendations: list[dict], profile, analysis: dict, kb, lang: str) 
         rec["expected"] = entry
         rec["coordinates"] = coordinates(entry, base, kb)
         rec["elasticity"] = elasticity(entry, base)
-    return found
+    return found, procs
+
+
+def plan_tables(profile, analysis: dict, kb, recommendations: list[dict], shortlist: list[str],
+                found: tuple[list[Estimate], list[Process]], lang: str) -> dict[str, Any]:
+    """The top of the advice: `targets` (from the shortlist's estimates) and `projects`."""
+    from advisor.decide.projects import projects
+    from advisor.decide.targets import targets
+
+    estimates, procs = found
+    chosen = set(shortlist)
+    horizons = {r["measure"]: r["horizon"] for r in recommendations}
+    return {"targets": targets(profile, analysis, kb, [e for e in estimates if e.measure in chosen], horizons,
+                               procs, lang),
+            "projects": projects(profile, kb, recommendations, shortlist, lang)}

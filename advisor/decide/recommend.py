@@ -11,6 +11,7 @@ from advisor.decide.evaluator import check_rules
 from advisor.decide.facts import build_facts
 from advisor.decide.inference import infer, inferred_entry, mark_inferred, reads_inferred
 from advisor.decide.quantities import attach as attach_quantities
+from advisor.decide.quantities import plan_tables
 from advisor.decide.ranking import (
     Scored,
     clause_key,
@@ -361,7 +362,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
             "prerequisites": [p for p in m.prerequisites],
         })
 
-    attach_quantities(recommendations, profile, analysis, kb, lang)   # expected, coordinates, elasticity
+    found = attach_quantities(recommendations, profile, analysis, kb, lang)   # expected, coordinates, elasticity
     plan: dict[str, dict[str, list[str]]] = {obj: {"near": [], "medium": [], "long": []} for obj in kb.object_ids()}
     for rec in recommendations:
         plan[rec["object"]][rec["horizon"]].append(rec["measure"])
@@ -374,6 +375,7 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         mark_inferred([u for r in recommendations for u in _unknown_rows(r["would_strengthen"])], weak, lang)
         mark_inferred(questions, weak, lang)
 
+    short = shortlist(j.ranked)
     return {
         "schema_version": 1,
         "park": {"id": profile.park.id, "name": profile.park.name},
@@ -385,7 +387,8 @@ def advise(profile: Profile, kb, *, lang: str = "zh", analysis: dict | None = No
         "to_confirm": to_confirm,
         "not_recommended": not_recommended,
         "questions_to_answer": questions,
-        "shortlist": shortlist(j.ranked),
+        "shortlist": short,
+        **plan_tables(profile, analysis, kb, recommendations, short, found, lang),   # targets, projects
         "unknowns": unknowns,
         "inferred": [inferred_entry(i, words, lang) for i in j.inferred.values()],
         "gaps": analysis.get("gaps", []),

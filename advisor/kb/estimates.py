@@ -8,16 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import Issue
-from advisor.kb.schemas.estimates import PollutionEquivalent, ReductionBook
+from advisor.kb.schemas.estimates import PlanTargets, PollutionEquivalent, ProjectBook, ReductionBook
 
 BOOK = "reduction_coefficients.yaml"
 EQUIVALENTS = "pollution_equivalents.csv"
+TARGETS = "plan_targets.yaml"
+PROJECTS = "projects.yaml"
 
 
 def load(root: Path, read: Any, validate: Any, kb: Any, issues: list[Issue]) -> dict[str, Any]:
-    """{"book": ReductionBook | None, "equivalents": {substance: PollutionEquivalent}}; absent files give none.
-    `read` and `validate` are the knowledge loader's."""
-    out: dict[str, Any] = {"book": None, "equivalents": {}}
+    """{"book": ReductionBook | None, "equivalents": {substance: PollutionEquivalent}, "targets": PlanTargets |
+    None, "projects": ProjectBook | None}; absent files give none. `read` and `validate` are the loader's."""
+    out: dict[str, Any] = {"book": None, "equivalents": {}, "targets": None, "projects": None}
     path = root / BOOK
     if path.exists():
         data = read(path, issues)
@@ -39,6 +41,19 @@ def load(root: Path, read: Any, validate: Any, kb: Any, issues: list[Issue]) -> 
                 issues.append(Issue(str(path), f"row {i + 2}", f"unknown pollutant '{eq.substance}'",
                                     "use an id of pollutants.yaml"))
             out["equivalents"][eq.substance] = eq
+    for key, name, model in (("targets", TARGETS, PlanTargets), ("projects", PROJECTS, ProjectBook)):
+        path = root / name
+        data = read(path, issues) if path.exists() else None
+        if data is not None:
+            out[key] = validate(model, data, str(path), "", issues)
+    for mid in (out["projects"].projects if out["projects"] else {}):
+        if mid not in kb.measures:
+            issues.append(Issue(str(root / PROJECTS), f"projects.{mid}", f"unknown measure '{mid}'",
+                                "use a clause id of measures/"))
+    for mid in (out["targets"].energy_saving_measures if out["targets"] else []):
+        if mid not in kb.measures:
+            issues.append(Issue(str(root / TARGETS), "energy_saving_measures", f"unknown measure '{mid}'",
+                                "use a clause id of measures/"))
     return out
 
 

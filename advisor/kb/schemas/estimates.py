@@ -104,3 +104,69 @@ class PollutionEquivalent(Strict):
     year: int = Field(ge=1990, le=2100)
     basis: Literal["confirmed", "stated setting"]
     note: str | None = None
+
+
+class Goal(Strict):
+    text: Text
+    source: str = Field(min_length=1)
+    year: int = Field(ge=1990, le=2100)
+
+
+class TargetIndicator(Strict):
+    """A row of the targets table; `pollutant_total` stands for one row per total-control or characteristic
+    pollutant, its name holding {pollutant}."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: Text
+    unit: str = Field(min_length=1)
+    binding: bool
+    goal: Goal | None = None
+    goals: dict[str, Goal] = Field(default={}, description="pollutant → the national goal it serves")
+    basis: Text = Field(description="how the target values follow, in words; {growth} is the growth used")
+    raised_by: str | None = Field(default=None, description="share indicators: the measure whose estimate raises it")
+
+
+class PlanTargets(Strict):
+    years: list[int] = Field(min_length=1)
+    horizon_years: dict[Literal["near", "medium", "long"], int]
+    energy_saving_measures: list[str] = []
+    indicators: list[TargetIndicator] = Field(min_length=1)
+
+
+class InvestmentClass(Strict):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    range: Text
+
+
+class FundingChannel(Strict):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    name: Text
+    source: str = Field(min_length=1)
+    year: int = Field(ge=1990, le=2100)
+
+
+class ProjectTemplate(Strict):
+    name: Text
+    object: Text
+    investment: str
+    funding: list[str] = Field(min_length=1)
+
+
+class ProjectBook(Strict):
+    investment_classes: list[InvestmentClass] = Field(min_length=1)
+    investment_source: str = Field(min_length=1)
+    investment_year: int = Field(ge=1990, le=2100)
+    funding_channels: list[FundingChannel] = Field(min_length=1)
+    projects: dict[str, ProjectTemplate]
+
+    @model_validator(mode="after")
+    def classes_and_channels_are_defined(self) -> ProjectBook:
+        classes = {c.id for c in self.investment_classes}
+        channels = {c.id for c in self.funding_channels}
+        for mid, p in self.projects.items():
+            if p.investment not in classes:
+                raise ValueError(f"projects.{mid}: unknown investment class '{p.investment}'")
+            unknown = [f for f in p.funding if f not in channels]
+            if unknown:
+                raise ValueError(f"projects.{mid}: unknown funding channel {', '.join(unknown)}")
+        return self
