@@ -215,3 +215,16 @@ def test_a_pollutant_reported_in_the_history_but_by_no_process_is_zero_only_in_a
     inventory = [{"id": "boiler", "category": "fuel_combustion", "emissions": {"CO2": 100, "SO2": 40}}]
     pol = analyse(kb, minimal_profile(processes=inventory, emissions_history=history))["pollutants"]
     assert pol["NOx"]["total_t"] == 0.0 and pol["NOx"]["coverage"] == 0.0   # the inventory misses it: flagged
+
+
+def test_the_text_view_names_the_export_factor_the_data_quality_and_puts_the_headline_first(kb):
+    result = analyze_profile(load_profile(ROOT / "examples" / "demo-chemical.yaml", kb), kb)
+    text = analysis_text(result, "en")
+    assert "Electricity at 0.8325 t CO2/MWh (national fossil-power factor" in text
+    assert "data quality" in text and "official factor" in text
+    lines = [ln for ln in text.splitlines() if " period " in f" {ln}"]
+    assert lines[0].startswith("  [headline] period 2020–2022")
+    apart = text.index("not comparable (boundary change inside")
+    assert text.index("period 2021–2022") < apart < text.index("period 2018–2022")
+    zh = analysis_text(result, "zh")
+    assert "[结论时段] 时段 2020–2022" in zh and "全国火电排放因子" in zh

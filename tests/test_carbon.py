@@ -168,7 +168,8 @@ def test_feedstock_coal_is_reported_as_carbon_to_balance_not_as_combustion_co2(k
     assert c["total_t_co2e"] == 0.0
     assert c["feedstock_t_co2_potential"] == pytest.approx(38006.0)
     assert c["feedstock"][0]["process"] == "gasifier"
-    assert any("carbon balance" in w for w in result["warnings"])
+    assert c["feedstock_balance"][0]["status"] == "range"   # no products stated: a range, not counted
+    assert any("process CO2 is given as a range" in w for w in result["warnings"])
 
 
 def test_a_process_that_reports_co2_wins_over_its_energy_rows_which_are_shown_for_comparison(kb):

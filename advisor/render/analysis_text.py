@@ -100,6 +100,12 @@ class _Words:
         name = self.process_names.get(pid) or pid
         return name if self.lang == "zh" or not CJK.search(name) else pid
 
+    def word(self, key: str, default: str | None) -> str:
+        return DASH if default is None else self._word(key, default)
+
+    def quality(self, grade: str | None) -> str:
+        return DASH if grade is None else self._word(f"dq_{grade}", grade)
+
     def owner(self, owner: str | None) -> str:
         return DASH if owner is None else self._word(f"owner_{owner}", owner)
 
@@ -177,9 +183,10 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     out += [t["carbon"], line]
     if c.get("by_process"):
         out.append(f"  {t['by_process']}:")
-        out += table([t["process"], t["category"], t["owner"], t["t_co2e"], t["share"], t["basis"]],
+        out += table([t["process"], t["category"], t["owner"], t["t_co2e"], t["share"], t["basis"], t["data_quality"]],
                      [[w.process(p["process"]), _name(labels, "categories", p["category"], lang), w.owner(p["owner"]),
-                       _num(p["t_co2e"]), _pct(p["share"]), w.basis(p["basis"])] for p in c["by_process"]],
+                       _num(p["t_co2e"]), _pct(p["share"]), w.basis(p["basis"]), w.quality(p.get("data_quality"))]
+                      for p in c["by_process"]],
                      right={3, 4}, indent="    ")
     if c.get("by_carrier"):
         out.append(f"  {t['by_carrier']}:")
@@ -192,10 +199,8 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
                      [[w.carrier(f["carrier"]), w.origin(f["origin"]), f["factor"], f["unit"], w.tier(f["tier"]),
                        _short(factor_source(f["source"], f["tier"], lang))]
                       for f in c["factors_used"]], right={2}, indent="    ")
-    if c.get("feedstock"):
-        out.append(f"  {t['feedstock']}: {_num(c.get('feedstock_t_co2_potential'))} t CO2")
-    if c.get("exports_t_co2e"):
-        out.append(f"  {t['exports_co2']}: {_num(c['exports_t_co2e'])} t CO2")
+    out += _feedstock_lines(c, t, w)
+    out += _export_lines(c, t, w)
     out.append("")
 
     pol = result.get("pollutants") or {}
@@ -241,8 +246,14 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     if not periods:
         unknown = _missing(result, "no-economy", "no-emissions-history", "few-common-years")
         out.append(f"  {t['unknown'] if unknown else t['none']}")
-    for p in periods:
-        out.append(f"  {t['period']} {p['from']}–{p['to']} · {t['economy']} {_pct(p['economy_change'])} · "
+    shown_apart = False
+    apart = [p for p in periods if p.get("comparable") is False and not p.get("headline")]
+    for p in [p for p in periods if p not in apart] + apart:   # periods with a boundary change inside come last
+        if p.get("comparable") is False and not p.get("headline") and not shown_apart:
+            out.append(f"  {t['not_comparable']}:")
+            shown_apart = True
+        mark = f"[{t['headline']}] " if p.get("headline") else ""
+        out.append(f"  {mark}{t['period']} {p['from']}–{p['to']} · {t['economy']} {_pct(p['economy_change'])} · "
                    f"{t['pollutant_state']}: {_state(labels, 'trend', p['pollutant_state'], lang)}"
                    + (f" ({t['weakest']}: {', '.join(w.substance(x) for x in p['pollutant_state_weakest'])})"
                       if p.get("pollutant_state_weakest") else "")
@@ -253,6 +264,12 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
                        DASH if s["elasticity"] is None else f"{s['elasticity']:.3f}",
                        _state(labels, "tapio", s["tapio"], lang), _state(labels, "trend", s["state"], lang)]
                       for name, s in p["substances"].items()], right={1, 2}, indent="    ")
+        for name, sub in p["substances"].items():
+            if sub.get("judgments_differ"):
+                out.append("    ~ " + t["judgments_differ"].format(
+                    substance=w.substance(name), tapio=_state(labels, "tapio", sub["tapio"], lang),
+                    state=_state(labels, "trend", sub["state"], lang),
+                    why=sub["why_differ_zh"] if lang == "zh" else sub["why_differ"]))
         for warning in p.get("warnings_zh" if lang == "zh" else "warnings", []):
             out.append(f"    ! {warning}")
     for code, block in (d.get("by_industry") or {}).items():
@@ -279,6 +296,34 @@ def analysis_text(result: dict, lang: str = "zh") -> str:
     if warnings:
         out += ["", t["warnings"]] + [f"  ! {w}" for w in warnings]
     return "\n".join(out)
+
+
+def _feedstock_lines(c: dict, t: dict, w: _Words) -> list[str]:
+    """Per process taking feedstock: the balance counted, the range not counted, or the CO2 it reports."""
+    out = []
+    for b in c.get("feedstock_balance") or []:
+        if b["status"] == "balanced":
+            text = t["feedstock_balanced"].format(t=_num(b["t_co2"]), c_in=_num(b["feedstock_t_c"]),
+                                                  c_out=_num(b["products_t_c"]))
+        elif b["status"] == "range":
+            text = t["feedstock_range"].format(low=_num(b["low_t_co2"]), high=_num(b["high_t_co2"]))
+        else:
+            text = t["feedstock_reported"].format(potential=_num(b["t_co2_potential"]))
+        out.append(f"  {t['feedstock_balance']} · {w.process(b['process'])}: {text}")
+    pc = c.get("process_co2") or {}
+    if pc.get("status") == "range":
+        out.append("  " + t["process_share_range"].format(low=_pct(pc.get("share_low")), high=_pct(pc.get("share_high"))))
+    return out
+
+
+def _export_lines(c: dict, t: dict, w: _Words) -> list[str]:
+    """The CO2 of exported energy with each factor and why it was chosen."""
+    if not c.get("exports_t_co2e"):
+        return []
+    parts = [t["export_factor"].format(carrier=w.carrier(row["carrier"]), factor=row["factor"],
+                                       unit=row["factor_unit"], basis=w.word(f"export_{row['basis']}", row["basis"]))
+             for row in (c.get("exports") or {}).get("rows", []) if row.get("factor") is not None]
+    return [f"  {t['exports_co2']}: {_num(c['exports_t_co2e'])} t CO2 · " + "; ".join(parts)]
 
 
 def _short(text: str, width: int = 60) -> str:
