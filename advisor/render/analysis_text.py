@@ -312,7 +312,8 @@ def _feedstock_lines(c: dict, t: dict, w: _Words) -> list[str]:
         out.append(f"  {t['feedstock_balance']} · {w.process(b['process'])}: {text}")
     pc = c.get("process_co2") or {}
     if pc.get("status") == "range":
-        out.append("  " + t["process_share_range"].format(low=_pct(pc.get("share_low")), high=_pct(pc.get("share_high"))))
+        out.append("  " + t["process_share_range"].format(low=_pct(pc.get("share_low")),
+                                                          high=_pct(pc.get("share_high"))))
     return out
 
 
