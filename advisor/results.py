@@ -221,6 +221,63 @@ class Verify(Block):
     text: str = Field(description="the fact's label, as in `questions_to_answer`")
 
 
+class Range(Block):
+    low: float | None
+    high: float | None
+
+
+class CoefficientUsed(Block):
+    id: str
+    name: str
+    value: float = Field(description="the middle of the range low–high")
+    low: float
+    high: float
+    unit: str
+    source: str
+    year: int
+    basis: Literal["confirmed", "derived", "inferred"]
+
+
+class Expected(Block):
+    """A measure's estimate: besides these keys, one {low, high} per substance (t/yr of reduction; negative =
+    increase; null = unknown, never 0)."""
+
+    acts_on: list[str] = Field(description="the park's processes it acts on")
+    assumption: str
+    share: dict[str, Any] = Field(description="low, high and set_by (default | profile)")
+    coefficients: list[CoefficientUsed]
+    missing: dict[str, list[str]] | None = Field(default=None, description="substance → processes without a figure")
+
+
+class Coordinates(Block):
+    co2e_share: float | None = Field(description="midpoint CO2e reduction / the park's CO2e")
+    pollution_eq_share: float | None = Field(
+        description="midpoint air-pollutant reduction / the park's, both as pollution equivalents")
+
+
+class TargetRow(Block):
+    indicator: str
+    name: str
+    unit: str
+    base_year: int
+    base: float | None
+    binding: bool = Field(description="约束性 (binding) or 预期性 (expected)")
+    basis: str
+    goal: dict[str, Any] | None = Field(description="the national goal it serves: text, source, year")
+
+
+class ProjectRow(Block):
+    measure: str
+    name: str
+    object: str
+    lead: str
+    start: int
+    end: int
+    expected: dict[str, Range | None] | None
+    investment: dict[str, Any]
+    funding: list[dict[str, Any]]
+
+
 class Recommendation(Block):
     rank: int = Field(ge=1)
     measure: str
@@ -241,6 +298,11 @@ class Recommendation(Block):
     needs_higher_level: bool
     clause: str
     prerequisites: list[str]
+    expected: Expected | None = Field(default=None, description="co-reduction and trade-off measures: the estimate")
+    coordinates: Coordinates | None = None
+    elasticity: dict[str, float | None] | None = Field(
+        default=None, description="pollutant → (ΔP/P)/(ΔC/C); null where ΔC is 0 or unknown")
+    enables: list[str] | None = Field(default=None, description="enabling measures: the measures they make possible")
 
 
 class Blocker(Block):
@@ -317,6 +379,8 @@ class AdviceOutput(Closed):
     questions_to_answer: list[Question] = Field(
         description="unknown facts behind open measures, the answers that decide most measures first")
     shortlist: list[str] = Field(description="the established measures of a first-year plan, in rank order")
+    targets: list[TargetRow] = Field(default=[], description="the plan's targets: base year and target years")
+    projects: list[ProjectRow] = Field(default=[], description="the key projects of the shortlist")
     unknowns: list[Unknown]
     inferred: list[Inferred] = Field(description="facts inferred while the profile leaves them unknown")
     gaps: list[Gap]
