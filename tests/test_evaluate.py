@@ -14,6 +14,7 @@ from advisor.evaluate import evaluate_cycles
 from advisor.evaluate.cycles import factor_set, with_factors
 from advisor.evaluate.indicators import calc_attainment
 from advisor.profile.files import load_profile
+from advisor.results import EvaluationOutput
 
 EARLIER = ROOT / "examples" / "demo-chemical.yaml"
 LATER = ROOT / "examples" / "demo-chemical-2024.yaml"
@@ -194,6 +195,7 @@ def test_evaluate_json_has_the_documented_keys(capsys):
             "next_cycle", "warnings"} <= set(out)
     assert out["factors"] == "fixed"
     assert 15 <= len(out["indicators"]) <= 25
+    EvaluationOutput.model_validate(out)   # the documented schema (docs/schemas/evaluate.schema.json)
 
 
 def test_evaluate_text_in_english_names_every_part(capsys):
