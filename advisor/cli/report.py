@@ -20,7 +20,13 @@ def cmd_report(args) -> int:
                                  "give --format html, md or docx, or end the name in .html, .md or .docx")])
     kb = load_knowledge()
     profile = load_profile(Path(args.profile), kb)
-    written = write_report(profile, kb, out, fmt, lang=args.lang)
+    evaluation = None
+    if args.previous:   # the chapter 评估与持续改进: this cycle beside the earlier ones
+        from advisor.evaluate import evaluate_cycles
+
+        cycles = [(path, load_profile(Path(path), kb)) for path in args.previous] + [(args.profile, profile)]
+        evaluation = evaluate_cycles(cycles, kb, lang=args.lang)
+    written = write_report(profile, kb, out, fmt, lang=args.lang, evaluation=evaluation)
     sys.stdout.write(f"✓ {fmt} report for {profile.park.id} written to {written}\n")
     return 0
 
@@ -31,4 +37,6 @@ def register(sub, verb, lang) -> None:
     p.add_argument("--format", choices=["html", "md", "docx"],
                    help="report format (default: from the suffix of -o)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the report file to write")
+    p.add_argument("--previous", action="append", metavar="EARLIER",
+                   help="a profile of an earlier year of the park: adds the chapter on evaluation (repeatable)")
     lang(p)

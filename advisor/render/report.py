@@ -22,6 +22,7 @@ from pathlib import Path
 
 from advisor.errors import Issue
 from advisor.render.report_docx import render_docx
+from advisor.render.report_evaluation import EvaluationSections
 from advisor.render.report_format import ReportError, labels
 from advisor.render.report_numbering import number_sections
 from advisor.render.report_plan import PlanSections
@@ -36,7 +37,7 @@ FORMATS = ("html", "md", "docx")
 CHART_IDS = ("sankey", "carbon", "pollutants", "indices", "cocontrol")
 
 
-class _Report(SummarySections, StatusSections, PlanSections):
+class _Report(SummarySections, StatusSections, PlanSections, EvaluationSections):
     """The whole report: summary and safeguards (SummarySections), the status (StatusSections) and the plan
     (PlanSections)."""
 
@@ -80,9 +81,13 @@ class _Report(SummarySections, StatusSections, PlanSections):
         return [section] if section else []
 
 
-def build_context(profile, kb, analysis: dict, advice: dict, lang: str = "zh", today: dt.date | None = None) -> dict:
-    """The one context object every renderer reads (see the module docstring for its blocks)."""
-    return _Report(profile, kb, analysis, advice, lang).context(today)
+def build_context(profile, kb, analysis: dict, advice: dict, lang: str = "zh", today: dt.date | None = None,
+                  evaluation: dict | None = None) -> dict:
+    """The one context object every renderer reads (see the module docstring for its blocks); `evaluation`
+    (advisor.evaluate) adds the chapter 评估与持续改进."""
+    report = _Report(profile, kb, analysis, advice, lang)
+    report.evaluated = evaluation
+    return report.context(today)
 
 
 # --- the verb's work ------------------------------------------------------------------------------
@@ -93,7 +98,7 @@ def format_from_suffix(path: Path) -> str | None:
 
 
 def write_report(profile, kb, out: Path, fmt: str, lang: str = "zh", analysis: dict | None = None,
-                 advice: dict | None = None) -> Path:
+                 advice: dict | None = None, evaluation: dict | None = None) -> Path:
     """Analyse, advise, render and write; raises ReportError when the file cannot be written."""
     if fmt not in FORMATS:
         raise ReportError([Issue("--format", str(fmt), "unknown report format", "use html, md or docx")])
@@ -109,7 +114,7 @@ def write_report(profile, kb, out: Path, fmt: str, lang: str = "zh", analysis: d
         from advisor.decide.recommend import advise
 
         advice = advise(profile, kb, lang=lang, analysis=analysis)
-    context = build_context(profile, kb, analysis, advice, lang)
+    context = build_context(profile, kb, analysis, advice, lang, evaluation=evaluation)
     try:
         if fmt == "html":
             out.write_text(render_html(context), encoding="utf-8")

@@ -100,7 +100,8 @@ def next_cycle_items(result: dict, lang: str) -> list[str]:
     items = [f"{w[key]}{sep}{_measures_line(nc[key], titles, lang)}"
              for key in ("new", "persisting", "resolved", "done_left")]
     for r in nc["done_problem_remains"]:
-        still = text("frames", "problem_remains", lang, findings=("；" if lang == "zh" else "; ").join(r["texts"]))
+        still = text("frames", "problem_remains", lang, findings=("；" if lang == "zh" else "; ").join(
+            t.rstrip("。.") for t in r["texts"]))
         items.append(f"{w['done_problem_remains']}{sep}{r['measure']} {titles.get(r['measure'], '')} – {still}")
     return items
 
@@ -121,7 +122,7 @@ def chart_spec(result: dict, chart_lang: str, kb) -> dict:
         known = kb.indicators.get(ind_id)
         series.append((known.name.in_lang(chart_lang) if known else ind_id,
                        [None if v is None else v / base * 100 for v in values], ind_id == "co2e_per_output"))
-    return {"kind": "lines", "years": years, "series": series, "ylabel": "index",
+    return {"kind": "lines", "years": years, "series": series, "ylabel": text("words", "chart_index", chart_lang),
             "title": text("words", "chart", chart_lang)}
 
 
