@@ -1,0 +1,181 @@
+"""Asking first what decides the most: after the required questions, the question whose answer can still move
+the most measures comes next (recomputed as answers come in); `--quick` stops when no question left can move
+more than one measure; the answers are shown back after each topic; a short interview in a real terminal can
+be answered with names only."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from interviews import established, interview, profile_answers
+
+from advisor.questionnaire import (
+    Interview,
+    QuestionFlow,
+    Reader,
+    Session,
+    load_questions,
+    load_rulebase_partial,
+    measures_at_stake,
+)
+from advisor.questionnaire.flow import QUICK_LEAST
+from advisor.questionnaire.standing import Judge
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ["chemical", "textile", "electroplating", "manufacturing"]
+REQUIRED = {"park.id": "demo", "park.name": "示例园区", "park.base_year": 2022,
+            "park.industries": [{"code": "C26", "share": 0.55}]}
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_questions()
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_rulebase_partial()
+
+
+def flow(book, kb, base, session, quick=False):
+    return QuestionFlow(book, session, measures_at_stake(book, base), rules_loaded=True,
+                        judge=Judge(book, kb, base), quick=quick)
+
+
+def test_the_required_questions_come_first(book, kb, base):
+    f = flow(book, kb, base, Session(answers={"park.id": "demo"}, asked=["park-id"]))
+    assert f.next_question().id == "park-name"
+
+
+def test_each_question_asked_can_move_at_least_as_many_measures_as_any_other_then_open(book, kb, base):
+    session = Session(answers=dict(REQUIRED), asked=["park-id", "park-name", "park-base-year", "park-industries"])
+    f = flow(book, kb, base, session)
+    seen_five_before_one = False
+    while (q := f.next_question()) is not None:
+        last = session.asked[-1]
+        pending = [p for p in book.questions if f.should_ask(p)]
+        counts = {p.id: len(f.can_move(p)) for p in pending}
+        if q.id not in f.judge.follow_ups(last):   # a follow-up comes right after its question, whatever it moves
+            assert counts[q.id] == max(counts.values()), (q.id, counts)
+            seen_five_before_one |= counts[q.id] >= 5 and any(c == 1 for c in counts.values())
+        session.asked.append(q.id)   # left unknown
+    assert seen_five_before_one, "no question moving 5 measures was asked while one moving 1 waited"
+
+
+def test_the_count_is_recomputed_as_answers_come_in(book, kb, base):
+    session = Session(answers=dict(REQUIRED), asked=["park-id", "park-name", "park-base-year", "park-industries"])
+    f = flow(book, kb, base, session)
+    plan = next(q for q in book.questions if q.id == "management-plan")
+    before = f.can_move(plan)
+    session.answers["management.synergy_plan"] = False
+    session.asked.append("management-plan")
+    assert before and not f.can_move(plan), "an answered question moves nothing any more"
+
+
+def test_follow_ups_come_right_after_the_question_they_follow(book, kb, base):
+    session = Session(answers={**REQUIRED, "infrastructure.central_wastewater_plant.present": True},
+                      asked=["park-id", "park-name", "park-base-year", "park-industries", "wastewater-plant"])
+    q = flow(book, kb, base, session).next_question()
+    assert q.ask_if is not None and "central_wastewater_plant.present" in str(q.ask_if)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_quick_stops_when_no_question_left_can_move_more_than_one_measure(book, kb, base, name):
+    data = yaml.safe_load((ROOT / "examples" / f"demo-{name}.yaml").read_text(encoding="utf-8"))
+    answers = profile_answers(data, book, kb)
+    full, full_session = interview(book, kb, base, answers, quick=False)
+    quick, quick_session = interview(book, kb, base, answers, quick=True)
+    assert len(quick) < len(full) / 2
+    f = flow(book, kb, base, quick_session, quick=True)
+    assert f.next_question() is None and f.quick_done
+    assert all(len(f.can_move(q)) < QUICK_LEAST for q in book.questions if f.should_ask(q))
+    # what the quick interview establishes, the full one establishes too: stopping early never claims more
+    assert set(established(book, kb, quick_session)) <= set(established(book, kb, full_session))
+
+
+def test_the_full_interview_asks_the_same_questions_as_before_only_in_another_order(book, kb, base):
+    data = yaml.safe_load((ROOT / "examples" / "demo-chemical.yaml").read_text(encoding="utf-8"))
+    answers = profile_answers(data, book, kb)
+    ordered, _ = interview(book, kb, base, answers, quick=False)
+    session = Session()
+    plain = QuestionFlow(book, session, measures_at_stake(book, base), rules_loaded=True)
+    while (q := plain.next_question()) is not None:
+        if answers.get(q.id) is not None:
+            session.answers[q.path] = answers[q.id]
+            session.answers.update({p: v for p, v in q.implies.items() if p not in session.answers})
+        session.asked.append(q.id)
+    assert sorted(ordered) == sorted(session.asked) and ordered != session.asked
+
+
+# --- the terminal -----------------------------------------------------------------------------
+
+def terminal(book, kb, base, lines, quick=False, tmp_path=None):
+    out = io.StringIO()
+    iv = Interview(book, Session(), io.StringIO("".join(f"{line}\n" for line in lines)), out,
+                   tmp_path / "answers.json", lang="zh", stakes=measures_at_stake(book, base), rules_loaded=True,
+                   reader=Reader(units_kb=kb, industries=frozenset(kb.industries)), judge=Judge(book, kb, base),
+                   quick=quick)
+    return iv, out
+
+
+def test_the_answers_of_a_topic_are_shown_back_with_where_the_advice_stands(book, kb, base, tmp_path):
+    iv, out = terminal(book, kb, base, ["demo", "示例园区", "2022", "化工 55%"], tmp_path=tmp_path)
+    assert iv.run() == "eof"
+    text = out.getvalue()
+    assert "—— 园区概况：您的回答 ——" in text
+    assert "  主导行业及其产值占比：C26 化学原料和化学制品制造业 55%" in text
+    assert "目前：确定推荐 0 项，待确认" in text and "有误请输入 back" in text
+    assert "（这个回答还可能改变 5 项措施）" in text
+
+
+def test_back_after_the_summary_corrects_the_last_answer(book, kb, base, tmp_path):
+    iv, _ = terminal(book, kb, base, ["demo", "示例园区", "2022", "化工 55%", "back", "纺织 60%"], tmp_path=tmp_path)
+    iv.run()
+    assert iv.session.answers["park.industries"] == [{"code": "C17", "share": 0.6}]
+
+
+def test_quick_says_why_it_stops_and_how_to_go_on(book, kb, base, tmp_path):
+    iv, out = terminal(book, kb, base, ["demo", "示例园区", "2022", "化工 55%"] + [""] * 80, quick=True,
+                       tmp_path=tmp_path)
+    assert iv.run() == "done"
+    text = out.getvalue()
+    assert "剩下的问题每个最多只能改变1项措施，快速问卷到此结束" in text and "--resume" in text
+    assert len(iv.session.asked) < len(book.questions) / 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_a_short_quick_interview_in_a_real_terminal_answered_with_names_only(tmp_path):
+    import pty
+
+    from test_questionnaire import Terminal
+
+    out = tmp_path / "park.yaml"
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "advisor", "ask", "--quick", "-o", str(out)])
+    term = Terminal(fd)
+    try:
+        for qid, answer in [("park-id", "names-only"), ("park-name", "名称园区"), ("park-base-year", "2022"),
+                            ("park-industries", "精细化工 40%, 石化 30%")]:
+            term.wait_for(f"· {qid}")
+            term.wait_for("> ")
+            os.write(fd, f"{answer}\r".encode())
+        term.wait_for("请输入编号（1–2）")
+        os.write(fd, b"1\r")
+        shown = term.wait_for("—— 园区概况：您的回答 ——")
+        os.write(fd, "不清楚\r".encode() * 40)   # every other question: don't know (a quick interview asks fewer)
+        tail = term.wait_for("园区档案已写入")
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    assert "✓ 精细化工 → C26 化学原料和化学制品制造业 40%" in shown and "✓ 石化 → C25" in shown
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "快速问卷到此结束" in tail
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert written["park"]["industries"] == [{"code": "C26", "share": 0.4}, {"code": "C25", "share": 0.3}]
