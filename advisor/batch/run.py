@@ -81,7 +81,8 @@ def _cell_text(v: Any) -> str:
 
 def _error_row(park_id: str, name: str, issues: list[Issue], number: int) -> list:
     text = " | ".join(str(i) for i in issues)
-    return [park_id, "error", text, None, None, None, None, None, None, None, None, None, None, name or None, number]
+    return [park_id, "error", text, None, None, None, None, None, None, None, None, None, None, name or None, number,
+            None]
 
 
 def process_row(number: int, cells: list, pre_issue: Issue | None = None, unread: tuple[Issue, ...] = ()) -> list:
@@ -133,6 +134,7 @@ def process_row(number: int, cells: list, pre_issue: Issue | None = None, unread
 
 def _advise_row(profile, number: int) -> list:
     from advisor.accounting import analyze_profile
+    from advisor.decide.estimates import shortlist_t_co2e
     from advisor.decide.recommend import advise, screen
 
     kb = _W["kb"]
@@ -149,6 +151,7 @@ def _advise_row(profile, number: int) -> list:
         ranked = [(r["measure"], r["priority"]) for r in advice["recommendations"]]
         to_confirm = [t["measure"] for t in advice["to_confirm"]]
         n_unknowns, park_type = len(advice["unknowns"]), advice.get("park_type")
+        expected = shortlist_t_co2e(profile, analysis, kb, advice["shortlist"])
     else:
         # the table shows the whole span's decoupling and no reasons or texts: the rest of the
         # analysis and the reasons are worked out only when the full advice is written (--json-dir)
@@ -157,6 +160,7 @@ def _advise_row(profile, number: int) -> list:
         ranked = [(measure, priority) for measure, priority, _ in result["ranked"]]
         to_confirm = list(result["to_confirm"])
         n_unknowns, park_type = len(result["unknowns"]), result["park_type"]
+        expected = result["expected_t_co2e"]
     decoupling = analysis.get("decoupling") or {}
     periods = decoupling.get("periods") or []
     period = periods[0] if periods and decoupling.get("headline", {}) is not None else {}   # the headline period
@@ -164,7 +168,7 @@ def _advise_row(profile, number: int) -> list:
     return [profile.park.id, "ok", "", period.get("synergy"), period.get("carbon_state"),
             period.get("pollutant_state"), " ".join(m for m, _ in ranked), " ".join(to_confirm), len(ranked),
             len(to_confirm), sum(1 for _, p in ranked if p == "high"), n_unknowns, park_type, profile.park.name,
-            number]
+            number, expected]
 
 
 def process_chunk(chunk: list[Task]) -> list[list]:

@@ -272,11 +272,85 @@ def combined(estimates: list[Estimate], substance: str = CO2E) -> list[float] | 
     return [low, high]
 
 
+def _co2e_levers(kb) -> dict[str, tuple[float, float, tuple]]:
+    """measure → (share low, high, its levers that change CO2e as plain tuples) for the batch column:
+    (categories, owner, carriers, cut low, cut high, added-CO2 entries (substance, cut low, cut high, add low,
+    add high))."""
+    out = {}
+    for mid, plan in tables(kb)["plans"].items():
+        levers = []
+        for lv in plan.levers:
+            cut = next((c for c in lv.cuts if c.substance == CO2E), None)
+            adds = tuple((c.substance, c.low, c.high, a.low, a.high)
+                         for a in lv.adds for c in lv.cuts if c.substance == a.substance)
+            if cut is not None or adds:
+                levers.append((lv.categories, lv.owner, lv.carriers, cut.low if cut else 0.0,
+                               cut.high if cut else 0.0, adds))
+        if levers:
+            out[mid] = (plan.share_low, plan.share_high, tuple(levers))
+    return out
+
+
 def shortlist_t_co2e(profile, analysis: dict, kb, measures: list[str]) -> float | None:
-    """The batch column: the shortlist's combined CO2e reduction, midpoint, t/yr (None when unknown)."""
-    if not tables(kb)["plans"]:
+    """The batch column: the shortlist's combined CO2e reduction, midpoint, t/yr (None when no measure of it has
+    a CO2e figure). The same arithmetic as combined() over estimate(), on CO2e alone, for the batch's speed."""
+    levers_of = kb.derived("decide.estimates.co2e", _co2e_levers)
+    chosen = [(m, levers_of[m]) for m in measures if m in levers_of]
+    if not chosen:
         return None
-    procs = inventory(profile, analysis, kb)
-    found = [e for m in measures if (e := estimate(m, profile, procs, kb)) is not None]
-    both = combined(found)
-    return None if both is None else round((both[0] + both[1]) / 2, 1)
+    carriers: dict[str, set[str]] | None = None
+    rows: dict[str | None, list[tuple[str, str, float | None]]] = {}   # category → (process, owner kind, t)
+    for row in (analysis.get("carbon") or {}).get("by_process") or []:
+        owner = row.get("owner")
+        rows.setdefault(row.get("category"), []).append(
+            (row["process"], "infrastructure" if owner in (None, "infrastructure") else "enterprise",
+             row.get("t_co2e")))
+    removed_of: dict[str, dict[tuple[str, str | None, str], float]] = {}
+    keep: dict[str, list[float]] = {}
+    amount_of: dict[str, float] = {}
+    added_low = added_high = 0.0
+    known = False
+    for measure, (s_low, s_high, levers) in chosen:
+        chosen_share = user_share(profile, measure)
+        if chosen_share is not None:
+            s_low = s_high = chosen_share
+        for categories, owner, wanted, c_low, c_high, adds in levers:
+            if wanted is not None and carriers is None:
+                carriers = {}
+                for e in profile.energy or []:
+                    if e.process:
+                        carriers.setdefault(e.process, set()).add(e.carrier)
+            for category in categories if (c_high or c_low) else ():
+                for pid, kind, t in rows.get(category, ()):
+                    if (owner is not None and owner != kind) or t is None:
+                        continue
+                    if wanted is not None and wanted.isdisjoint((carriers or {}).get(pid, ())):
+                        continue
+                    known = True
+                    amount_of[pid] = t
+                    k = keep.setdefault(pid, [1.0, 1.0])
+                    k[0] *= 1.0 - s_low * c_low
+                    k[1] *= 1.0 - s_high * c_high
+            for sub, r_low, r_high, a_low, a_high in adds:
+                by_process = removed_of.get(sub)
+                if by_process is None:
+                    by_process = removed_of[sub] = {}
+                    for row in ((analysis.get("pollutants") or {}).get(sub) or {}).get("by_process") or []:
+                        o = row.get("owner")
+                        key = (row["process"], row.get("category"),
+                               "infrastructure" if o in (None, "infrastructure") else "enterprise")
+                        by_process[key] = row.get("t") or 0.0
+                for (pid, category, kind), t in by_process.items():
+                    if category not in categories or (owner is not None and owner != kind):
+                        continue
+                    if wanted is not None and wanted.isdisjoint((carriers or {}).get(pid, ())):
+                        continue
+                    if t:
+                        known = True
+                        added_low += t * s_high * r_high * a_high
+                        added_high += t * s_low * r_low * a_low
+    if not known:
+        return None
+    low = sum(amount_of[p] * (1.0 - k[0]) for p, k in keep.items()) - added_low
+    high = sum(amount_of[p] * (1.0 - k[1]) for p, k in keep.items()) - added_high
+    return round((low + high) / 2, 1)

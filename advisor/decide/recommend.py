@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.decide.advice_texts import Words
+from advisor.decide.estimates import shortlist_t_co2e
 from advisor.decide.evaluator import check_rules
 from advisor.decide.facts import build_facts
 from advisor.decide.inference import infer, inferred_entry, mark_inferred, reads_inferred
@@ -248,7 +249,8 @@ def screen(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None
     does not show."""
     j = judge(profile, kb, analysis, base or load_rulebase(), engine or get_engine(), check_engine)
     return {"park_type": j.park_type, "ranked": [(s.measure, s.priority, s.score) for s in j.ranked],
-            "to_confirm": list(j.to_confirm), "unknowns": sorted(j.unknowns)}
+            "to_confirm": list(j.to_confirm), "unknowns": sorted(j.unknowns),
+            "expected_t_co2e": shortlist_t_co2e(profile, analysis, kb, shortlist(j.ranked))}
 
 
 def _answered(profile: Profile | None):
