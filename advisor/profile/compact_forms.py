@@ -14,6 +14,8 @@ ignored). Numbers and yes/no words inside an item are read with advisor.profile.
 | `materials` | `enterprise|kind|material|amount unit|receiver|hazardous` | `e-chlor|byproduct|粉煤灰|2.1e4 t||否` |
 | `management.programmes` | `kind[:year]` | `circular_transformation:2021;green_park` |
 | `enterprises_summary.boilers` | `fuel:t_h[:count]` | `coal:35:3;natural_gas:10:5` |
+| `measures_status` | `measure:status[:since]` | `7.3.4:done:2023;7.1.1:in_progress` |
+| `targets` | `indicator:year:value[:binding]` | `co2e_per_output:2025:0.95:true` |
 | any other list (names) | `word` | `spent_acid;steam;fly_ash` (also `,` `，` `、`) |
 
 Energy tags (after `amount unit`, each separated by `:`, any order): `fuel` or `feedstock` (use);
@@ -273,6 +275,27 @@ def _boiler(item: str) -> dict:
     return out
 
 
+def _tracked(item: str) -> dict:
+    fields = list(map(str.strip, item.split(":")))
+    if len(fields) not in (2, 3) or not all(fields[:2]):
+        raise CellError(f"'{item}' is not measure:status[:since]", "write e.g. 7.3.4:done:2023;7.1.1:in_progress")
+    out: dict[str, Any] = {"measure": fields[0], "status": fields[1]}
+    if len(fields) == 3 and fields[2]:
+        out["since"] = _in_item("since", item, to_int, fields[2])
+    return out
+
+
+def _target(item: str) -> dict:
+    fields = list(map(str.strip, item.split(":")))
+    if len(fields) not in (3, 4) or not fields[0]:
+        raise CellError(f"'{item}' is not indicator:year:value[:binding]", "write e.g. co2e_per_output:2025:0.95:true")
+    out: dict[str, Any] = {"indicator": fields[0], "year": _in_item("year", item, to_int, fields[1]),
+                           "value": _in_item("value", item, to_number, fields[2])}
+    if len(fields) == 4 and fields[3] and (binding := to_bool(fields[3])) is not None:
+        out["binding"] = binding
+    return out
+
+
 # column → (item parser, the form for messages)
 COMPACT: dict[str, tuple[Callable[[str], Any], str]] = {
     "park.industries": (_industry, "code:share;… e.g. C26:0.55;C29:0.12"),
@@ -284,6 +307,8 @@ COMPACT: dict[str, tuple[Callable[[str], Any], str]] = {
     "materials": (_material, MATERIAL_FORM),
     "management.programmes": (_programme, "kind[:year];… e.g. circular_transformation:2021"),
     "enterprises_summary.boilers": (_boiler, "fuel:t_h[:count];… e.g. coal:35:3;natural_gas:10:5"),
+    "measures_status": (_tracked, "measure:status[:since];… e.g. 7.3.4:done:2023;7.1.1:in_progress"),
+    "targets": (_target, "indicator:year:value[:binding];… e.g. co2e_per_output:2025:0.95:true"),
 }
 
 
@@ -458,6 +483,16 @@ def _compact_item(column: str, item: dict) -> str | None:
                 return None
             text = f"{item['fuel']}:{number_text(item['t_h'])}"
             return text + f":{item['count']}" if item.get("count") is not None else text
+        if column == "measures_status":   # a note or project only as JSON
+            if set(item) - {"measure", "status", "since"} or not _safe(item["measure"], ":"):
+                return None
+            text = f"{item['measure']}:{item['status']}"
+            return text + f":{item['since']}" if item.get("since") is not None else text
+        if column == "targets":
+            if set(item) - {"indicator", "year", "value", "binding"} or not _safe(item["indicator"], ":"):
+                return None
+            text = f"{item['indicator']}:{item['year']}:{number_text(item['value'])}"
+            return text + f":{number_text(item['binding'])}" if item.get("binding") is not None else text
     except (KeyError, TypeError, AttributeError):
         return None
     return None
