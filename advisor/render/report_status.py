@@ -14,6 +14,7 @@ from advisor.render.report_format import (
     paragraph,
     pick,
     table_block,
+    terminal_labels,
     text_in,
     trade_off_note,
 )
@@ -198,10 +199,33 @@ class StatusSections(ReportBase):
                                         (fmt_pct((r.get("t_co2e") or 0) / c["total_t_co2e"])
                                          if c.get("total_t_co2e") else DASH)] for r in carriers]))
         if by_process:
-            rows = [[self.process(r.get("process")), fmt_num(r.get("t_co2e")), fmt_pct(r.get("share"))]
+            rows = [[self.process(r.get("process")), fmt_num(r.get("t_co2e")), fmt_pct(r.get("share")),
+                     L.get(f"dq_{r.get('data_quality')}", DASH) if r.get("data_quality") else DASH]
                     for r in sorted(by_process, key=lambda r: -(r.get("t_co2e") or 0))]
-            blocks.append(table_block(L["t_carbon_process"], [L["c_process"], L["c_t_co2e"], L["c_share"]], rows))
+            blocks.append(table_block(L["t_carbon_process"], [L["c_process"], L["c_t_co2e"], L["c_share"],
+                                                              L["c_data_quality"]], rows))
+        blocks += [paragraph(line) for line in self.audit_lines(c)]
         return {"title": L["s1_carbon"], "blocks": blocks}
+
+    def audit_lines(self, c: dict) -> list[str]:
+        """Feedstock balances (or their ranges) and the CO2 of exported energy with each factor and why."""
+        t, L = terminal_labels("analysis", self.lang), self.L
+        out = []
+        for b in c.get("feedstock_balance") or []:
+            if b["status"] == "balanced":
+                text = t["feedstock_balanced"].format(t=fmt_num(b["t_co2"]), c_in=fmt_num(b["feedstock_t_c"]),
+                                                      c_out=fmt_num(b["products_t_c"]))
+            elif b["status"] == "range":
+                text = t["feedstock_range"].format(low=fmt_num(b["low_t_co2"]), high=fmt_num(b["high_t_co2"]))
+            else:
+                text = t["feedstock_reported"].format(potential=fmt_num(b["t_co2_potential"]))
+            out.append(f"{t['feedstock_balance']} · {self.process(b['process'])}: {text}")
+        if c.get("exports_t_co2e"):
+            parts = [t["export_factor"].format(carrier=self.carrier(row["carrier"]), factor=row["factor"],
+                                               unit=row["factor_unit"], basis=L.get(f"export_{row['basis']}", DASH))
+                     for row in (c.get("exports") or {}).get("rows", []) if row.get("factor") is not None]
+            out.append(f"{t['exports_co2']}: {fmt_num(c['exports_t_co2e'])} t CO2 · " + "; ".join(parts))
+        return out
 
     def pollutant_part(self) -> dict:
         L, pol = self.L, self.a.get("pollutants") or {}
