@@ -138,3 +138,36 @@ def test_the_batch_column_is_the_shortlists_combined_midpoint_computed_on_co2e_a
     everything = list(est.tables(kb)["plans"])   # the trade-off 7.4.2 included
     low, high = est.combined([e for m in everything if (e := est.estimate(m, profile, procs, kb))])
     assert est.shortlist_t_co2e(profile, analysis, kb, everything) == pytest.approx((low + high) / 2, abs=0.1)
+
+
+def test_recommend_sets_a_measures_share_from_the_command_line(capsys, demo_path):
+    import json
+
+    from advisor.cli.entry import main
+
+    assert main(["recommend", str(demo_path), "--json", "--set", "measures.7.3.4.share=0.6"]) == 0
+    recs = {r["measure"]: r for r in json.loads(capsys.readouterr().out)["recommendations"]}
+    assert recs["7.3.4"]["expected"]["share"] == {"low": 0.6, "high": 0.6, "set_by": "profile"}
+
+
+@pytest.mark.parametrize("assignment, code, words", [
+    ("measures.7.3.4.share=1.5", 1, "assumptions.measures.7.3.4.share"),
+    ("measures.7.1.1.share=0.5", 1, "cuts nothing itself"),
+    ("water.reuse_rate=0.5", 2, "whatif"),
+])
+def test_a_bad_share_on_the_command_line_names_the_path_and_the_fix_without_a_traceback(
+        assignment, code, words, capsys, demo_path):
+    from advisor.cli.entry import main
+
+    assert main(["recommend", str(demo_path), "--set", assignment]) == code
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_whatif_shows_the_tonnes_before_and_after(demo_path, kb):
+    from advisor.decide.whatif import what_if
+
+    result = what_if(demo_path, kb, ["measures.7.3.4.share=0.5"])
+    changed = {m["measure"]: m for m in result["expected"]["measures"]}
+    assert changed["7.3.4"]["after"]["high"] < changed["7.3.4"]["before"]["high"]
+    assert result["expected"]["after"]["CO2e"]["high"] < result["expected"]["before"]["CO2e"]["high"]

@@ -171,15 +171,16 @@ def _emit(args, result: dict, view: str) -> int:
     return 0
 
 
-def _advice(path: str, lang: str):
+def _advice(path: str, lang: str, assignments: list[str] | None = None):
     from advisor.decide.recommend import advise
+    from advisor.decide.whatif import with_assumptions
 
-    profile = _profile(path)
+    profile = with_assumptions(Path(path), _kb(), assignments) if assignments else _profile(path)
     return profile, advise(profile, _kb(), lang=lang)
 
 
 def cmd_recommend(args) -> int:
-    _, result = _advice(args.profile, args.lang)
+    _, result = _advice(args.profile, args.lang, args.set)
     if args.top:
         result["recommendations"] = result["recommendations"][: args.top]
     return _emit(args, result, "recommendations_text")
@@ -261,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("profile", metavar="PROFILE")
     p.add_argument("--json", action="store_true")
     p.add_argument("--top", type=int, metavar="N")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE",
+                   help="an assumption of the estimates, e.g. measures.7.3.4.share=0.6 or growth_rate=0.05 "
+                        "(repeatable)")
     lang(p)
 
     p = verb("explain", cmd_explain, "why a measure is recommended, to confirm or not recommended, in plain words")

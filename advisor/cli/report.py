@@ -19,7 +19,12 @@ def cmd_report(args) -> int:
         raise ReportError([Issue("-o", args.output, "cannot tell the report format from the file name",
                                  "give --format html, md or docx, or end the name in .html, .md or .docx")])
     kb = load_knowledge()
-    profile = load_profile(Path(args.profile), kb)
+    if args.set:   # the estimates' assumptions (measures.7.3.4.share=0.6, growth_rate=0.05)
+        from advisor.decide.whatif import with_assumptions
+
+        profile = with_assumptions(Path(args.profile), kb, args.set)
+    else:
+        profile = load_profile(Path(args.profile), kb)
     evaluation = None
     if args.previous:   # the chapter 评估与持续改进: this cycle beside the earlier ones
         from advisor.evaluate import evaluate_cycles
@@ -37,6 +42,8 @@ def register(sub, verb, lang) -> None:
     p.add_argument("--format", choices=["html", "md", "docx"],
                    help="report format (default: from the suffix of -o)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the report file to write")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE",
+                   help="an assumption of the estimates, e.g. measures.7.3.4.share=0.6 (repeatable)")
     p.add_argument("--previous", action="append", metavar="EARLIER",
                    help="a profile of an earlier year of the park: adds the chapter on evaluation (repeatable)")
     lang(p)

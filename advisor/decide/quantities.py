@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.decide.estimates import CO2E, Estimate, Process, estimate, inventory, tables
+from advisor.decide.estimates import CO2E, Estimate, Process, combined, estimate, inventory, tables
 
 META = ("acts_on", "assumption", "share", "coefficients", "missing")   # the keys of `expected` that are no substance
 
@@ -133,13 +133,20 @@ def attach(recommendations: list[dict], profile, analysis: dict, kb, lang: str
 
 def plan_tables(profile, analysis: dict, kb, recommendations: list[dict], shortlist: list[str],
                 found: tuple[list[Estimate], list[Process]], lang: str) -> dict[str, Any]:
-    """The top of the advice: `targets` (from the shortlist's estimates) and `projects`."""
+    """The top of the advice: `expected_total` (the shortlist's estimates combined: each acts on what the others
+    leave), `targets` (from the shortlist's estimates) and `projects`."""
     from advisor.decide.projects import projects
     from advisor.decide.targets import targets
 
     estimates, procs = found
     chosen = set(shortlist)
     horizons = {r["measure"]: r["horizon"] for r in recommendations}
-    return {"targets": targets(profile, analysis, kb, [e for e in estimates if e.measure in chosen], horizons,
+    in_plan = [e for e in estimates if e.measure in chosen]
+    totals_cut: dict[str, Any] = {}
+    for sub in dict.fromkeys(s for e in in_plan for s in e.ranges):
+        both = combined(in_plan, sub)
+        totals_cut[sub] = None if both is None else {"low": _rounded(both[0]), "high": _rounded(both[1])}
+    return {"expected_total": totals_cut,
+            "targets": targets(profile, analysis, kb, [e for e in estimates if e.measure in chosen], horizons,
                                procs, lang),
             "projects": projects(profile, kb, recommendations, shortlist, lang)}

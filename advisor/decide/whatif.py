@@ -11,13 +11,24 @@ from advisor.errors import Issue, UsageError
 from advisor.kb.safe_load import parse_yaml, shown
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+# a measure's assumption: its id holds dots (measures.7.3.4.share = assumptions.measures["7.3.4"].share)
+_MEASURE = re.compile(r"^(?:assumptions\.)?measures\.(\d+\.\d+\.\d+)\.([^.\[\]]+)$")
+
+
+def _steps(path: str) -> list:
+    found = _MEASURE.match(path)
+    if found:
+        return ["assumptions", "measures", found.group(1), found.group(2)]
+    if path == "growth_rate":
+        return ["assumptions", "growth_rate"]
+    return [int(i) if i else k for k, i in _STEP.findall(path)]
 
 
 def parse_assignment(text: str) -> tuple[list, Any]:
     if "=" not in text:
         raise UsageError([Issue("--set", text, "expected PATH=VALUE", "e.g. --set management.synergy_plan=true")])
     path, raw = text.split("=", 1)
-    steps = [int(i) if i else k for k, i in _STEP.findall(path.strip())]
+    steps = _steps(path.strip())
     if not steps:
         raise UsageError([Issue("--set", text, "empty path", "e.g. --set water.reuse_rate=0.9")])
     if not raw.strip():
@@ -51,6 +62,22 @@ def set_path(data: dict, steps: list, value: Any, text: str) -> None:
         node[last] = value
     else:
         node[last] = value
+
+
+def with_assumptions(path: Path, kb, assignments: list[str]):
+    """The profile of `path` with the estimates' assumptions set (recommend and report --set): only
+    measures.<id>.<parameter>, assumptions.… and growth_rate; other facts are what-ifs."""
+    from advisor.profile.files import read_profile_data, validate_data
+
+    data = read_profile_data(path)
+    for text in assignments:
+        steps, value = parse_assignment(text)
+        if steps[0] != "assumptions":
+            raise UsageError([Issue("--set", text, "recommend and report set only the estimates' assumptions",
+                                    "e.g. --set measures.7.3.4.share=0.6 or --set growth_rate=0.05; "
+                                    "to change other facts use `park-advisor whatif`")])
+        set_path(data, steps, value, text)
+    return validate_data(data, f"{path} (with --set)", kb)
 
 
 def what_if(path: Path, kb, assignments: list[str], lang: str = "zh") -> dict[str, Any]:
@@ -95,6 +122,23 @@ def _reasons(status: str, entry: dict[str, Any]) -> list[str]:
     return [t for t in dict.fromkeys(texts) if t]
 
 
+def _co2e(rec: dict[str, Any] | None) -> dict[str, Any] | None:
+    expected = (rec or {}).get("expected") or {}
+    return expected.get("CO2e")
+
+
+def _tonnes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The shortlist's combined reductions before and after, and each measure whose CO2e estimate changed."""
+    old = {r["measure"]: r for r in before["recommendations"]}
+    new = {r["measure"]: r for r in after["recommendations"]}
+    changed = []
+    for m in dict.fromkeys([*old, *new]):
+        was, now = _co2e(old.get(m)), _co2e(new.get(m))
+        if was != now:
+            changed.append({"measure": m, "before": was, "after": now})
+    return {"before": before.get("expected_total"), "after": after.get("expected_total"), "measures": changed}
+
+
 def compare_advice(before: dict[str, Any], after: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """Entered / left / moved between two `advise()` results (docs/outputs.md) for the same park: `entered`,
     `left` and `moved` are about the established recommendations; `moves` lists every measure that changes
@@ -120,6 +164,7 @@ def compare_advice(before: dict[str, Any], after: dict[str, Any], changes: dict[
                           "rank": entry.get("rank"), "reasons": _reasons(status, entry)})
     moves.sort(key=lambda x: (LISTS.index(x["to"]), x["rank"] or 0, x["measure"]))
     return {"park": before["park"], "changes": changes, "entered": entered, "left": left, "moved": moved,
+            "expected": _tonnes(before, after),
             "moves": moves,
             "before": [r["measure"] for r in before["recommendations"]],
             "after": [r["measure"] for r in after["recommendations"]],

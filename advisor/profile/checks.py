@@ -152,8 +152,11 @@ def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
                                    "use an indicator id of knowledge/indicators.yaml, e.g. co2e_per_output"))
     book = (kb.extra.get("estimates") or {}).get("book")
     for measure in ((profile.assumptions.measures if profile.assumptions else None) or {}):
-        if book is not None and measure not in book.measures:
-            issues.append(_unknown(file, f"assumptions.measures.{measure}", "measure with an estimate", measure,
-                                   book.measures, "use the id of a co-reduction measure such as 7.3.4 "
-                                   "(enabling measures have no share to set)"))
+        if book is not None and measure in kb.measures and measure not in book.measures:
+            issues.append(Issue(file, f"assumptions.measures.{measure}",
+                                f"measure {measure} has no estimate: it enables others and cuts nothing itself",
+                                "set the share of a co-reduction measure such as 7.3.4"))
+        elif book is not None and measure not in book.measures:
+            issues.append(_unknown(file, f"assumptions.measures.{measure}", "measure", measure, book.measures,
+                                   "use the id of a co-reduction measure such as 7.3.4"))
     return issues

@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from advisor.kb.standards import citation_line
-from advisor.render.report_format import terminal_labels
+from advisor.render.report_format import fmt_num, terminal_labels
 
 
 def _wrap(text: str, indent: str = "    ", width: int = 100) -> str:
@@ -62,6 +62,33 @@ def _conditions(conditions: list[dict[str, Any]], L: dict[str, str], indent: str
     return lines
 
 
+_META = ("acts_on", "assumption", "share", "coefficients", "missing")   # keys of `expected` that are no substance
+
+
+def _range(r: dict[str, Any] | None, L: dict[str, str]) -> str:
+    if r is None:
+        return L["expected_unknown"]
+    low, high = r["low"], r["high"]
+    if high < 0:   # an increase (CO2 added by an end-of-pipe step)
+        return f"{L['increase']} {fmt_num(-high)}–{fmt_num(-low)}"
+    return f"{fmt_num(low)}–{fmt_num(high)}"
+
+
+def _ranges(expected: dict[str, Any], L: dict[str, str]) -> str:
+    return L["sep"].join(f"{s} {_range(r, L)}" for s, r in expected.items() if s not in _META)
+
+
+def _expected_lines(rec: dict[str, Any], L: dict[str, str]) -> list[str]:
+    """A recommendation's expected cut (t/yr) and its assumption, or what an enabling measure makes possible."""
+    expected = rec.get("expected")
+    if expected:
+        return [_wrap(f"{L['expected']} (t): {_ranges(expected, L)} – {expected['assumption']}",
+                      indent="             ", width=110)]
+    if rec.get("enables"):
+        return [_wrap(f"{L['enables']}: {', '.join(rec['enables'])}", indent="             ", width=110)]
+    return []
+
+
 def recommendations_text(result: dict[str, Any], lang: str, source: str | None = None) -> str:
     L = terminal_labels("advice", lang)
     park = result["park"]
@@ -82,6 +109,7 @@ def recommendations_text(result: dict[str, Any], lang: str, source: str | None =
         star = " ★" if rec["measure"] in shortlist else ""
         lines.append(f"{rec['rank']:>3}  {rec['measure']:<6} {L[rec['priority']]:<6} {rec['title']}{star}")
         lines.append(_wrap(reason, indent="             ", width=110))
+        lines += _expected_lines(rec, L)
         stronger = list(dict.fromkeys(w["text"] for w in rec["would_strengthen"] if w.get("text")))
         if stronger:
             lines.append(_wrap(f"{L['would_strengthen']}: " + L["sep"].join(stronger),
@@ -90,6 +118,8 @@ def recommendations_text(result: dict[str, Any], lang: str, source: str | None =
         lines.append(f"  {L['none_established']}")
     if shortlist:
         lines += ["", f"★ {L['shortlist']}"]
+        if result.get("expected_total"):
+            lines.append(f"  {L['plan_total']}: {_ranges(result['expected_total'], L)}")
     if result["to_confirm"]:
         lines += ["", f"{L['to_confirm']}:", _wrap(L["to_confirm_hint"], indent="  ", width=110)]
         for t in result["to_confirm"]:
@@ -171,5 +201,13 @@ def whatif_text(result: dict[str, Any], lang: str) -> str:
     for m in moves:
         lines.append(f"  ⇄ {m['measure']} {m['title']}: {L['status_' + m['from']]} → {L['status_' + m['to']]}")
         lines += [_wrap(r, indent="      ", width=110) for r in m["reasons"]]
+    tonnes = result.get("expected") or {}
+    if tonnes.get("before") is not None or tonnes.get("after") is not None:
+        lines += ["", f"{L['plan_total']}:",
+                  f"  {L['before']}: {_ranges(tonnes.get('before') or {}, L)}",
+                  f"  {L['after']}: {_ranges(tonnes.get('after') or {}, L)}"]
+        for m in tonnes.get("measures") or []:
+            lines.append(f"  {m['measure']} CO2e: {_range(m['before'], L) if m['before'] else '—'} → "
+                         f"{_range(m['after'], L) if m['after'] else '—'}")
     return "\n".join(lines)
 
