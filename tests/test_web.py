@@ -228,10 +228,14 @@ def test_a_bad_profile_upload_lists_every_problem_with_its_field_path_and_fix(cl
            b"park: {id: p1, name: P, base_year: 2022, industries: [{code: C26, share: 1.5}]}\nmanagment: {}\n")
     r = client.post("/upload", files={"profile": ("bad.yaml", bad)})
     assert r.status_code == 422
-    rows = re.findall(r'<tr class="issue">(.*?)</tr>', r.text, flags=re.S)
+    rows = re.findall(r'<li class="issue"[^>]*>(.*?)</li>', r.text, flags=re.S)
     assert len(rows) >= 2
+    said = [row.split('<details class="tech">', 1)[0] for row in rows]
+    # said in the page's language with the question's label; the field path and the original in the details
+    assert any("主要行业" in s or "行业" in s for s in said) and any("managment" in s for s in said)
+    assert not any("park.industries" in s for s in said)
     text = " ".join(rows)
-    assert "park.industries[0].share" in text and "managment" in text and "management" in text
+    assert "park.industries[0].share" in text and "management" in text
     assert "bad.yaml" in text and "Traceback" not in r.text and tempfile.gettempdir() not in text  # no server path
 
 
@@ -388,6 +392,20 @@ def test_whatif_shows_what_enters_leaves_and_moves_without_changing_the_answers(
     assert stored(client, token) == before
     bad = client.post(f"/p/{token}/whatif", data={"question": "water-reuse-rate", "value": "lots"})
     assert bad.status_code == 422 and "85%" in bad.text
+
+
+def test_whatif_asks_a_yes_no_question_with_yes_no_and_dont_know_and_a_province_from_the_list(client):
+    r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
+    token = r.headers["location"].split("/")[2]
+    yes_no = client.get(f"/p/{token}/whatif", params={"q": "management-plan"}).text
+    box = yes_no.split('id="whatif-value-box"', 1)[1].split("</fieldset>", 1)[0]
+    assert re.findall(r'type="radio" name="value" value="([^"]+)"', box) == ["yes", "no", "__unknown__"]
+    assert 'type="text"' not in box
+    r = client.post(f"/p/{token}/whatif", data={"question": "management-plan", "value": "__unknown__"})
+    assert r.status_code == 200 and 'id="whatif-result"' in r.text
+    province = client.get(f"/p/{token}/whatif", params={"q": "park-province", "lang": "en"}).text
+    if 'value="park-province"' in province:   # offered when it can change a measure
+        assert "<option value=\"浙江省\" selected>Zhejiang</option>" in province
 
 
 def test_downloads_give_a_valid_profile_and_the_three_report_formats(client, kb):

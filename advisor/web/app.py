@@ -123,9 +123,11 @@ def create_app(db_url: str, advisor=None) -> FastAPI:
 
     @app.exception_handler(AdvisorError)
     async def advisor_error(request: Request, exc: AdvisorError):
-        T = texts(page_lang(request))
-        return render(request, "error.html.j2", status=422, here="/", title=T["w_problems"], message="",
-                      issues=[i.as_dict() for i in exc.issues])
+        from advisor.web.messages import say_all
+
+        lang = page_lang(request)
+        return render(request, "error.html.j2", status=422, here="/", title=texts(lang)["w_problems"], message="",
+                      issues=say_all(exc.issues, request.app.state.advisor.book, lang))
 
     @app.exception_handler(BodyTooLarge)
     async def body_too_large(request: Request, exc: BodyTooLarge):

@@ -23,7 +23,7 @@ class FieldView:
     """One question as the template draws it."""
 
     id: str
-    kind: str                    # input | radio | checkbox | fixed
+    kind: str                    # input | radio | checkbox | select | fixed
     text: str
     help: str
     required: bool
@@ -47,12 +47,8 @@ def visible(flow: QuestionFlow, q: Question) -> bool:
     """Shown on its topic page: it can matter and its ask_if holds, or may hold once this page is answered."""
     if not flow.can_matter(q):
         return False
-    result = flow.ask_if(q)
-    if result is True:
-        return True
-    if result is False:
-        return False
-    return flow.may_hold_later(q)
+    # false or unknown now, it may still hold once a question it reads is answered (`exists` is false until then)
+    return flow.ask_if(q) is True or flow.may_hold_later(q)
 
 
 def shown(flow: QuestionFlow, q: Question) -> bool:
@@ -114,11 +110,14 @@ def display_text(q: Question, value: Any) -> str:
     return show_value(value)   # a series shows as 2018:410, 2022:512.3
 
 
-def readable_text(q: Question, value: Any, lang: str) -> str:
+def readable_text(q: Question, value: Any, lang: str, provinces: dict | None = None) -> str:
     """A stored value as a person reads it in `lang`: 是/否 (yes/no) and the choices' labels instead of the
-    stored true/false and choice values; '' when unknown (the page says so in its own words)."""
+    stored true/false and choice values, a province by its name in `lang`; '' when unknown (the page says so in
+    its own words)."""
     if value is None:
         return ""
+    if provinces and isinstance(value, str) and value in provinces and lang != "zh":
+        return provinces[value].name_en
     if isinstance(value, bool):
         return MESSAGES[lang]["yes_label" if value else "no_label"]
     labels = {c.value: c.text.in_lang(lang) for c in q.choices or []}
@@ -189,6 +188,12 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
                     ticked = [NONE]
             v.options = [(c.value, c.text.in_lang(lang), c.value in ticked) for c in q.choices or []]
             v.none = NONE in ticked
+        elif getattr(q, "names", None) == "province" and getattr(reader.units_kb, "provinces", None):
+            v.kind = "select"   # a province is picked from the list, never typed
+            chosen = typed.get(q.id, value)
+            v.options = [(p.name_zh, p.name_zh if lang == "zh" else p.name_en, chosen == p.name_zh)
+                         for p in reader.units_kb.provinces.values()]
+            v.unknown = not any(o[2] for o in v.options)
         else:
             v.value = str(typed[q.id]) if q.id in typed else display_text(q, value)
         views.append(v)

@@ -56,6 +56,13 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _said(request: Request, exc: ProfileError) -> list[dict[str, Any]]:
+    """The problems in the page's language, each with its question's label (messages.py)."""
+    from advisor.web.messages import say_all
+
+    return say_all(exc.issues, _advisor(request).book, page_lang(request))
+
+
 def _answers_name(request: Request) -> str:
     return texts(page_lang(request))["w_answers_file"]
 
@@ -100,14 +107,14 @@ async def upload(request: Request):
         raise HTTPException(status_code=400) from None
     if not name:
         return render(request, "start.html.j2", status=422, here="/", upload_name="", resume_error="",
-                      issues=[{"file": "", "path": "", "problem": T["w_no_file"], "fix": T["w_no_file_fix"]}])
+                      issues=[{"label": "", "sentence": f"{T['w_no_file']}：{T['w_no_file_fix']}", "tech": None}])
     if len(content) > limit:
         raise BodyTooLarge()
     try:
         answers = await run_in_threadpool(_advisor(request).read_upload, name, content)
     except ProfileError as exc:
         return render(request, "start.html.j2", status=422, here="/", upload_name=name, resume_error="",
-                      issues=[i.as_dict() for i in exc.issues])
+                      issues=_said(request, exc))
     token = _store(request).create(answers, origin="upload")
     return _see_other(f"/p/{token}/results")
 
@@ -274,7 +281,7 @@ def results(request: Request, token: str):
     try:
         res = adv.results(state.answers, _answers_name(request), lang)
     except ProfileError as exc:
-        return render(request, "incomplete.html.j2", token=token, issues=[i.as_dict() for i in exc.issues])
+        return render(request, "incomplete.html.j2", token=token, issues=_said(request, exc))
     advice = res["advice"]
     questions = advice["questions_to_answer"]
     recs = {r["measure"]: r for r in advice["recommendations"]}
@@ -294,16 +301,43 @@ def _whatif_choices(adv: Advisor, state: ParkState, lang: str) -> list[dict]:
         if q.required or ancestor_answer(state.answers, q.path) is not None or not flow.can_matter(q):
             continue
         out.append({"id": q.id, "text": q.text.in_lang(lang),
-                    "current": readable_text(q, current_value(state.answers, q.path), lang)})
+                    "current": readable_text(q, current_value(state.answers, q.path), lang, adv.kb.provinces)})
     return out
+
+
+def _whatif_field(adv: Advisor, state: ParkState, qid: str, lang: str, typed: str):
+    """The chosen question drawn as on its questionnaire page (yes/no/unknown radios, choices, a list), with the
+    answer to try in place of the saved one."""
+    q = adv.questions.get(qid)
+    if q is None:
+        return None
+    from advisor.web.forms import NONE, NONE_WORD
+
+    shown_typed: Any = typed
+    if q.type == "list":
+        shown_typed = [NONE] if typed == NONE_WORD else typed.split(",")
+    views = field_views(adv.flow(state), [q], adv.reader(lang), lang, adv.titles(lang),
+                        typed={q.id: shown_typed} if typed else None)
+    view = views[0]
+    if typed and view.kind == "input":
+        view.value = typed
+    return view
+
+
+def _whatif_render(request: Request, token: str, state: ParkState, adv: Advisor, chosen: str, typed: str,
+                   status: int = 200, **context: Any):
+    lang = page_lang(request)
+    common = {"result": None, "issues": [], "error": "", "question": "", "tried": "", **context}
+    return render(request, "whatif.html.j2", status=status, here=f"/p/{token}/whatif", token=token,
+                  choices=_whatif_choices(adv, state, lang), chosen=chosen, typed=typed,
+                  field=_whatif_field(adv, state, chosen, lang, typed) if chosen else None, **common)
 
 
 @router.get("/p/{token}/whatif")
 def whatif_page(request: Request, token: str):
-    state = _park(request, token)
-    adv = _advisor(request)
-    return render(request, "whatif.html.j2", token=token, choices=_whatif_choices(adv, state, page_lang(request)),
-                  chosen="", typed="", error="", result=None, issues=[])
+    state, adv, _ = _park_page(request, token)
+    chosen = str(request.query_params.get("q") or "")
+    return _whatif_render(request, token, state, adv, chosen if chosen in adv.questions else "", "")
 
 
 @router.post("/p/{token}/whatif")
@@ -313,29 +347,29 @@ async def whatif_run(request: Request, token: str):
 
 def _whatif_run(request: Request, token: str, form):
     from advisor.questionnaire import AnswerError
+    from advisor.web.forms import NONE, NONE_WORD, UNKNOWN, readable_text
 
     state, adv, lang = _park_page(request, token)
     T = texts(lang)
     chosen = str(form.get("question") or "")
-    typed = str(form.get("value") or "").strip()
-    choices = _whatif_choices(adv, state, lang)
+    picked = [str(v) for v in form.getlist("value")]
+    typed = ",".join(v for v in picked if v != UNKNOWN).strip()
+    if NONE in picked:
+        typed = NONE_WORD
     q = adv.questions.get(chosen)
-    common: dict[str, Any] = {"token": token, "here": f"/p/{token}/whatif", "choices": choices, "chosen": chosen,
-                              "typed": typed}
-    if q is None or chosen not in [c["id"] for c in choices]:
-        return render(request, "whatif.html.j2", status=422, error=T["w_whatif_pick"], result=None, issues=[],
-                      **common)
+    if q is None or chosen not in [c["id"] for c in _whatif_choices(adv, state, lang)]:
+        return _whatif_render(request, token, state, adv, "", "", status=422, error=T["w_whatif_pick"])
     try:
         value = adv.reader(lang).read(q, typed) if typed else None
     except AnswerError as exc:
-        return render(request, "whatif.html.j2", status=422, error=str(exc), result=None, issues=[], **common)
+        return _whatif_render(request, token, state, adv, chosen, typed, status=422, error=str(exc))
     try:
         result = adv.what_if(state.answers, _answers_name(request), q.path, value, lang)
     except ProfileError as exc:
-        return render(request, "whatif.html.j2", status=422, error="", result=None,
-                      issues=[i.as_dict() for i in exc.issues], **common)
-    return render(request, "whatif.html.j2", error="", result=result, issues=[], question=q.text.in_lang(lang),
-                  **common)
+        return _whatif_render(request, token, state, adv, chosen, typed, status=422, issues=_said(request, exc))
+    tried = readable_text(q, value, lang, adv.kb.provinces) or T["unknown"]
+    return _whatif_render(request, token, state, adv, chosen, typed, result=result,
+                          question=q.text.in_lang(lang), tried=tried)
 
 
 @router.get("/p/{token}/download/profile.yaml")
