@@ -66,7 +66,13 @@ class CarbonByProcess(CarbonShare):
     owner: str | None = None
     scope_1_t_co2e: Number = None
     scope_2_t_co2e: Number = None
-    basis: str | None = Field(default=None, description="reported, computed from energy, …")
+    basis: str | None = Field(default=None, description="reported, computed from energy, balance (a feedstock carbon "
+                              "balance), mixed, control, none")
+    data_quality: Literal["proxy", "default_large_source", "default", "balance", "official", "reported", "measured",
+                          "not_applicable"] | None = Field(
+        default=None, description="the weakest data of the source: proxy activity, a default coal factor on a "
+        "source of carbon-market size, default factors, a carbon balance, official factors, reported, measured; "
+        "null without a CO2 figure")
 
 
 class CarbonByCarrier(CarbonShare):
@@ -81,6 +87,42 @@ class FactorUsed(Block):
     source: str
 
 
+class ExportRow(Block):
+    carrier: str
+    factor: Number
+    factor_unit: str
+    basis: Literal["onsite_generation", "fossil_power", "onsite_renewable", "grid_average", "heat_default"] | None
+    t_co2e: Number
+
+
+class Exports(Block):
+    t_co2e: Number = Field(description="shown apart, never subtracted; null when exports are not stated")
+    basis: str | None = Field(description="the basis of the exported electricity's factor")
+    rows: list[ExportRow]
+
+
+class FeedstockBalance(Block):
+    process: str
+    status: Literal["balanced", "range", "reported"] = Field(
+        description="balanced: process CO2 from the balance, counted; range: products unknown, not counted; "
+        "reported: the process reports its CO2")
+    t_co2_potential: Number
+    feedstock_t_c: Number
+    products_t_c: Number
+    t_co2: Number = Field(description="process CO2 of the balance; null for a range")
+    low_t_co2: Number
+    high_t_co2: Number
+    counted: bool
+
+
+class ProcessCo2(Block):
+    status: Literal["known", "estimated", "range"]
+    t_co2e: Number
+    share: Number = Field(description="share of the park's CO2e; null (unknown) while a feedstock is only a range")
+    share_low: Number
+    share_high: Number
+
+
 class Carbon(Block):
     total_t_co2e: Number
     by_scope: dict[str, Number] = Field(description="scope ('1', '2', '3') → t CO2e")
@@ -88,6 +130,11 @@ class Carbon(Block):
     by_carrier: list[CarbonByCarrier]
     factors_used: list[FactorUsed]
     gwp: str = Field(description="the IPCC assessment whose GWP-100 values weight the gases")
+    exports: Exports
+    feedstock_balance: list[FeedstockBalance]
+    process_co2: ProcessCo2
+    data_quality: dict[str, Any] = Field(description="threshold_t_co2e and large_sources: coal on default factors "
+                                         "at sources of carbon-market size, with the market's value if unmeasured")
 
 
 class PollutantByProcess(Block):
@@ -115,6 +162,8 @@ class Substance(Block):
     elasticity: Number = Field(description="change of the substance / change of the economy; null when flat")
     tapio: Tapio | None
     state: Trend | None
+    judgments_differ: bool | None = Field(default=None, description="true where Tapio and the trend read the "
+                                          "period differently; why_differ and why_differ_zh say why")
 
 
 class Period(Block):
@@ -126,11 +175,22 @@ class Period(Block):
     carbon_state: Trend | None
     synergy: Synergy | None
     warnings: list[str]
+    comparable: bool = Field(description="false when the park boundary changed inside the period")
+    headline: bool | None = Field(default=None, description="true for the headline period (listed first)")
+
+
+class Headline(Block):
+    from_: int = Field(alias="from")
+    to: int
+    basis: Literal["whole_span", "longest_comparable_span", "requested"]
+    comparable: bool
 
 
 class Decoupling(Block):
     indicator: str | None
-    periods: list[Period]
+    periods: list[Period] = Field(description="the headline period first; the rules and the batch table read it")
+    headline: Headline | None = Field(description="null when no span is free of boundary changes")
+    not_comparable: list[str] = Field(description="the periods with a boundary change inside ('2018–2022')")
 
 
 class Gap(Block):
