@@ -26,6 +26,7 @@ CJK_FILE_HINTS = ("wqy", "notosanscjk", "notosanssc", "sourcehansans", "msyh", "
 PALETTE = ("#1f5f8b", "#d9822b", "#3c8d5a", "#b8413b", "#7a5ca8", "#8c6d4f", "#c55d9c", "#6f7b85",
            "#a8a23b", "#2ba3b5", "#5d7f2e", "#9c4f2a")
 GREY = "#9aa3ab"
+DEFAULT_SIZE = (6.3, 3.4)   # inches: the 16 cm text width of an A4 page, so 8–9 pt text stays 8–9 pt
 
 
 @cache
@@ -101,7 +102,7 @@ def _draw(spec: dict, fmt: str) -> str | bytes:
     draw = {"sankey": _sankey, "bars": _bars, "stacked": _stacked, "lines": _lines, "quadrant": _quadrant}[spec["kind"]]
     with matplotlib.rc_context(_rc()), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
-        fig = Figure(figsize=spec.get("size", (8.0, 4.6)), layout="constrained")
+        fig = Figure(figsize=spec.get("size", DEFAULT_SIZE), layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         if spec.get("empty"):
@@ -136,25 +137,31 @@ def _sankey(fig, ax, spec: dict) -> None:
         if k == 0:
             columns.append(_node_totals(links, 0))
         columns.append(_node_totals(links, 1))
-    gap, width, min_h = 0.025, 0.035, 0.022
+    gap, width, min_h = 0.025, 0.03, 0.018
     height = 1.0 - gap * (max(len(c) for c in columns) - 1)
     scale = _fit_scale(columns, height, min_h)
     xs = [i / (len(columns) - 1) * (1 - width) for i in range(len(columns))]
     pos: list[dict[str, list[float]]] = []        # node → [y_top, out_cursor, in_cursor]
     colours: dict[str, str] = {}
     lowest = 0.0
+    fig_h = spec.get("size", DEFAULT_SIZE)[1]
+    line = 7.5 / 72 * 1.2 / (fig_h * 0.85) * 1.14   # one label line in data units (axis ≈ 85 % of the figure)
     for ci, col in enumerate(columns):
-        y, placed = 1.0, {}
+        y, placed, marks = 1.0, {}, []
         for name, value in col.items():
             h = max(value * scale, min_h)
             placed[name] = [y, y, y]
             ax.add_patch(Rectangle((xs[ci], y - h), width, h, facecolor="#3b4650", edgecolor="none", zorder=3))
             if ci == 0:
                 colours[name] = PALETTE[len(colours) % len(PALETTE)]
-            ha, tx = ("left", xs[ci] + width + 0.008) if ci < len(columns) - 1 else ("right", xs[ci] - 0.008)
-            ax.text(tx, y - h / 2, f"{name}  {_short(value)}", ha=ha, va="center", fontsize=8, zorder=4)
+            marks.append((y - h / 2, f"{name} {_short(value, spec)}"))
             y -= h + gap
             lowest = min(lowest, y + gap)
+        ha, tx = ("left", xs[ci] + width + 0.006) if ci < len(columns) - 1 else ("right", xs[ci] - 0.006)
+        for y_text, text in _spread([m[0] for m in marks], [m[1] for m in marks], line):
+            ax.text(tx, y_text, text, ha=ha, va="center", fontsize=7.5, zorder=4,
+                    bbox={"facecolor": "white", "alpha": 0.6, "edgecolor": "none", "pad": 0.3})
+            lowest = min(lowest, y_text - line / 2)
         pos.append(placed)
     for k, links in enumerate(stages):
         for src, dst, value in links:
@@ -203,8 +210,23 @@ def _node_totals(links, side: int) -> dict[str, float]:
     return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _short(value: float) -> str:
+def _short(value: float, spec: dict | None = None) -> str:
+    """A node's amount in the spec's unit: 1,234,567 tce as '123.5 万tce' when the spec scales by 10^4."""
+    if spec and spec.get("scale"):
+        v = value / spec["scale"]
+        return f"{v:,.1f} {spec.get('unit', '')}" if v < 1000 else f"{v:,.0f} {spec.get('unit', '')}"
     return f"{value:,.0f}"
+
+
+def _spread(ys: list[float], texts: list[str], line: float) -> list[tuple[float, str]]:
+    """Label heights (top to bottom) at least one line apart: each stays at its node unless the label above
+    pushes it down."""
+    out: list[tuple[float, str]] = []
+    for y, text in zip(ys, texts, strict=True):
+        if out and out[-1][0] - y < line:
+            y = out[-1][0] - line
+        out.append((y, text))
+    return out
 
 
 # --- bars -----------------------------------------------------------------------------------------

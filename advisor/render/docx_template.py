@@ -10,6 +10,7 @@ English documents use Times New Roman for text and Arial for headings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from typing import Any
 
@@ -109,6 +110,14 @@ def setup(doc, lang: str) -> None:
     caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption.paragraph_format.first_line_indent = Pt(0)
     caption.paragraph_format.keep_with_next = True
+    caption.paragraph_format.space_before = Pt(6)
+    caption.paragraph_format.space_after = Pt(4)
+    label = _style(doc, "List Label", "List Label")   # 依据 / 典型行动 above a card's lists
+    label.font.bold = True
+    label.paragraph_format.first_line_indent = Pt(0)
+    label.paragraph_format.space_before = Pt(4)
+    label.paragraph_format.space_after = Pt(2)
+    label.paragraph_format.keep_with_next = True
     _language(doc, lang)
 
 
@@ -284,31 +293,42 @@ def text_width(doc) -> int:
 # --- tables --------------------------------------------------------------------------------------
 
 def display_width(text: str) -> float:
-    """Width of a text in 'half-em' units: a CJK character counts 2, a Latin one 1 (digits a bit less)."""
+    """Width of a text in 'half-em' units: a CJK character counts 2, a capital or wide Latin letter 1.4, the rest 1."""
     w = 0.0
     for ch in text:
-        w += 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.0
+        w += 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.4 if ch.isupper() or ch in "mw%" else 1.0
     return w
 
 
-def column_widths(columns: list[str], rows: list[list[str]], total: int) -> list[int]:
-    """Column widths (EMU) set by content: each column's natural width is its longest header word or cell
-    (capped, so one long text wraps instead of squeezing the others), never narrower than its longest unbreakable
-    word, shared out over the text width."""
+_NUMBER = re.compile(r"^[+\-−]?[\d,]+(\.\d+)?%?$|^—$")
+
+
+def column_widths(columns: list[str], rows: list[list[str]], total: int, size: float = SIZES["table"]) -> list[int]:
+    """Column widths (EMU) set by content. A column needs at least its longest unbreakable word (a number, a
+    unit, a Latin word; Chinese breaks anywhere) and would like its longest cell on one line (capped, so one long
+    text wraps rather than squeezing the others). Every column gets its need; the rest of the width is shared in
+    proportion to what each would still like."""
     n = len(columns) or max((len(r) for r in rows), default=1)
-    natural, floor = [], []
+    half_em = Pt(size / 2)
+    pad = Pt(11)   # the cell's left and right margins and a little air
+    need, like = [], []
     for i in range(n):
         cells = [r[i] for r in rows if i < len(r)]
         head = columns[i] if i < len(columns) else ""
-        longest = max((display_width(c) for c in cells), default=0.0)
-        words = [w for c in [*cells, head] for w in c.split()] or [""]
-        unbreakable = max((display_width(w) if not _has_cjk(w) else 4.0 for w in words), default=0.0)
-        natural.append(max(min(longest, 60.0), min(display_width(head), 16.0), 4.0))
-        floor.append(min(max(unbreakable, 4.0), 24.0))
-    scale = total / (sum(natural) or 1.0)
-    widths = [max(nat * scale, fl * total / 110.0) for nat, fl in zip(natural, floor, strict=True)]
-    k = total / (sum(widths) or 1.0)
-    return [int(w * k) for w in widths]
+        # a short cell (a unit, a tier, 活动数据) should not wrap either: it counts as one word
+        words = [w for c in [*cells, head] for w in ([c] if display_width(c) <= 10 else c.split())]
+        unbreakable = max((display_width(w) for w in words if not _has_cjk(w) or display_width(w) <= 10),
+                          default=0.0)
+        longest = max([display_width(c) for c in cells] + [min(display_width(head), 12.0)], default=0.0)
+        need.append(max(min(unbreakable, 28.0), 4.0) * half_em + pad)
+        like.append(max(min(longest, 70.0), 4.0) * half_em + pad)
+    if sum(need) >= total:   # too many columns: shrink the needs in proportion
+        return [int(w * total / sum(need)) for w in need]
+    extra = [max(lk - nd, 0.0) for lk, nd in zip(like, need, strict=True)]
+    spare = total - sum(need)
+    if sum(extra) <= spare:   # everything fits on one line: widen in proportion to the wish
+        return [int(lk * total / sum(like)) for lk in like]
+    return [int(nd + spare * ex / sum(extra)) for nd, ex in zip(need, extra, strict=True)]
 
 
 def _has_cjk(text: str) -> bool:
@@ -326,13 +346,15 @@ def table(doc, columns: list[str], rows: list[list[str]], width: int, key_value:
     t._tbl.tblPr.style = "TableGrid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    widths = column_widths(columns, rows, width)
+    style = "TableText" if n < 6 else "TableSmall"
+    widths = column_widths(columns, rows, width, SIZES["table"] - (1.5 if n >= 6 else 0))
     if key_value and n == 2:   # a card's label column: as wide as its longest label
         first = min(max(widths[0], int(width * 0.16)), int(width * 0.3))
         widths = [first, width - first]
     _fixed_layout(t, widths)
-    style = "TableText" if n < 6 else "TableSmall"
     data = ([columns] if columns else []) + [list(r) + [""] * (n - len(r)) for r in rows]
+    numeric = [bool(rows) and all(_NUMBER.match(r[i].strip()) for r in rows if i < len(r) and r[i].strip())
+               and any(i < len(r) and r[i].strip() not in ("", "—") for r in rows) for i in range(n)]
     for r, (tr, values) in enumerate(zip(t._tbl.tr_lst, data, strict=True)):
         header = bool(columns) and r == 0
         _row_props(tr, header)
@@ -345,6 +367,10 @@ def table(doc, columns: list[str], rows: list[list[str]], width: int, key_value:
             if header:
                 run.bold = True
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif numeric[c]:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if key_value:   # a measure card's facts stay on one page
+                para.paragraph_format.keep_with_next = True
             if header or (key_value and c == 0):
                 _shade(tc, HEAD_FILL)
     assert isinstance(t, Table)

@@ -13,6 +13,7 @@ from advisor.render.report_format import (
     ReportError,
     fmt_pct,
     labels,
+    paragraph,
     text_in,
     value_text,
 )
@@ -113,7 +114,21 @@ class ReportBase:
     def enum(self, prefix: str, v: Any) -> str:
         return self.L.get(f"{prefix}_{v}", DASH if v is None else str(v))
 
-    def chart(self, cid: str, spec: dict) -> dict:
-        spec.setdefault("title", self.CL[f"chart_{cid}"])
+    def chart(self, cid: str, spec: dict, title_key: str | None = None) -> dict:
+        """A figure numbered in the order figures appear; a chart with nothing to draw is a one-line note
+        instead of an empty frame (and keeps no number)."""
+        key = title_key or f"chart_{cid}"
+        if spec.get("empty"):
+            return paragraph(self.L["chart_omitted"].format(title=_bare_figure(self.L[key])))
+        n = len(self.charts) + 1
+        spec.setdefault("title", self.CL["fig_n"].format(n=n, title=_bare_figure(self.CL[key])))
         self.charts[cid] = spec
-        return {"type": "chart", "id": cid, "title": self.L[f"chart_{cid}"]}
+        return {"type": "chart", "id": cid, "title": self.L["fig_n"].format(n=n, title=_bare_figure(self.L[key]))}
+
+
+_FIGURE_NUMBER = re.compile(r"^\s*(?:图\s*\d+\s*|Fig\.\s*\d+\s*)")
+
+
+def _bare_figure(title: str) -> str:
+    """A chart title without a figure number written into its label."""
+    return _FIGURE_NUMBER.sub("", title, count=1)

@@ -50,15 +50,12 @@ def render_docx(context: dict, now: dt.datetime | None = None) -> bytes:
                     pic.paragraph_format.first_line_indent = Pt(0)
                     pic.paragraph_format.keep_with_next = True
                     pic.add_run().add_picture(io.BytesIO(png), width=width)
-                    tpl.para(doc, block["title"], "Caption")
+                    tpl.para(doc, block["title"], "Caption").paragraph_format.space_after = Pt(12)
                 elif kind == "card":
                     tpl.para(doc, block["heading"], "Heading4")
                     tpl.table(doc, [], block["fields"], width, key_value=True)
                     for label, items in block["lists"]:
-                        p = doc.add_paragraph()
-                        p.paragraph_format.keep_with_next = True
-                        p.paragraph_format.space_before = Pt(4)
-                        p.add_run(label).bold = True
+                        tpl.para(doc, label, "ListLabel")
                         for item in items:
                             tpl.para(doc, item, "ListBullet")
     tpl.properties(doc, context, now or dt.datetime.now(dt.UTC))

@@ -125,10 +125,10 @@ class PlanSections(ReportBase):
                                             for f in b.get("findings") or [])
             parts = [text]
             if facts:
-                parts.append(f"{L['m_facts']}: {facts}")
+                parts.append(f"{L['m_facts']}{L['colon']}{facts}")
             if finds:
-                parts.append(f"{L['m_findings']}: {finds}")
-            because.append(" — ".join(p for p in parts if p))
+                parts.append(f"{L['m_findings']}{L['colon']}{finds}")
+            because.append(L["part_sep"].join(p.rstrip("。") for p in parts if p))
         trade = text_in(m.trade_offs, self.lang) if m and m.trade_offs else ""
         fields = [[L["m_priority"], self.enum("priority", rec.get("priority"))],
                   [L["m_effect"], self.enum("effect", rec.get("effect"))],

@@ -125,11 +125,13 @@ class StatusSections(ReportBase):
         return {"title": L["s1_energy"], "blocks": blocks}
 
     def sankey_spec(self) -> dict:
+        """Carriers → processes → uses, in 10^4 tce on every node; carriers → uses when no process is named."""
         e = self.a.get("energy") or {}
         rows = e.get("balance") or e.get("flows") or []
         cl = self.clang
         first: dict[tuple[str, str], float] = {}
         second: dict[tuple[str, str], float] = {}
+        direct: dict[tuple[str, str], float] = {}
         for row in rows:
             tce = row.get("tce") or 0.0
             if tce <= 0 or row.get("counted") is False:
@@ -139,10 +141,16 @@ class StatusSections(ReportBase):
             use = self.CL.get(f"use_{row.get('use')}", str(row.get("use")))
             first[(c, pr)] = first.get((c, pr), 0.0) + tce
             second[(pr, use)] = second.get((pr, use), 0.0) + tce
+            direct[(c, use)] = direct.get((c, use), 0.0) + tce
         if not first:
             return {"kind": "sankey", "empty": self.CL["chart_no_data"]}
+        unit = {"unit": self.CL["chart_10k_tce"], "scale": 1e4}
+        if {pr for _, pr in first} == {self.process(None, cl)}:   # one "unassigned" block in the middle says nothing
+            return {"kind": "sankey", "size": (6.3, 3.4), **unit,
+                    "stages": [[(a, b, v) for (a, b), v in direct.items()]],
+                    "column_titles": [self.CL["chart_carriers"], self.CL["chart_uses"]]}
         first, second = self._group_small(first, second)
-        return {"kind": "sankey", "size": (9.0, 5.2),
+        return {"kind": "sankey", "size": (6.3, 4.6), **unit,
                 "stages": [[(a, b, v) for (a, b), v in first.items()], [(a, b, v) for (a, b), v in second.items()]],
                 "column_titles": [self.CL["chart_carriers"], self.CL["chart_processes"], self.CL["chart_uses"]]}
 
@@ -170,20 +178,7 @@ class StatusSections(ReportBase):
                             + (f"{fmt_num(total)} t CO2e" if total is not None else L["unknown"])
                             + f" ({L['f_gwp']}: {self.p.accounting.gwp})")]
         by_process = c.get("by_process") or []
-        if by_process:
-            rows = sorted((r for r in by_process if r.get("t_co2e") is not None),   # no bar for an unknown
-                          key=lambda r: -(r.get("t_co2e") or 0))
-            top = rows[:TOP_N]
-            rest = sum(r.get("t_co2e") or 0 for r in rows[TOP_N:])
-            labels_ = [self.process(r.get("process"), self.clang) for r in top]
-            values = [(r.get("t_co2e") or 0) / 1e4 for r in top]
-            if rest:
-                labels_.append(self.CL["chart_other"])
-                values.append(rest / 1e4)
-            blocks.append(self.chart("carbon", {"kind": "bars", "labels": labels_, "values": values,
-                                                "xlabel": self.CL["chart_t_co2e"]}))
-        else:
-            blocks.append(self.chart("carbon", {"kind": "bars", "empty": self.CL["chart_no_data"]}))
+        blocks.append(self.carbon_chart(c))
         scopes = c.get("by_scope") or {}
         if scopes:
             blocks.append(table_block(L["t_scope"], [L["c_scope"], L["c_t_co2e"], L["c_share"]],
@@ -191,6 +186,12 @@ class StatusSections(ReportBase):
                                         fmt_pct(v / c["total_t_co2e"]) if c.get("total_t_co2e") and v is not None
                                         else DASH]
                                        for k, v in scopes.items()]))
+            known = [(k, v) for k, v in scopes.items() if v]
+            if len(known) > 1:
+                blocks.append(self.chart("scope", {"kind": "bars", "size": (6.3, 0.5 + 0.42 * len(known)),
+                                                   "labels": [self.CL.get(f"scope_{k}", str(k)) for k, _ in known],
+                                                   "values": [v / 1e4 for _, v in known],
+                                                   "xlabel": self.CL["chart_t_co2e"]}))
         carriers = c.get("by_carrier") or []
         if carriers:
             blocks.append(table_block(L["t_carbon_carrier"], [L["c_carrier"], L["c_t_co2e"], L["c_share"]],
@@ -227,6 +228,27 @@ class StatusSections(ReportBase):
             out.append(f"{t['exports_co2']}: {fmt_num(c['exports_t_co2e'])} t CO2 · " + "; ".join(parts))
         return out
 
+    def carbon_chart(self, c: dict) -> dict:
+        """CO2e by process when processes are named, else by energy carrier; the largest TOP_N, the rest as other."""
+        named = [r for r in c.get("by_process") or [] if r.get("t_co2e") is not None
+                 and self.process(r.get("process")) != self.L["unassigned"]]
+        if named:
+            rows, key = [(self.process(r.get("process"), self.clang), r["t_co2e"]) for r in named], None
+        else:
+            rows = [(self.carrier(r.get("carrier"), self.clang), r["t_co2e"]) for r in c.get("by_carrier") or []
+                    if r.get("t_co2e") is not None]
+            key = "chart_carbon_carrier"
+        rows.sort(key=lambda r: -r[1])
+        if not rows:
+            return self.chart("carbon", {"kind": "bars", "empty": self.CL["chart_no_data"]})
+        top, rest = rows[:TOP_N], sum(v for _, v in rows[TOP_N:])
+        labels_, values = [n for n, _ in top], [v / 1e4 for _, v in top]
+        if rest:
+            labels_.append(self.CL["chart_other"])
+            values.append(rest / 1e4)
+        return self.chart("carbon", {"kind": "bars", "size": (6.3, 0.6 + 0.3 * len(values)), "labels": labels_,
+                                     "values": values, "xlabel": self.CL["chart_t_co2e"]}, key)
+
     def pollutant_part(self) -> dict:
         L, pol = self.L, self.a.get("pollutants") or {}
         rows = []
@@ -241,15 +263,19 @@ class StatusSections(ReportBase):
                 cell = shares.setdefault(name, {})
                 cell[pid] = cell.get(pid, 0.0) + (r.get("share") or 0.0) * 100
                 totals[name] = totals.get(name, 0.0) + (r.get("share") or 0.0)
+        unassigned = self.process(None, self.clang)
         cats = [pid for pid in pol if pol[pid].get("by_process")]
-        if cats:
+        if cats and set(shares) != {unassigned}:   # one "unassigned" block per bar would say nothing
             keep = [n for n, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:8]]
             other = self.CL["chart_other"]
             series = [(n, [shares[n].get(c, 0.0) for c in cats]) for n in keep]
             rest = [sum(shares[n].get(c, 0.0) for n in shares if n not in keep) for c in cats]
             if any(v > 0.05 for v in rest):
                 series.append((other, rest))
-            spec = {"kind": "stacked", "categories": [self.substance(c, self.clang) for c in cats],
+            tonnes = self.CL["chart_tonnes"]
+            spec = {"kind": "stacked", "size": (6.3, 3.6),
+                    "categories": [f"{self.substance(c, self.clang)}\n{tonnes.format(fmt_num(pol[c].get('total_t')))}"
+                                   for c in cats],
                     "series": series, "other": other,
                     "ylabel": self.CL["chart_share_pct"]}
         else:
