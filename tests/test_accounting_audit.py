@@ -174,3 +174,8 @@ def test_a_requested_period_is_the_headline_even_across_a_boundary_change_but_is
     assert a["decoupling"]["headline"]["basis"] == "requested"
     assert a["decoupling"]["headline"]["comparable"] is False
     assert "decoupling-requested-not-comparable" in a["warning_ids"]
+
+
+def test_a_process_whose_only_co2_is_a_feedstock_range_shows_an_unknown_figure_not_zero(kb):
+    gasifier = next(row for row in analyse(kb, **METHANOL)["carbon"]["by_process"] if row["process"] == "gasifier")
+    assert (gasifier["t_co2e"], gasifier["share"]) == (None, None)

@@ -372,6 +372,8 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     if not lines and "2" not in sums.scope:   # purchased electricity and heat come from energy rows: unknown
         scopes["2"] = None
     by_process = calc_by_process(emitted, profile, info_by_process, lines, total, sums)
+    if balances:
+        _unknown_where_only_a_range(by_process, balances)
     process_co2 = calc_process_share(by_process, balances, total)
     if not detail:
         return {"total_t_co2e": r(total), "by_scope": scopes, "by_process": by_process, "controls": controls,
@@ -430,6 +432,14 @@ def _count_balances(profile, balances: list[dict], feedstock: list[dict], contri
                                           b["t_co2"], "balance"))
         info = info_by_process.setdefault(pid, dict(_NO_INFO))
         info["basis"] = "balance"
+
+
+def _unknown_where_only_a_range(by_process: list[dict], balances: list[dict]) -> None:
+    """A process whose only CO2 is a feedstock range has an unknown figure (None), not 0."""
+    ranges = {b["process"] for b in balances if b["status"] == "range"}
+    for row in by_process:
+        if row["process"] in ranges and not row["t_co2e"]:
+            row.update(t_co2e=None, share=None, scope_1_t_co2e=None, scope_2_t_co2e=None)
 
 
 def calc_process_share(by_process: list[dict], balances: list[dict], total: float | None) -> dict:
