@@ -120,13 +120,14 @@ def test_a_name_that_cannot_be_read_is_refused_with_the_reason_and_the_fix(book,
 
 
 @pytest.mark.parametrize("text, name", [("江苏", "江苏省"), ("江苏省", "江苏省"), ("Jiangsu", "江苏省"),
-                                        ("内蒙古", "内蒙古自治区"), ("广西", "广西壮族自治区")])
-def test_a_province_is_read_by_its_short_or_english_name_and_stored_in_full(book, kb, text, name):
+                                        ("内蒙古", "内蒙古自治区"), ("广西", "广西壮族自治区"),
+                                        ("苏州", "江苏省"), ("苏州市", "江苏省"), ("吉林", "吉林省")])
+def test_a_province_is_read_by_its_short_or_english_name_or_a_city_and_stored_in_full(book, kb, text, name):
     assert reader(kb).read(question(book, "park-province"), text) == name
 
 
 def test_a_place_that_is_no_province_is_refused_naming_the_answer(book, kb):
-    with pytest.raises(AnswerError, match="'Atlantis' is not a province we know"):
+    with pytest.raises(AnswerError, match="'Atlantis' is not a province or city we know"):
         reader(kb, "en").read(question(book, "park-province"), "Atlantis")
 
 

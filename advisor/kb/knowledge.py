@@ -58,6 +58,7 @@ class KnowledgeBase:
     product_carbon: dict[str, a.ProductCarbon] = field(default_factory=dict)   # factors/product_carbon.csv
     inferences: list[inf.Inference] = field(default_factory=list)   # knowledge/inferences.yaml
     industry_names: Any = None   # knowledge/industry_aliases.yaml (advisor.kb.names)
+    cities: list[Any] = field(default_factory=list)   # knowledge/cities.csv (advisor.kb.names)
     indicators: dict[str, ind.Indicator] = field(default_factory=dict)   # knowledge/indicators.yaml
     extra: dict[str, Any] = field(default_factory=dict)   # files read by later stages (facts, findings, questions)
     # tables its readers derive from it (indexes, look-ups), built on first use and kept with it: see derived()
@@ -253,6 +254,7 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
     kb.inferences = inf.load(root, _read_yaml, _validate, kb, issues)
     kb.extra["estimates"] = est.load(root, _read_yaml, _validate, kb, issues)   # per-measure reductions
     kb.industry_names = names.load(root, _read_yaml, _validate, kb, issues)
+    kb.cities = names.load_cities(root, _read_csv, _validate, kb, issues)
     if (root / "indicators.yaml").exists():
         kb.indicators = _list_file(root, "indicators.yaml", ind.Indicator, "id", issues)
         _check_indicators(kb, root, issues)

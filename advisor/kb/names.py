@@ -1,8 +1,9 @@
 """Names as people write them: industries by name or short name (化工, 印染, steel) → GB/T 4754-2017 divisions,
-provinces by short or English name (江苏, Jiangsu) → their name in provinces.csv.
+provinces by short or English name (江苏, Jiangsu) or by one of their cities (苏州) → their name in provinces.csv.
 
-knowledge/industry_aliases.yaml is read and checked here (each division it names must be in industries.csv);
-`name_index(kb)` is the look-up the profile readers and the questionnaire share.
+knowledge/industry_aliases.yaml and knowledge/cities.csv are read and checked here (each division named must be
+in industries.csv, each city's province in provinces.csv); `name_index(kb)` is the look-up the profile readers
+and the questionnaire share.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import Issue
-from advisor.kb.schemas.names import DIVISION, IndustryNames, name_key
+from advisor.kb.schemas.names import DIVISION, City, IndustryNames, name_key
 
 ALIASES_FILE = "industry_aliases.yaml"
 # trailing words that only say "industry" (印染行业, 化工产业, textile industry); a name is also tried without them
@@ -53,6 +54,24 @@ def load(root: Path, read: Any, validate: Any, kb: Any, issues: list[Issue]) -> 
     return None if bad else names
 
 
+def load_cities(root: Path, read_csv: Any, validate: Any, kb: Any, issues: list[Issue]) -> list[City]:
+    """root/cities.csv (none when absent), each city's province checked against provinces.csv."""
+    path = root / "cities.csv"
+    if not path.exists():
+        return []
+    out: list[City] = []
+    for i, row in enumerate(read_csv(path, issues)):
+        city = validate(City, dict(row), str(path), f"row {i + 2}", issues)
+        if city is None:
+            continue
+        if city.province not in kb.provinces:
+            issues.append(Issue(str(path), f"row {i + 2}", f"unknown province '{city.province}'",
+                                "use a name_zh of knowledge/provinces.csv"))
+            continue
+        out.append(city)
+    return out
+
+
 @dataclass(frozen=True)
 class Match:
     """What a name means: one division (`code`), or the divisions to pick from (`choices`)."""
@@ -80,6 +99,10 @@ class NameIndex:
                     self.industries[name_key(name)] = tuple(p.divisions)
         self.division_names = {code: (ind.name_zh, ind.name_en) for code, ind in kb.industries.items()}
         self.provinces: dict[str, str] = {}
+        for city in getattr(kb, "cities", None) or []:   # first, so that 吉林 stays the province's short name
+            for spelling in (city.name_zh, city.short_zh):
+                if spelling:
+                    self.provinces[name_key(spelling)] = city.province
         for prov in kb.provinces.values():
             for spelling in (prov.name_zh, getattr(prov, "short_zh", None), prov.name_en):
                 if spelling:
@@ -104,7 +127,8 @@ class NameIndex:
         return zh if lang == "zh" else en
 
     def province(self, text: str) -> str | None:
-        """provinces.csv's name of a province written in full, short (江苏) or in English; None when unknown."""
+        """provinces.csv's name of a province written in full, short (江苏) or in English, or of the province
+        of a city (苏州, 苏州市); None when unknown."""
         return self.provinces.get(name_key(text))
 
     def industry_spellings(self) -> list[str]:

@@ -59,3 +59,13 @@ class IndustryNames(Strict):
         if twice:
             raise ValueError(f"names listed more than once: {', '.join(twice)}; a name must mean one thing")
         return self
+
+
+class City(Strict):
+    """A prefecture-level city of knowledge/cities.csv, for reading "苏州" as a park in 江苏省."""
+
+    name_zh: str = Field(min_length=2)
+    short_zh: str | None = Field(default=None, description="the name without 市/地区/盟, where people say it so")
+    province: str = Field(description="name_zh of knowledge/provinces.csv")
+    adcode: str = Field(pattern=r"^\d{6}$", description="the GB/T 2260 code")
+    source: str = Field(min_length=1)

@@ -37,14 +37,16 @@ class Question(Strict):
                              description="the unit of the stored value; other units of its dimension are converted")
     choices: list[Choice] | None = None
     item_field: str | None = Field(default=None, description="list answers: wrap each value as {item_field: value}")
+    item_extra: dict[str, Any] = Field(default={}, description="list answers: keys written into every item beside "
+                                                               "item_field, e.g. {status: done}")
     required: bool = False
     ask_if: dict[str, Any] | None = None
     min: float | None = None
     max: float | None = None
     pattern: str | None = Field(default=None, description="text answers must match this regular expression")
     names: Literal["province"] | None = Field(
-        default=None, description="text answers name one of this list (knowledge/provinces.csv), in full, short or "
-                                  "English form, and are stored in full: 江苏 → 江苏省")
+        default=None, description="text answers name one of this list (knowledge/provinces.csv, or a city of "
+                                  "knowledge/cities.csv), in full, short or English form; stored in full: 苏州 → 江苏省")
     implies: dict[str, Any] = Field(default={}, description="paths written with the answer when not already given")
 
     @model_validator(mode="after")
@@ -63,6 +65,8 @@ class Question(Strict):
             raise ValueError(f"{self.id}: names is for text questions")
         if self.item_field and self.type != "list":
             raise ValueError(f"{self.id}: item_field is for list questions")
+        if self.item_extra and not self.item_field:
+            raise ValueError(f"{self.id}: item_extra needs item_field")
         if self.ask_if is not None:
             from advisor.kb.conditions import ConditionSyntaxError, parse
 
