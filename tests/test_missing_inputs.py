@@ -209,9 +209,16 @@ def test_without_a_process_list_the_process_share_is_unknown_and_significant_pro
 
 
 def test_a_stated_process_list_without_process_emissions_gives_a_share_of_zero(kb):
-    data = minimal_profile(**COAL_CHEMICAL_BASE,
+    fuel_only = {**COAL_CHEMICAL_BASE, "energy": COAL_CHEMICAL_BASE["energy"][1:]}
+    data = minimal_profile(**fuel_only,
                            processes=[{"id": "boiler", "category": "fuel_combustion", "emissions": {"SO2": 40}}])
     assert facts_of(data, kb)["carbon.process_co2_share"] == 0.0
+
+
+def test_feedstock_without_its_products_leaves_the_process_share_unknown_even_with_a_process_list(kb):
+    data = minimal_profile(**COAL_CHEMICAL_BASE,
+                           processes=[{"id": "boiler", "category": "fuel_combustion", "emissions": {"SO2": 40}}])
+    assert "carbon.process_co2_share" not in facts_of(data, kb)   # a range of 0 to its CO2 potential, not 0
 
 
 def test_only_a_pv_row_leaves_the_renewable_share_of_electricity_unknown_not_a_hundred_percent(kb):
