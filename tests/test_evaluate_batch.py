@@ -45,3 +45,17 @@ def test_an_unknown_measure_in_a_batch_row_is_that_rows_error(tmp_path, capsys):
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows[0]["status"] == "error" and "measures_status[0].measure" in rows[0]["error"]
     assert rows[1]["status"] == "ok"
+
+
+def test_the_questionnaire_asks_which_measures_are_done_and_records_them_as_done(kb):
+    from conftest import minimal_profile
+
+    from advisor.kb.questions import load_questions
+    from advisor.profile.files import validate_data
+    from advisor.questionnaire.answers import Reader
+
+    question = next(q for q in load_questions().questions if q.id == "measures-done")
+    items = Reader(lang="zh").read(question, "7.3.4、7.1.1")
+    assert items == [{"measure": "7.3.4", "status": "done"}, {"measure": "7.1.1", "status": "done"}]
+    profile = validate_data(minimal_profile(measures_status=items), "answers", kb)
+    assert [m.status for m in profile.measures_status] == ["done", "done"]

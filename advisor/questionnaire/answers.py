@@ -207,7 +207,7 @@ class Reader:
                     raise
                 values.extend(self._choice(q, part) for part in parts)
         values = list(dict.fromkeys(values))
-        return [{q.item_field: v} for v in values] if q.item_field else values
+        return [{q.item_field: v, **q.item_extra} for v in values] if q.item_field else values
 
     def _read_text(self, q: Question, text: str) -> str:
         if not text:

@@ -37,6 +37,8 @@ class Question(Strict):
                              description="the unit of the stored value; other units of its dimension are converted")
     choices: list[Choice] | None = None
     item_field: str | None = Field(default=None, description="list answers: wrap each value as {item_field: value}")
+    item_extra: dict[str, Any] = Field(default={}, description="list answers: keys written into every item beside "
+                                                               "item_field, e.g. {status: done}")
     required: bool = False
     ask_if: dict[str, Any] | None = None
     min: float | None = None
@@ -63,6 +65,8 @@ class Question(Strict):
             raise ValueError(f"{self.id}: names is for text questions")
         if self.item_field and self.type != "list":
             raise ValueError(f"{self.id}: item_field is for list questions")
+        if self.item_extra and not self.item_field:
+            raise ValueError(f"{self.id}: item_extra needs item_field")
         if self.ask_if is not None:
             from advisor.kb.conditions import ConditionSyntaxError, parse
 
