@@ -10,7 +10,6 @@ English documents use Times New Roman for text and Arial for headings.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from typing import Any
 
@@ -20,6 +19,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
+
+from advisor.render.report_format import numeric_columns
 
 BLACK = RGBColor(0, 0, 0)
 HEAD_FILL = "E7ECF0"
@@ -300,9 +301,6 @@ def display_width(text: str) -> float:
     return w
 
 
-_NUMBER = re.compile(r"^[+\-−]?[\d,]+(\.\d+)?%?$|^—$")
-
-
 def column_widths(columns: list[str], rows: list[list[str]], total: int, size: float = SIZES["table"]) -> list[int]:
     """Column widths (EMU) set by content. A column needs at least its longest unbreakable word (a number, a
     unit, a Latin word; Chinese breaks anywhere) and would like its longest cell on one line (capped, so one long
@@ -353,8 +351,7 @@ def table(doc, columns: list[str], rows: list[list[str]], width: int, key_value:
         widths = [first, width - first]
     _fixed_layout(t, widths)
     data = ([columns] if columns else []) + [list(r) + [""] * (n - len(r)) for r in rows]
-    numeric = [bool(rows) and all(_NUMBER.match(r[i].strip()) for r in rows if i < len(r) and r[i].strip())
-               and any(i < len(r) and r[i].strip() not in ("", "—") for r in rows) for i in range(n)]
+    numeric = numeric_columns(rows, n)
     for r, (tr, values) in enumerate(zip(t._tbl.tr_lst, data, strict=True)):
         header = bool(columns) and r == 0
         _row_props(tr, header)

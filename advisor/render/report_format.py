@@ -114,8 +114,22 @@ def value_text(v: Any) -> str:
 
 
 def table_block(caption: str, columns: list[str], rows: list[list[Any]]) -> dict:
-    return {"type": "table", "caption": caption, "columns": list(columns),
-            "rows": [[c if isinstance(c, str) else value_text(c) for c in row] for row in rows]}
+    cells = [[c if isinstance(c, str) else value_text(c) for c in row] for row in rows]
+    return {"type": "table", "caption": caption, "columns": list(columns), "rows": cells,
+            "numeric": numeric_columns(cells, len(columns))}
+
+
+_NUMBER = re.compile(r"^[+\-−]?[\d,]+(\.\d+)?%?$")
+
+
+def numeric_columns(rows: list[list[str]], n: int) -> list[bool]:
+    """Which columns hold only numbers (or a dash for unknown), to be set right-aligned."""
+    n = n or max((len(r) for r in rows), default=0)
+    out = []
+    for i in range(n):
+        values = [r[i].strip() for r in rows if i < len(r) and r[i].strip() not in ("", DASH)]
+        out.append(bool(values) and all(_NUMBER.match(v) for v in values))
+    return out
 
 
 def paragraph(text: str) -> dict:

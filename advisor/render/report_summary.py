@@ -104,7 +104,8 @@ class SummarySections(ReportBase):
     def _decoupling_sentence(self) -> str:
         L = self.L
         periods = (self.a.get("decoupling") or {}).get("periods") or []
-        spans = [p for p in periods if p.get("kind") == "span"] or periods
+        spans = ([p for p in periods if p.get("headline")] or [p for p in periods if p.get("kind") == "span"]
+                 or periods)
         if not spans:
             return L["sum_decoupling_unknown"]
         p = spans[0]
