@@ -228,7 +228,9 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
     assert page.locator("#q-park-industries input").input_value().startswith("C26:55%")
     page.goto(f"{any_server.base}/p/{token}/results")
 
-    shown = page.locator("#ranking li").evaluate_all("els => els.map(e => e.dataset.measure)")
+    shown = page.locator("details.rec").evaluate_all(
+        "els => els.sort((a, b) => a.dataset.rank - b.dataset.rank).map(e => e.dataset.measure)")
+    page.locator("nav.tabs a[href='#downloads']").click()
     with page.expect_download() as dl:
         page.locator("#dl-profile").click()
     data = yaml.safe_load(Path(dl.value.path()).read_text(encoding="utf-8"))
@@ -243,7 +245,8 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
     assert main(["recommend", str(saved), "--json"]) == 0
     assert [r["measure"] for r in json.loads(capsys.readouterr().out)["recommendations"]] == shown
 
-    # each recommendation opens into its reasons
+    # each recommendation opens into its reasons, on the measures tab
+    page.locator("nav.tabs a[href='#measures']").click()
     first = page.locator("details.rec").first
     assert first.get_attribute("open") is None
     first.locator("summary").click()
@@ -251,6 +254,7 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
     assert first.locator("article.card").is_visible()
     assert page.locator("#status figure.chart svg").count() >= 1
 
+    page.locator("nav.tabs a[href='#downloads']").click()
     with page.expect_download() as dl:
         page.locator("#dl-docx").click()
     target = tmp_path / "report.docx"
@@ -309,6 +313,7 @@ def test_a_measure_to_confirm_opens_into_its_conditions_and_its_question_link_op
     shortlist = page.locator("#shortlist li").evaluate_all("els => els.map(e => e.dataset.measure)")
     established = page.locator("details.rec").evaluate_all("els => els.map(e => e.dataset.measure)")
     assert shortlist and set(shortlist) <= set(established)
+    page.locator("nav.tabs a[href='#measures']").click()
     box = page.locator("#to-confirm details.confirm").first
     pending = box.get_attribute("data-measure")
     assert pending not in established

@@ -233,20 +233,6 @@ def _autosave(request: Request, token: str, form):
 
 # --- results, what-if, downloads ------------------------------------------------------------------------------
 
-def _object_groups(advice: dict) -> list[tuple[str, list[dict], list[dict]]]:
-    """(object, its established recommendations in rank order, its measures not recommended, each with its
-    plain reasons) for each implementation object; the measures to confirm have their own section."""
-    from advisor.render.text import why_not_texts
-
-    groups = []
-    for obj in advice["plan"]:   # every implementation object, in the guideline's order
-        recs = [r for r in advice["recommendations"] if r["object"] == obj]
-        nots = [{**n, "reasons": why_not_texts(n)} for n in advice["not_recommended"] if n.get("object") == obj]
-        if recs or nots:
-            groups.append((obj, recs, nots))
-    return groups
-
-
 def _ask_links(adv: Advisor, state: ParkState, token: str, advice: dict) -> dict[str, str]:
     """question id → the questionnaire page (and place) where it is asked, for the questions that decide a
     measure to confirm; a question the questionnaire does not show now gets no link."""
@@ -285,9 +271,13 @@ def results(request: Request, token: str):
     advice = res["advice"]
     questions = advice["questions_to_answer"]
     recs = {r["measure"]: r for r in advice["recommendations"]}
-    return render(request, "results.html.j2", token=token, res=res, advice=advice,
-                  groups=_object_groups(advice), svg=res["svg"],
-                  shortlist=[recs[m] for m in advice["shortlist"] if m in recs],
+    from advisor.render.text import why_not_texts
+
+    shortlist = [recs[m] for m in advice["shortlist"] if m in recs]
+    others = [r for r in advice["recommendations"] if r["measure"] not in advice["shortlist"]]
+    return render(request, "results.html.j2", token=token, res=res, advice=advice, svg=res["svg"],
+                  shortlist=shortlist, others=others, titles=adv.titles(lang),
+                  not_recommended=[{**n, "reasons": why_not_texts(n)} for n in advice["not_recommended"]],
                   confirm=_confirm_views(advice), links=_ask_links(adv, state, token, advice),
                   questions=questions, decided=len({m for q in questions for m in q["decides"]}))
 

@@ -34,6 +34,18 @@ def upload_limit() -> int:
     return max(MAX_TEXT_BYTES, MAX_WORKBOOK_BYTES)
 
 
+def _without_first_actions(section: dict) -> dict:
+    """The report's summary without its closing list of first actions (and the sentence that leads into it):
+    the page lists them itself, each linking to its measure."""
+    subs = []
+    for sub in section["subsections"]:
+        blocks = sub["blocks"]
+        keep = [b for i, b in enumerate(blocks) if b["type"] != "list"
+                and not (i + 1 < len(blocks) and blocks[i + 1]["type"] == "list")]
+        subs.append({**sub, "blocks": keep})
+    return {**section, "subsections": subs}
+
+
 def _cards(section: dict | None) -> dict[str, dict]:
     if not section:
         return {}
@@ -107,7 +119,7 @@ class Advisor:
         with RENDER_LOCK:
             svg = {cid: markupsafe.Markup(render(context["charts"][cid], "svg")) for cid in wanted}
         return {"profile": profile, "analysis": analysis, "advice": advice, "context": context,
-                "status": status, "verify": sections["verify"], "cards": cards, "confirm_cards": confirm, "svg": svg}
+                "status": status, "summary": _without_first_actions(sections["summary"]), "verify": sections["verify"], "cards": cards, "confirm_cards": confirm, "svg": svg}
 
     def report(self, answers: dict[str, Any], name: str, fmt: str, lang: str) -> tuple[bytes, str, str]:
         """(content, file name, media type) of the report in html, docx or md (a zip with the chart images)."""
