@@ -241,7 +241,8 @@ class Reader:
         if match.code:
             return match.code
         assert index is not None
-        options = "；".join(f"{i}) {c} {index.division_name(c, self.lang)}" for i, c in enumerate(match.choices, 1))
+        options = ("；" if self.lang == "zh" else "; ").join(
+            f"{i}) {c} {index.division_name(c, self.lang)}" for i, c in enumerate(match.choices, 1))
         raise PickNeeded(self.msg("e_industry_pick", text=name, choices=options, code=match.choices[0]),
                          text, name, match.choices)
 

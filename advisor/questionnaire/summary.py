@@ -39,7 +39,7 @@ def plain_value(q: Question, value: Any, lang: str, names: Any = None) -> str:
     if q.type == "share" and isinstance(value, (int, float)):
         return f"{value * 100:.4g}%"
     shown = show_value(value)
-    return f"{shown} {q.unit}" if q.unit and not isinstance(value, dict) else shown
+    return f"{shown} {q.unit}" if q.unit else shown   # a series: 2018:410, 2022:512.3 t
 
 
 def topic_summary(topic: str, asked: list[Question], answers: dict[str, Any], standing: Standing | None,
