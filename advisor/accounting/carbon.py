@@ -375,12 +375,12 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     if balances:
         _unknown_where_only_a_range(by_process, balances)
     process_co2 = calc_process_share(by_process, balances, total)
+    quality = calc_data_quality(profile, kb, lines, contributions, by_process, notes)   # both views: the same rows
     if not detail:
         return {"total_t_co2e": r(total), "by_scope": scopes, "by_process": by_process, "controls": controls,
                 "process_co2": process_co2}
 
     sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
-    quality = calc_data_quality(profile, kb, lines, contributions, by_process, notes)
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix, notes)
     history = _history_coverage(profile, kb, total) if total is not None else None
     coverage_min = kb.analysis.inventory_coverage_min.value

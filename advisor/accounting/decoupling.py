@@ -328,8 +328,9 @@ def _headline(periods: list[dict], economy: dict[int, float], series: dict[str, 
     hit = next((p for p in periods if (p["from"], p["to"]) == span), None)
     if hit is None:
         hit = calc_period(span[0], span[1], "comparable_span", economy, series, st)
-    else:
+    else:   # a pair that is the longest comparable span: listed once, as the headline
         periods = [p for p in periods if p is not hit]
+        hit["kind"] = "comparable_span"
     hit["headline"] = True
     notes.append(audit_note(kb, "decoupling-headline", first=span[0], last=span[1]))
     notes.append(audit_note(kb, "decoupling-not-comparable", periods=apart))
@@ -383,6 +384,8 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pai
     st = _Settings(profile, kb)
     periods = _periods(eco.values, hist.series, st, period, year_pairs)
     out["periods"], out["headline"], notes = _headline(periods, eco.values, hist.series, st, kb, period is not None)
+    if not year_pairs:   # the batch table's one period: the headline (the whole span when there is none)
+        out["periods"] = out["periods"][:1]
     out["not_comparable"] = [f"{p['from']}–{p['to']}" for p in out["periods"] if not p["comparable"]]
     out["warnings"], out["warnings_zh"], out["warning_ids"] = texts(notes)
     for code in sorted(set(eco.by_industry or {}) & set(hist.by_industry or {}) if by_industry else ()):
