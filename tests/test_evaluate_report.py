@@ -67,3 +67,13 @@ def test_the_terminal_view_names_no_field_paths_or_rule_ids(evaluation, kb):
     text = evaluation_text(evaluation, "zh", state_names(kb, "zh"))
     assert "measures_status" not in text and "R-" not in text and "carbon.total_t_co2e" not in text
     assert "强脱钩" in text   # the Tapio state named, not its id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_evaluation_reads_in_its_language(kb, lang):
+    from plain_text import problems, profile_texts
+
+    earlier, later = load_profile(EARLIER, kb), load_profile(LATER, kb)
+    result = evaluate_cycles([(str(EARLIER), earlier), (str(LATER), later)], kb, lang=lang)
+    shown = evaluation_text(result, lang, state_names(kb, lang))
+    assert problems(shown, lang, profile_texts(later) + profile_texts(earlier)) == []

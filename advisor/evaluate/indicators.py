@@ -110,7 +110,8 @@ def indicator_table(cycles: list[Cycle], kb, lang: str, warnings: list[str]) -> 
     for ind in kb.indicators.values():
         points = [(c.year, calc_indicator(ind, c, kb)) for c in cycles]
         target = _target_for(targets.get(ind.id, []), cycles[-1].year)
-        row = {"id": ind.id, "group": ind.group, "name": ind.name.in_lang(lang), "unit": ind.unit,
+        unit = ind.unit_en if lang == "en" and ind.unit_en else ind.unit
+        row = {"id": ind.id, "group": ind.group, "name": ind.name.in_lang(lang), "unit": unit,
                "direction": ind.direction,
                "values": {str(y): None if v is None else round(v, 6) for y, v in points},
                "target": target, "attainment": calc_attainment(ind.direction, target, points),

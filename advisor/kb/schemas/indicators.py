@@ -63,6 +63,8 @@ class Indicator(Strict):
     group: Literal["carbon", "energy", "pollution", "resource", "management"]
     name: Text
     unit: str = Field(min_length=1, description="the unit of the value; 'share' = a fraction 0..1")
+    unit_en: str | None = Field(default=None, description="the unit in English output, where `unit` has Chinese "
+                                                          "words other than 万元 and 亿元")
     direction: Literal["lower", "higher"] = Field(description="which way is better")
     value: Formula
     definition: Text
