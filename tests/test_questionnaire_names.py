@@ -159,3 +159,25 @@ def test_the_web_form_reads_industry_names_like_the_terminal(book, kb):
     q = question(book, "park-industries")
     values, errors, _ = read_answers([q], Form({q.id: "化工 55%, 电镀 10%"}), reader(kb), "required")
     assert not errors and values[q.id] == [{"code": "C26", "share": 0.55}, {"code": "C33", "share": 0.1}]
+
+
+def test_a_workbook_reads_industry_names_in_the_code_column_and_names_the_cell_of_an_ambiguous_one(tmp_path):
+    import shutil
+
+    import openpyxl
+
+    from advisor.errors import ProfileError
+    from advisor.profile.files import read_profile_data
+
+    book_path = tmp_path / "park.xlsx"
+    shutil.copy(ROOT / "examples" / "demo-chemical.xlsx", book_path)
+    wb = openpyxl.load_workbook(book_path)
+    rows = [r for r in wb["industries"].iter_rows(min_row=1) if r[0].value in ("C26", "C29")]
+    rows[0][0].value, rows[1][0].value = "化工", "橡塑"
+    wb.save(book_path)
+    industries = read_profile_data(book_path)["park"]["industries"]
+    assert [i["code"] for i in industries[:2]] == ["C26", "C29"]
+    rows[1][0].value = "石化"
+    wb.save(book_path)
+    with pytest.raises(ProfileError, match=rf"industries!A{rows[1][0].row}: code: '石化' may mean several divisions"):
+        read_profile_data(book_path)

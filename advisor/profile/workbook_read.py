@@ -25,6 +25,7 @@ from advisor.profile.cells import (
     to_text,
 )
 from advisor.profile.fields import Field
+from advisor.profile.names import industry_code
 from advisor.profile.workbook_file import check_file
 from advisor.profile.workbook_layout import (
     DEFAULT_FAMILY_KEYS,
@@ -271,6 +272,8 @@ class _Reader:
                 where = f"{ws.title}!{col_letter(col + 1)}{number}"
                 try:
                     converted = convert(values[col], fields[path])
+                    if list_path == "park.industries" and path == "code" and isinstance(converted, str):
+                        converted = industry_code(converted)   # 化工 as well as C26: advisor.profile.names
                 except CellError as exc:
                     self.issue(where, f"{path if key is None else f'{path}.{key}'}: {exc.problem}", exc.fix)
                     continue
