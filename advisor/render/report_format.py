@@ -144,6 +144,7 @@ _NOTE_PATTERNS = (
     (re.compile(r"give removed_t\.(\S+) to estimate the CO2 added"), "note_give_removed"),
     (re.compile(r"no reagent or combustion CO2 factor for '([^']+)' in knowledge: not treated as adding CO2 "
                 r"\(its electricity and fuel are counted through the energy rows\)"), "note_no_factor"),
+    (re.compile(r"the same source as (\S+), which reports its CO2: counted once"), "note_same_source"),
 )
 
 
