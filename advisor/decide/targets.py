@@ -133,6 +133,7 @@ def targets(profile, analysis: dict, kb, estimates: list[Estimate], horizons: di
                 row(ind, base, {y: total(base, y, cut_share(w, sub, base)) for y, w in weighted.items()},
                     name=name, goal=ind.goals.get(sub))
                 rows[-1]["pollutant"] = sub
+                rows[-1]["binding"] = ind.binding and sub in ind.goals   # binding where a national goal is
         elif ind.id == "renewable_electricity_share":
             base = energy.get("renewable_electricity_share")
             ok = base is not None and mwh and grid_mwh is not None and grid_co2

@@ -99,7 +99,8 @@ def _draw(spec: dict, fmt: str) -> str | bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    draw = {"sankey": _sankey, "bars": _bars, "stacked": _stacked, "lines": _lines, "quadrant": _quadrant}[spec["kind"]]
+    draw = {"sankey": _sankey, "bars": _bars, "stacked": _stacked, "lines": _lines, "quadrant": _quadrant,
+            "cocontrol": _cocontrol}[spec["kind"]]
     with matplotlib.rc_context(_rc()), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
         fig = Figure(figsize=spec.get("size", DEFAULT_SIZE), layout="constrained")
@@ -117,6 +118,12 @@ def _draw(spec: dict, fmt: str) -> str | bytes:
             return re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
         fig.savefig(buf, format="png", metadata={"Software": None})
         return buf.getvalue()
+
+
+def _cocontrol(fig, ax, spec: dict) -> None:
+    from advisor.render.chart_cocontrol import draw  # the co-control effect chart has a module of its own
+
+    draw(fig, ax, spec)
 
 
 def _empty(ax, spec: dict) -> None:

@@ -8,17 +8,16 @@ from functools import cached_property
 from typing import Any, get_args
 
 from advisor.kb.schemas.knowledge import Horizon
-from advisor.render.report_base import ReportBase
 from advisor.render.report_format import (
     DASH,
     factor_source,
     fmt_num,
-    fmt_pct,
     paragraph,
     table_block,
     text_in,
     value_text,
 )
+from advisor.render.report_quantities import QuantitySections
 
 HORIZONS = get_args(Horizon)   # near, medium, long
 
@@ -29,41 +28,11 @@ def why_not_texts(n: dict, lang: str) -> list[str]:
                               if isinstance(w, dict) and w.get("text")))
 
 
-class PlanSections(ReportBase):
+class PlanSections(QuantitySections):
     # 2 targets -----------------------------------------------------------------------------------
     def targets(self) -> dict:
-        L, p, a = self.L, self.p, self.a
-        carbon, energy = a.get("carbon") or {}, a.get("energy") or {}
-        eco_unit = p.economy.unit if p.economy else ""
-        eco = None
-        if p.economy:
-            eco = {int(k): v for k, v in p.economy.values.items()}.get(p.park.base_year)
-        total = carbon.get("total_t_co2e")
-        intensity = carbon.get("intensity") or {}
-        if intensity.get("value") is not None:
-            ci_unit, ci = intensity.get("unit", ""), fmt_num(intensity["value"])
-        else:
-            ci_unit = f"t CO2e/{eco_unit}" if eco_unit else DASH
-            ci = fmt_num(total / eco) if total and eco else DASH
-        rows = [[L["i_co2e"], "t CO2e", fmt_num(total)],
-                [L["i_carbon_intensity"], ci_unit, ci],
-                [L["i_energy"], "tce", fmt_num(energy.get("total_tce"))],
-                [L["i_energy_intensity"], f"tce/{eco_unit}" if eco_unit else DASH,
-                 fmt_num(energy["total_tce"] / eco) if energy.get("total_tce") and eco else DASH]]
-        for pid, block in (a.get("pollutants") or {}).items():
-            rows.append([f"{self.pollutant(pid)} {L['i_pollutant']}", "t", fmt_num(block.get("total_t"))])
-        es = p.enterprises_summary
-        rows += [[L["i_coal_share"], "%", fmt_pct(energy.get("coal_share_total"))],
-                 [L["i_renewable_share"], "%", fmt_pct(energy.get("renewable_electricity_share"))],
-                 [L["i_water_reuse"], "%", fmt_pct(p.water.reuse_rate)],
-                 [L["i_solid_waste"], "%", fmt_pct(es.solid_waste_utilization_rate)],
-                 [L["i_pv"], "MW", fmt_num(p.infrastructure.pv_capacity_mw)]]
-        rows = [r + ["", "", ""] for r in rows]
-        cols = [L["c_indicator"], L["c_unit"], f"{L['c_base']} ({p.park.base_year})",
-                *(L[f"c_target_{h}"] for h in HORIZONS)]
-        return {"id": "targets", "title": L["s2"],
-                "subsections": [{"title": "", "blocks": [paragraph(L["p_targets"]),
-                                                         table_block(L["t_targets"], cols, rows)]}]}
+        """主要目标: computed from the shortlist's estimates (advisor/render/report_quantities.py)."""
+        return self.targets_section(self.L["s2"])
 
     # 3 tasks --------------------------------------------------------------------------------------
     def recs(self) -> dict[str, dict]:
@@ -167,36 +136,15 @@ class PlanSections(ReportBase):
         return text_in(rec.get("lead"), self.lang) or DASH
 
     def cocontrol_spec(self) -> dict:
-        points = []
-        greenhouse = set(self.kb.gwp) | {"CO2e"}   # co-benefits on the carbon axis; the others are pollutants
-        for r in self.adv.get("recommendations", []):
-            subs = set(r.get("co_benefits") or [])
-            n_pol = len(subs - greenhouse)
-            carbon = bool(subs & greenhouse)
-            effect = r.get("effect")
-            if effect == "trade_off":
-                x, y = -0.6, 0.6
-            elif effect == "co_reduction" and carbon and n_pol:
-                x, y = -0.72, -0.66
-            elif effect == "co_reduction":
-                x, y = (0.0, -0.55) if carbon else (-0.55, 0.0) if n_pol else (-0.2, -0.2)
-            else:
-                x, y = -0.3, -0.22
-            points.append((r["measure"], x, y, effect or "enabling"))
-        if not points:
-            return {"kind": "quadrant", "empty": self.CL["chart_no_data"]}
-        CL = self.CL
-        return {"kind": "quadrant", "size": (7.0, 6.0), "points": points, "xlabel": CL["chart_x_pollutant"],
-                "ylabel": CL["chart_y_carbon"], "q_co": CL["chart_q_co"], "q_trade": CL["chart_q_trade"],
-                "note": CL["chart_q_note"],
-                "kinds": {k: CL[f"effect_{k}"] for k in ("co_reduction", "enabling", "trade_off")}}
+        """The co-control effect chart of the quantified measures (advisor/render/chart_cocontrol.py)."""
+        return self.quantified_cocontrol_spec()
 
     # 4 division ------------------------------------------------------------------------------------
     def division(self) -> dict:
         L = self.L
         first = self.shortlist()
         cols = [L["c_measure"], L["c_title"], L["c_lead"], L["c_partners"], L["c_horizon"], L["c_effort"],
-                L["c_higher"]]
+                L["c_higher"], self.QL["c_expected"]]
         blocks = [table_block(L["t_division"], cols, self.division_rows(first)) if first else paragraph(L["none"])]
         rest = [i for i in self.plan_order() if i not in first]
         if rest:
@@ -211,7 +159,7 @@ class PlanSections(ReportBase):
             higher = rec.get("needs_higher_level", m.needs_higher_level if m else None)
             rows.append([mid, rec.get("title") or self.measure_title(mid), self.lead(rec), partners or DASH,
                          self.enum("horizon", rec.get("horizon")), self.enum("effort", rec.get("effort")),
-                         self.yes_no(higher)])
+                         self.yes_no(higher), self.expected_text(rec)])
         return rows
 
     # 5 to confirm --------------------------------------------------------------------------------------

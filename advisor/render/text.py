@@ -75,7 +75,8 @@ def _range(r: dict[str, Any] | None, L: dict[str, str]) -> str:
 
 
 def _ranges(expected: dict[str, Any], L: dict[str, str]) -> str:
-    return L["sep"].join(f"{s} {_range(r, L)}" for s, r in expected.items() if s not in _META)
+    return L["sep"].join(f"{L.get('substance_' + s, s)} {_range(r, L)}" for s, r in expected.items()
+                         if s not in _META)
 
 
 def _expected_lines(rec: dict[str, Any], L: dict[str, str]) -> list[str]:
