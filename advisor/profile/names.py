@@ -1,8 +1,8 @@
 """Industry and province names in the cells of a workbook or batch table and in typed answers: 化工 → C26,
 江苏 → 江苏省, read through advisor.kb.names so that every reader accepts the same names.
 
-A division code (C26) never comes here: the readers keep codes on their own fast path and ask only about text
-that is not a code.
+A division code (C26) is returned at once, without the knowledge base; the batch reader keeps codes on its own
+fast path and asks only about text that is not a code.
 """
 
 from __future__ import annotations
@@ -30,12 +30,6 @@ def _index(kb: Any = None) -> NameIndex | None:
     return name_index(kb)
 
 
-def industry_match(text: str, kb: Any = None) -> Match | None:
-    """What an industry name means (a code, or the divisions to pick from); None when unknown."""
-    index = _index(kb)
-    return index.industry(text) if index is not None else None
-
-
 def industry_code(text: str, kb: Any = None) -> str:
     """The division a code or name means. CellError for an unknown name and for one that covers several
     divisions (the message lists them, so the writer can put the code)."""
@@ -43,17 +37,12 @@ def industry_code(text: str, kb: Any = None) -> str:
     if CODE.fullmatch(text):
         return text.upper()
     index = _index(kb)
-    match = index.industry(text) if index is not None else None
-    if match is not None and match.code:
-        return match.code
-    if match is not None:
-        options = ", ".join(f"{c} {index.division_name(c)}" for c in match.choices)   # type: ignore[union-attr]
+    match: Match | None = index.industry(text) if index is not None else None
+    if index is not None and match is not None:
+        if match.code:
+            return match.code
+        options = ", ".join(f"{c} {index.division_name(c)}" for c in match.choices)
         raise CellError(f"'{text}' may mean several divisions: {options}", "write the code of the one you mean")
     hint = did_you_mean(text, index.industry_spellings()) if index is not None else None
     raise CellError(f"'{text}' is not a known industry" + (f" ({hint})" if hint else ""), INDUSTRY_FIX)
 
-
-def province_name(text: str, kb: Any = None) -> str | None:
-    """provinces.csv's name of a province written in full, short (江苏) or English; None when unknown."""
-    index = _index(kb)
-    return index.province(text) if index is not None else None
