@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +19,9 @@ os.environ.setdefault("PARK_ADVISOR_CACHE_DIR", tempfile.mkdtemp(prefix="park-ad
 ROOT = Path(__file__).resolve().parent.parent
 # Set by .ci/run: the browser tests (tests/test_web_e2e.py) fail instead of skipping when they cannot run.
 REQUIRE_BROWSER = "PARK_ADVISOR_REQUIRE_BROWSER"
-EXAMPLES = sorted((ROOT / "examples").glob("demo-*.yaml"))
+# one profile per example park: a later cycle of a park (demo-chemical-2024, same park.id) is left out, as a batch
+# takes each park once; the evaluation tests read it
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("demo-*.yaml") if not re.search(r"-\d{4}$", p.stem))
 
 
 @pytest.fixture(scope="session")

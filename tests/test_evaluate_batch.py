@@ -59,3 +59,14 @@ def test_the_questionnaire_asks_which_measures_are_done_and_records_them_as_done
     assert items == [{"measure": "7.3.4", "status": "done"}, {"measure": "7.1.1", "status": "done"}]
     profile = validate_data(minimal_profile(measures_status=items), "answers", kb)
     assert [m.status for m in profile.measures_status] == ["done", "done"]
+
+
+def test_the_batch_counts_the_measures_done_and_leaves_it_empty_when_none_are_tracked(tmp_path, capsys):
+    table = tmp_path / "parks.csv"
+    table.write_text("park.id,park.name,park.base_year,park.industries,measures_status\n"
+                     "p1,P1,2022,C26:0.5,7.3.4:done:2023;7.1.1:in_progress;7.2.5:done\n"
+                     "p2,P2,2022,C26:0.5,\np3,P3,2022,C26:0.5,[]\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(table), "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["measures_done"] for r in rows] == [2, None, 0]

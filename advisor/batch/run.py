@@ -82,7 +82,7 @@ def _cell_text(v: Any) -> str:
 def _error_row(park_id: str, name: str, issues: list[Issue], number: int) -> list:
     text = " | ".join(str(i) for i in issues)
     return [park_id, "error", text, None, None, None, None, None, None, None, None, None, None, name or None, number,
-            None]
+            None, None]
 
 
 def process_row(number: int, cells: list, pre_issue: Issue | None = None, unread: tuple[Issue, ...] = ()) -> list:
@@ -168,7 +168,13 @@ def _advise_row(profile, number: int) -> list:
     return [profile.park.id, "ok", "", period.get("synergy"), period.get("carbon_state"),
             period.get("pollutant_state"), " ".join(m for m, _ in ranked), " ".join(to_confirm), len(ranked),
             len(to_confirm), sum(1 for _, p in ranked if p == "high"), n_unknowns, park_type, profile.park.name,
-            number, expected]
+            number, expected, _measures_done(profile)]
+
+
+def _measures_done(profile) -> int | None:
+    """How many tracked measures are done; empty (unknown) when the park tracks none, [] = 0."""
+    tracked = profile.measures_status
+    return None if tracked is None else sum(1 for m in tracked if m.status == "done")
 
 
 def process_chunk(chunk: list[Task]) -> list[list]:

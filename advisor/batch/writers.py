@@ -25,7 +25,7 @@ from advisor.errors import Issue, UsageError
 # the first seven columns are promised in docs/outputs.md; columns are only ever added after them
 OUTPUT_COLUMNS = ["park.id", "status", "error", "synergy", "carbon_state", "pollutant_state", "recommended",
                   "to_confirm", "n_recommended", "n_to_confirm", "n_high_priority", "n_unknowns", "park_type",
-                  "park.name", "row", "expected_t_co2e"]
+                  "park.name", "row", "expected_t_co2e", "measures_done"]
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 
 
