@@ -97,9 +97,10 @@ class QuestionFlow:
     def next_question(self) -> Question | None:
         pending = [q for q in self.book.questions if self.should_ask(q)]
         required = next((q for q in pending if q.required), None)
-        if not pending or required is not None or self.judge is None or self.standing() is None:
+        standing = self.standing() if pending and required is None else None
+        if standing is None or self.judge is None:
             return required or (pending[0] if pending else None)
-        count = {q.id: len(self.can_move(q)) for q in pending}
+        count = {q.id: len(self.judge.can_move(standing, q.id)) for q in pending}
         last = question_by_id(self.book, self.session.asked[-1]) if self.session.asked else None
         if last is not None:   # its follow-ups next, in the book's order: they explain one another
             follow = [q for q in pending if q.id in self.judge.follow_ups(last.id)]
@@ -116,9 +117,10 @@ class QuestionFlow:
     def remaining_estimate(self) -> int:
         """The questions still to come, counting those whose ask_if depends on answers not given yet
         (in a quick interview, those that can still move enough measures)."""
-        if self.quick and self.standing() is not None:
-            return sum(1 for q in self.book.questions
-                       if self.should_ask(q) and (q.required or len(self.can_move(q)) >= QUICK_LEAST))
+        standing = self.standing() if self.quick else None
+        if standing is not None and self.judge is not None:
+            return sum(1 for q in self.book.questions if self.should_ask(q)
+                       and (q.required or len(self.judge.can_move(standing, q.id)) >= QUICK_LEAST))
         count = 0
         for q in self.book.questions:
             if self.settled(q) or not self.can_matter(q):
