@@ -179,3 +179,21 @@ def test_a_short_quick_interview_in_a_real_terminal_answered_with_names_only(tmp
     assert "快速问卷到此结束" in tail
     written = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert written["park"]["industries"] == [{"code": "C26", "share": 0.4}, {"code": "C25", "share": 0.3}]
+
+
+@pytest.mark.parametrize("qid, value, lang, shown", [
+    ("park-key-air-region", True, "zh", "是"),
+    ("park-key-air-region", False, "en", "no"),
+    ("park-key-air-region", None, "zh", "不清楚"),
+    ("park-level", "national", "zh", "国家级"),
+    ("park-vacant-land", 0.15, "zh", "15%"),
+    ("energy-coal", 1620000.0, "zh", "1620000 t"),
+    ("emissions-so2", {"2018": 1210.0, "2022": 640.0}, "en", "2018:1210, 2022:640 t"),
+    ("management-programmes", [{"kind": "low_carbon"}, {"kind": "green_park"}], "zh", "低碳园区试点，绿色园区"),
+    ("energy-env-links", [], "en", "none"),
+])
+def test_an_answer_is_shown_back_in_plain_words(book, qid, value, lang, shown):
+    from advisor.questionnaire.summary import plain_value
+
+    q = next(q for q in book.questions if q.id == qid)
+    assert plain_value(q, value, lang) == shown
