@@ -179,3 +179,13 @@ def test_a_requested_period_is_the_headline_even_across_a_boundary_change_but_is
 def test_a_process_whose_only_co2_is_a_feedstock_range_shows_an_unknown_figure_not_zero(kb):
     gasifier = next(row for row in analyse(kb, **METHANOL)["carbon"]["by_process"] if row["process"] == "gasifier")
     assert (gasifier["t_co2e"], gasifier["share"]) == (None, None)
+
+
+def test_exported_power_and_heat_together_carry_no_more_co2_than_the_park_burns(kb):
+    """Heat 1,000,000 GJ × 0.11 = 110,000 t; electricity room 1,900,300 − 110,000 = 1,790,300 t (not 2,497,500 t);
+    exports 1,900,300 t in all."""
+    exports = [{"carrier": "electricity", "amount": 3.0e6, "unit": "MWh"},
+               {"carrier": "steam", "amount": 1.0e6, "unit": "GJ"}]
+    c = analyse(kb, **POWER_PLANT, exports=exports)["carbon"]
+    assert [row["t_co2e"] for row in c["exports"]["rows"]] == [pytest.approx(1_790_300), pytest.approx(110_000)]
+    assert c["exports_t_co2e"] == pytest.approx(1_900_300)

@@ -6,7 +6,7 @@ Exported electricity is valued, in this order, at:
    to power, so for CHP it is an upper bound;
 2. the fossil-power factor (knowledge/audit.yaml exports.fossil_power_series, the grid-factor year), when the park
    burns fossil fuels – the grid average would count hydro, wind, solar and nuclear power the park does not make;
-   capped at the park's fuel-combustion CO2, which its exports cannot exceed;
+   capped so that exported electricity and heat together carry no more than the park's fuel-combustion CO2;
 3. zero, when the park burns no fossil fuel and generates renewable power;
 4. the grid average otherwise (the origin is unknown).
 Exported heat takes the purchased-heat default (factors/heat_and_other.csv).
@@ -59,9 +59,12 @@ def calc_exports_co2(exports: list[dict] | None, lines, contributions, grid: Gri
     rows = []
     total = 0.0
     elec_total = export_mwh * elec_factor
-    scale = min(1.0, cap / elec_total) if cap is not None and elec_total > 0 else 1.0
+    heat_total = sum(e["base_amount"] * heat.value for e in exports if e["kind"] == "heat")
+    room = max(cap - heat_total, 0.0) if cap is not None else None   # exports together carry no more than is burnt
+    scale = min(1.0, room / elec_total) if room is not None and elec_total > 0 else 1.0
     if scale < 1.0:
-        notes.append(audit_note(kb, "exports-capped", full=tons(elec_total), cap=tons(cap)))
+        notes.append(audit_note(kb, "exports-capped", full=tons(elec_total), combustion=tons(cap),
+                                cap=tons(room)))
     for e in exports:
         factor: float | None
         if e["kind"] == "electricity":
