@@ -2,13 +2,16 @@
 
 `build_context(profile, kb, analysis, advice, lang)` turns the profile, the status analysis
 (docs/schemas/analyze.schema.json) and the advice (docs/schemas/recommend.schema.json) into one dict laid out like
-a Chinese park 实施方案: sections → subsections → blocks. The sections are built in report_status (1, the status)
-and report_plan (2–8, the plan), on report_base; the renderers are in report_writers.
-Every table is built there with its numbers formatted; the templates in reports/templates only loop and print,
+a Chinese park 实施方案: sections → subsections → blocks. The sections, in the order of `_Report.context`, are
+built in report_summary (summary, 保障措施, 编制依据), report_status (the status), report_plan (targets, key tasks,
+further recommendations, to confirm, task division, annexes) and the modules that add projects and the
+evaluation, all on report_base; report_numbering numbers them by one scheme. The renderers are report_writers
+(HTML, Markdown) and report_docx on docx_template (Word on an A4 template).
+Every table is built in the sections with its numbers formatted; the templates in reports/templates only loop and print,
 and every label comes from reports/templates/labels.yaml (zh and en). Blocks are
 
     {"type": "paragraph", "text"}                 {"type": "list", "items"}
-    {"type": "table", "caption", "columns", "rows"}  {"type": "chart", "id", "title"}
+    {"type": "table", "caption", "columns", "rows", "numeric"}  {"type": "chart", "id", "title"}
     {"type": "subheading", "text"}                {"type": "card", "id", "heading", "fields", "lists"}
 
 Charts are specs (plain dicts, see advisor.render.charts) in `context["charts"]`; the renderers draw them as inline SVG
