@@ -263,3 +263,45 @@ def test_bad_tracking_entries_are_located_errors_of_validate(tmp_path, capsys, e
     assert main(["validate", str(bad)]) == 1
     err = capsys.readouterr().err
     assert str(bad) in err and path in err and words in err
+
+
+def test_three_cycles_give_the_span_and_each_pair(tmp_path, kb):
+    middle = _variant(tmp_path, "demo-chemical-2023.yaml", **{"park.base_year": 2023})
+    cycles = [(p, load_profile(p, kb)) for p in (str(LATER), middle, str(EARLIER))]
+    result = evaluate_cycles(cycles, kb, lang="en")
+    assert result["cycles"] == [2022, 2023, 2024]
+    assert (result["decoupling"]["from"], result["decoupling"]["to"]) == (2022, 2024)
+    assert [(p["from"], p["to"]) for p in result["trend"]] == [(2022, 2023), (2023, 2024)]
+    assert set(figure(result, "carbon.total_t_co2e")["values"]) == {"2022", "2023", "2024"}
+    # the boilers shut in 2023 are judged against the last cycle before 2023 and what its advice expected
+    assert measure(result, "7.3.4")["effect"] == "seen"
+
+
+def test_with_own_factors_the_text_says_so(capsys):
+    assert main(["evaluate", str(EARLIER), str(LATER), "--factors", "own", "--lang", "en"]) == 0
+    assert "Each cycle is valued with its own factors." in capsys.readouterr().out
+
+
+def test_without_estimates_the_effect_is_read_from_the_processes_the_measure_targets(profiles, kb):
+    """Fuel combustion (7.3.4's target category), SO2: 2022 chp-1 410 + boilers-coal 165 + boilers-gas 4 + heaters 3
+    = 582 t; 2024: 385 + 4 + 3 = 392 t → (392 − 582) / 582 = −32.6 %, beyond the 1 % too small to call → seen.
+    Transport (7.5.3), NOx: logistics 90 → 93 t, +3.3 %; CO2e up too → not seen."""
+    from advisor.evaluate.cycles import build_cycles
+    from advisor.evaluate.tracking import judge_effect
+    from advisor.profile.model import MeasureStatus
+
+    cycles = build_cycles(profiles, kb)   # no advice, so no per-measure estimates
+    effect, evidence = judge_effect(MeasureStatus(measure="7.3.4", status="done", since=2023), cycles, kb, "en")
+    assert effect == "seen" and f"SO2 {(392 - 582) / 582:+.1%} (2022–2024)" in evidence
+    effect, evidence = judge_effect(MeasureStatus(measure="7.5.3", status="done", since=2023), cycles, kb, "en")
+    assert effect == "not_seen" and f"NOx {(93 - 90) / 90:+.1%}" in evidence
+
+
+def test_a_measure_whose_processes_have_no_data_in_either_cycle_has_no_data(profiles, kb):
+    from advisor.evaluate.cycles import build_cycles
+    from advisor.evaluate.tracking import judge_effect
+    from advisor.profile.model import MeasureStatus
+
+    cycles = build_cycles(profiles, kb)
+    # 7.3.6 acts on waste incineration and landfill, which the demo park does not list
+    assert judge_effect(MeasureStatus(measure="7.3.6", status="done", since=2023), cycles, kb, "en")[0] == "no_data"

@@ -5,7 +5,7 @@ effect, decided in this order:
 - under way or done only since the latest cycle's year (since ≥ that year) → too_early: that year's data
   cannot show a full year of it;
 - an enabling measure (its card's effect) → no_data: it shows in no emission figure directly;
-- with the per-measure estimate of the earlier advice (`expected`: the processes it acts on and the reduction
+- with the per-measure estimate of the baseline cycle's advice (`expected`: the processes it acts on and the reduction
   range per substance): seen when the observed fall on those processes reaches the low end of the range for
   at least one substance, else not_seen;
 - otherwise, on the processes of the card's target categories, for its co-benefit substances: seen when at least
@@ -53,11 +53,11 @@ def _baseline(cycles: list[Cycle], since: int | None) -> Cycle:
     return before[-1] if before else cycles[0]
 
 
-def _expected(cycles: list[Cycle], measure: str) -> dict | None:
-    for c in reversed(cycles[:-1]):
-        for rec in (c.advice or {}).get("recommendations", []):
-            if rec.get("measure") == measure and isinstance(rec.get("expected"), dict):
-                return rec["expected"]
+def _expected(base: Cycle, measure: str) -> dict | None:
+    """The estimate the baseline cycle's advice gave for the measure (what it was expected to do)."""
+    for rec in (base.advice or {}).get("recommendations", []):
+        if rec.get("measure") == measure and isinstance(rec.get("expected"), dict):
+            return rec["expected"]
     return None
 
 
@@ -74,7 +74,7 @@ def judge_effect(tracked, cycles: list[Cycle], kb, lang: str) -> tuple[str, str]
     if card.effect == "enabling":
         return "no_data", text("frames", "enabling", lang)
     base = _baseline(cycles, tracked.since)
-    expected = _expected(cycles, tracked.measure)
+    expected = _expected(base, tracked.measure)
     if expected is not None and expected.get("acts_on"):
         processes = set(expected["acts_on"])
         before, after = _totals(base, processes=processes), _totals(last, processes=processes)
@@ -89,8 +89,11 @@ def judge_effect(tracked, cycles: list[Cycle], kb, lang: str) -> tuple[str, str]
     substances = {"CO2e" if s == "CO2" else s for s in card.co_benefits}
     categories = set(card.target_processes)
     before, after = _totals(base, categories=categories), _totals(last, categories=categories)
-    changes = {k: calc_change(before.get(k), after.get(k)) for k in sorted(substances & set(before))}
-    changes = {k: v for k, v in changes.items() if v is not None}
+    changes: dict[str, float] = {}
+    for k in sorted(substances & set(before)):
+        change = calc_change(before[k], after.get(k))   # a substance the later cycle lacks is unknown there
+        if change is not None:
+            changes[k] = change
     if not changes:
         return "no_data", text("frames", "no_processes", lang)
     names = sorted({p.name or p.id for c in (base, last) for p in c.profile.processes or []
