@@ -134,6 +134,10 @@ def finish(session: Session, book: QuestionBook, output: Path, stdout: IO[str], 
     for rec in result["recommendations"][:5]:
         priority = text.get(f"priority_{rec['priority']}", rec["priority"])
         stdout.write(f"  {rec['rank']}. {rec['measure']} {rec['title']} [{priority}]\n")
+    if not result["recommendations"]:
+        stdout.write(text["none_yet"] + "\n")
+    if result["to_confirm"]:   # what unknown answers keep open is said, never dropped
+        stdout.write(text["to_confirm_left"].format(n=len(result["to_confirm"]), file=output) + "\n")
     stdout.write(text["written"].format(file=output) + "\n")
     stdout.flush()
     return 0
