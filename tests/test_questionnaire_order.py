@@ -148,6 +148,16 @@ def test_quick_says_why_it_stops_and_how_to_go_on(book, kb, base, tmp_path):
     assert len(iv.session.asked) < len(book.questions) / 2
 
 
+def test_the_end_of_an_interview_says_how_many_measures_stay_to_confirm(tmp_path):
+    from advisor.questionnaire import AskOptions, run_ask
+
+    out = io.StringIO()
+    typed = "demo\n示例园区\n2022\n化工 55%\n" + "\n" * 80
+    assert run_ask(AskOptions(output=str(tmp_path / "p.yaml"), quick=True), io.StringIO(typed), out) == 0
+    text = out.getvalue()
+    assert "还没有可以确定推荐的措施" in text and "项措施待确认" in text and f"recommend {tmp_path / 'p.yaml'}" in text
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_a_short_quick_interview_in_a_real_terminal_answered_with_names_only(tmp_path):
     import pty
