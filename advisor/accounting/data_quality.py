@@ -13,7 +13,7 @@ unmeasured coal is shown beside it: GJ × carbon content × oxidation × 44/12.
 
 from __future__ import annotations
 
-from advisor.accounting._common import Note, r
+from advisor.accounting._common import UNASSIGNED, Note, r
 from advisor.accounting.audit_texts import audit_note, tons
 from advisor.accounting.carbon_factors import C_TO_CO2
 
@@ -27,34 +27,48 @@ TIERS = {"measured": "measured", "official_cn": "official", "provincial_default"
 def calc_data_quality(profile, kb, lines, contributions, by_process: list[dict], notes: list[Note]) -> dict:
     """Adds `data_quality` to each row of by_process; returns the large sources on default coal factors."""
     market = kb.audit.carbon_market if kb.audit is not None else None
+    coal = _coal_carriers(kb)
     owner_t: dict[str, float] = {}
-    for c in contributions:
-        if c.counted and c.scope == "1":
-            owner_t[c.owner] = owner_t.get(c.owner, 0.0) + c.t_co2e
-    large = _large_sources(profile, kb, lines, contributions, owner_t, notes) if market is not None else []
-    flagged = {row["process"] for row in large}
-    proxy = {ln.process for ln in lines if getattr(ln.row, "data_tier", None) == "proxy"}
-    grades: dict[str, set[str]] = {}
+    grades: dict[str | None, set[str]] = {}
+    default_coal = False   # a coal row on a default factor: only then can a source be flagged
     for c in contributions:
         if not c.counted:
             continue
-        pid = c.process or "(unassigned)"
-        if c.basis == "computed" and c.factor is not None:
+        if c.scope == "1":
+            owner_t[c.owner] = owner_t.get(c.owner, 0.0) + c.t_co2e
+        basis = c.basis
+        if basis == "computed" and c.factor is not None:
             grade = TIERS.get(c.factor.tier, "default")
-        elif c.basis in ("reported", "balance"):
-            grade = c.basis
+            if grade == "default" and c.carrier in coal:
+                default_coal = True
+        elif basis == "reported" or basis == "balance":
+            grade = basis
         else:
             continue   # CO2 a control adds: a trade-off estimate, not the accounting of the source itself
-        grades.setdefault(pid, set()).add(grade)
+        found = grades.get(c.process)
+        if found is None:
+            grades[c.process] = {grade}
+        else:
+            found.add(grade)
+    large: list[dict] = []
+    if market is not None and default_coal and any(t >= market.threshold.value for t in owner_t.values()):
+        large = _large_sources(profile, kb, lines, contributions, owner_t, notes)
+    flagged = {row["process"] for row in large}
+    proxy = {ln.process or UNASSIGNED for ln in lines if ln.row.data_tier == "proxy"}
     for row in by_process:
         pid = row["process"]
-        found = grades.get(pid, set())
+        found = set(grades.get(None if pid == UNASSIGNED else pid, ()))
         if pid in proxy:
             found.add("proxy")
         if pid in flagged:
             found.add("default_large_source")
         row["data_quality"] = min(found, key=ORDER.index) if found else None
     return {"threshold_t_co2e": market.threshold.value if market else None, "large_sources": large}
+
+
+def _coal_carriers(kb) -> frozenset[str]:
+    return kb.derived("accounting.unmeasured_coal", lambda kb: frozenset(
+        kb.audit.carbon_market.unmeasured_coal.carriers if kb.audit is not None else ()))
 
 
 def _large_sources(profile, kb, lines, contributions, owner_t: dict[str, float], notes: list[Note]) -> list[dict]:
@@ -70,8 +84,8 @@ def _large_sources(profile, kb, lines, contributions, owner_t: dict[str, float],
                 and c.factor.tier != "measured" and owner_t.get(c.owner, 0.0) >= threshold):
             continue
         ln = lines[c.line] if c.line is not None and c.line < len(lines) else None
-        entry = by_process.setdefault(c.process or "(unassigned)",
-                                      {"process": c.process or "(unassigned)", "owner": c.owner, "t_co2": 0.0,
+        entry = by_process.setdefault(c.process or UNASSIGNED,
+                                      {"process": c.process or UNASSIGNED, "owner": c.owner, "t_co2": 0.0,
                                        "gj": 0.0, "gj_known": True})
         entry["t_co2"] += c.t_co2e
         if ln is None or ln.gj is None:

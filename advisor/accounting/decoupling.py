@@ -302,18 +302,23 @@ def _periods(economy: dict[int, float], series: dict[str, dict[int, float]], st:
 
 
 def _headline(periods: list[dict], economy: dict[int, float], series: dict[str, dict[int, float]], st: _Settings,
-              kb, requested: bool) -> tuple[list[dict], dict | None, list[Note]]:
+              kb, requested: bool, warn: bool = True) -> tuple[list[dict], dict | None, list[Note]]:
     """The periods with the headline first (the period the rules and the batch table read), the headline's
     description, and the notes that say where it comes from. The headline is the requested period, else the whole
     span when no boundary changed inside it, else the longest span without a boundary change inside; None when
     no two years are comparable (the states are then shown, never used)."""
     notes: list[Note] = []
+
+    def say(text_id: str, **values) -> None:   # (the batch screen shows no warnings: none are written for it)
+        if warn:
+            notes.append(audit_note(kb, text_id, **values))
+
     if not periods:
         return periods, None, notes
     first = periods[0]
     if requested:
         if not first["comparable"]:
-            notes.append(audit_note(kb, "decoupling-requested-not-comparable", first=first["from"], last=first["to"]))
+            say("decoupling-requested-not-comparable", first=first["from"], last=first["to"])
         first["headline"] = True
         return periods, _describe(first, "requested"), notes
     if first["comparable"]:
@@ -321,9 +326,8 @@ def _headline(periods: list[dict], economy: dict[int, float], series: dict[str, 
         return periods, _describe(first, "whole_span"), notes
     years = sorted(set(economy).intersection(set().union(*series.values())))
     span = headline_span(years, [y for y, _ in st.boundary_changes])
-    apart = ", ".join(f"{p['from']}–{p['to']}" for p in periods if not p["comparable"])
     if span is None:
-        notes.append(audit_note(kb, "decoupling-no-comparable"))
+        say("decoupling-no-comparable")
         return periods, None, notes
     hit = next((p for p in periods if (p["from"], p["to"]) == span), None)
     if hit is None:
@@ -332,8 +336,9 @@ def _headline(periods: list[dict], economy: dict[int, float], series: dict[str, 
         periods = [p for p in periods if p is not hit]
         hit["kind"] = "comparable_span"
     hit["headline"] = True
-    notes.append(audit_note(kb, "decoupling-headline", first=span[0], last=span[1]))
-    notes.append(audit_note(kb, "decoupling-not-comparable", periods=apart))
+    say("decoupling-headline", first=span[0], last=span[1])
+    apart = [f"{p['from']}–{p['to']}" for p in periods if not p["comparable"]]
+    say("decoupling-not-comparable", periods=", ".join(apart))
     return [hit] + periods, _describe(hit, "longest_comparable_span"), notes
 
 
@@ -383,7 +388,8 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pai
         return out
     st = _Settings(profile, kb)
     periods = _periods(eco.values, hist.series, st, period, year_pairs)
-    out["periods"], out["headline"], notes = _headline(periods, eco.values, hist.series, st, kb, period is not None)
+    out["periods"], out["headline"], notes = _headline(periods, eco.values, hist.series, st, kb, period is not None,
+                                                       warn=year_pairs or by_industry)
     if not year_pairs:   # the batch table's one period: the headline (the whole span when there is none)
         out["periods"] = out["periods"][:1]
     out["not_comparable"] = [f"{p['from']}–{p['to']}" for p in out["periods"] if not p["comparable"]]
