@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import minimal_profile
+from conftest import ROOT, minimal_profile
 
 from advisor.accounting import analyze_profile
 from advisor.kb.units import UnitError
@@ -141,6 +141,26 @@ def test_a_base_year_before_every_grid_factor_takes_the_earliest_later_year_with
     result = analyze_profile(Profile.model_validate(data), kb)
     assert result["carbon"]["grid"]["year"] == 2021
     assert any("earliest later year (2021)" in w for w in result["warnings"])
+
+
+def test_a_base_year_after_every_grid_factor_says_which_earlier_year_it_took_and_how_to_choose(kb):
+    data = minimal_profile(energy=[{"carrier": "electricity", "amount": 1000, "unit": "MWh"}])
+    data["park"]["base_year"] = 2025
+    result = analyze_profile(Profile.model_validate(data), kb)
+    assert result["carbon"]["grid"]["year"] == 2023 and "grid-year-earlier" in result["warning_ids"]
+    assert any("--grid-year" in w for w in result["warnings"])
+
+
+def test_analyze_grid_year_chooses_the_factor_year_and_a_bad_year_is_a_usage_error(capsys):
+    import json
+
+    from advisor.cli.entry import main
+
+    textile = str(ROOT / "examples" / "demo-textile.yaml")
+    assert main(["analyze", textile, "--json", "--grid-year", "2021"]) == 0
+    assert json.loads(capsys.readouterr().out)["carbon"]["grid"]["year"] == 2021
+    assert main(["analyze", textile, "--grid-year", "21"]) == 2
+    assert "--grid-year" in capsys.readouterr().err
 
 
 def test_a_regional_grid_without_a_known_province_falls_back_to_the_national_average_with_a_warning(kb):
