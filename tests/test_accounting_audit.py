@@ -189,3 +189,29 @@ def test_exported_power_and_heat_together_carry_no_more_co2_than_the_park_burns(
     c = analyse(kb, **POWER_PLANT, exports=exports)["carbon"]
     assert [row["t_co2e"] for row in c["exports"]["rows"]] == [pytest.approx(1_790_300), pytest.approx(110_000)]
     assert c["exports_t_co2e"] == pytest.approx(1_900_300)
+
+
+ATOMIC = {"C": 12.011, "H": 1.008, "O": 15.999, "N": 14.007}   # IUPAC 2021 standard atomic weights (abridged)
+FORMULAS = {"methanol": {"C": 1, "H": 4, "O": 1}, "urea": {"C": 1, "H": 4, "N": 2, "O": 1},
+            "ammonia": {"N": 1, "H": 3}, "ethylene": {"C": 2, "H": 4}, "propylene": {"C": 3, "H": 6},
+            "acetic_acid": {"C": 2, "H": 4, "O": 2}, "dimethyl_ether": {"C": 2, "H": 6, "O": 1},
+            "ethylene_glycol": {"C": 2, "H": 6, "O": 2}, "formaldehyde": {"C": 1, "H": 2, "O": 1},
+            "ammonium_bicarbonate": {"N": 1, "H": 5, "C": 1, "O": 3}, "carbon_dioxide": {"C": 1, "O": 2}}
+
+
+@pytest.mark.parametrize("product", sorted(FORMULAS))
+def test_the_stoichiometric_product_carbon_contents_follow_from_their_formulas(kb, product):
+    atoms = FORMULAS[product]
+    carbon = atoms.get("C", 0) * ATOMIC["C"] / sum(n * ATOMIC[a] for a, n in atoms.items())
+    assert kb.product_carbon[product].carbon == pytest.approx(carbon, abs=6e-5)
+
+
+def test_coke_carbon_is_the_coke_fuel_row_s_energy_times_its_carbon_content(kb):
+    coke = next(f for f in kb.fuel_factors if f.fuel == "coke" and f.set == "cn_default")
+    assert kb.product_carbon["coke"].carbon == pytest.approx(coke.ncv * coke.carbon_content_tC_per_TJ / 1000, abs=6e-5)
+
+
+def test_natural_gas_is_labelled_as_the_national_accounting_default(kb):
+    assert "national accounting default" in kb.carriers["natural_gas"].name.en
+    gas = next(f for f in kb.fuel_factors if f.fuel == "natural_gas" and f.set == "cn_default")
+    assert "national enterprise GHG accounting guidelines" in gas.source
