@@ -20,17 +20,19 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "load_profile", "analyze", "recommend", "explain", "whatif", "screen", "examples_dir",
-           "Analysis", "Advice", "Explanation", "WhatIf", "Screening"]
+           "evaluate_cycles", "Analysis", "Advice", "Evaluation", "Explanation", "WhatIf", "Screening"]
 _API = frozenset(__all__) - {"__version__"}
 
 if TYPE_CHECKING:
     from advisor.api import (
         Advice,
         Analysis,
+        Evaluation,
         Explanation,
         Screening,
         WhatIf,
         analyze,
+        evaluate_cycles,
         examples_dir,
         explain,
         load_profile,

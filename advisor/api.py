@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     # what the functions take as a park: a loaded profile, a profile file, or the profile's tree as a mapping
     ProfileLike = Profile | str | os.PathLike[str] | Mapping[str, Any]
 
-__all__ = ["Advice", "Analysis", "Explanation", "Screening", "WhatIf", "analyze", "examples_dir", "explain",
-           "load_profile", "recommend", "screen", "whatif"]
+__all__ = ["Advice", "Analysis", "Evaluation", "Explanation", "Screening", "WhatIf", "analyze", "evaluate_cycles",
+           "examples_dir", "explain", "load_profile", "recommend", "screen", "whatif"]
 
 DICT_LABEL = "profile (dict)"      # names a profile given as a mapping in messages, where a file name would be
 
@@ -416,6 +416,57 @@ def whatif(profile: ProfileLike, changes: Mapping[str, Any], *, lang: str = "zh"
             raise UsageError([Issue("whatif", str(path), i.problem, i.fix) for i in exc.issues]) from None
     after = _units_checked(advise, validate_data(changed, f"{label} (with changes)", kb), kb, lang=lang)
     return WhatIf(compare_advice(before, after, {str(k).strip(): v for k, v in changes.items()}))
+
+
+class Evaluation(_Result):
+    """Two or more cycles of one park compared (`park-advisor evaluate --json`).
+
+    >>> e = evaluate_cycles(examples_dir() / "demo-chemical.yaml", examples_dir() / "demo-chemical-2024.yaml")
+    >>> e.data["cycles"], e.indicators.set_index("id").loc["so2_per_output", "attainment"]
+    ([2022, 2024], 'on_track')
+    """
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """One row per figure: figure, label, unit, a column per cycle, change."""
+        years = [str(y) for y in self.data["cycles"]]
+        rows = [{"figure": c["figure"], "label": c["label"], "unit": c["unit"], **c["values"], "change": c["change"]}
+                for c in self.data["changes"]]
+        return _frame(rows, ["figure", "label", "unit", *years, "change"])
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """One row per indicator: id, name, unit, a column per cycle, target year and value, attainment."""
+        years = [str(y) for y in self.data["cycles"]]
+        rows = [{"id": i["id"], "name": i["name"], "unit": i["unit"], **i["values"],
+                 "target_year": (i["target"] or {}).get("year"), "target": (i["target"] or {}).get("value"),
+                 "attainment": i["attainment"]} for i in self.data["indicators"]]
+        return _frame(rows, ["id", "name", "unit", *years, "target_year", "target", "attainment"])
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        """One row per tracked measure: measure, title, status, since, effect, evidence."""
+        return _frame(self.data["measures"], ["measure", "title", "status", "since", "effect", "evidence"])
+
+
+def evaluate_cycles(*profiles: ProfileLike, lang: str = "zh", factors: str = "fixed") -> Evaluation:
+    """Two or more cycles of one park (any order) compared: changes, decoupling, indicators against targets,
+    tracked measures and the next cycle (`evaluate --json`); factors="own" values each cycle with its own
+    factors.
+
+    >>> cycles = [examples_dir() / "demo-chemical.yaml", examples_dir() / "demo-chemical-2024.yaml"]
+    >>> evaluate_cycles(*cycles).data["factors"]
+    'fixed'
+    """
+    from advisor.evaluate import evaluate_cycles as evaluate
+
+    if factors not in ("fixed", "own"):
+        raise UsageError([Issue("evaluate_cycles", str(factors), "unknown factor choice",
+                                "use factors='fixed' or 'own'")])
+    # each cycle named in messages by its file, else by its place in the call
+    cycles = [(str(source) if isinstance(source, str | os.PathLike) else f"profile {i}", _profile(source))
+              for i, source in enumerate(profiles, start=1)]
+    return Evaluation(_units_checked(evaluate, cycles, _kb(), lang=_lang(lang), factors=factors))
 
 
 def _profile_data(source: ProfileLike) -> tuple[dict[str, Any], str]:

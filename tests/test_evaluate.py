@@ -305,3 +305,13 @@ def test_a_measure_whose_processes_have_no_data_in_either_cycle_has_no_data(prof
     cycles = build_cycles(profiles, kb)
     # 7.3.6 acts on waste incineration and landfill, which the demo park does not list
     assert judge_effect(MeasureStatus(measure="7.3.6", status="done", since=2023), cycles, kb, "en")[0] == "no_data"
+
+
+def test_the_python_api_gives_what_the_command_prints(capsys):
+    import advisor as pa
+
+    assert main(["evaluate", str(EARLIER), str(LATER), "--json", "--lang", "en"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    evaluation = pa.evaluate_cycles(str(LATER), str(EARLIER), lang="en")
+    assert evaluation.to_dict() == printed
+    assert list(evaluation.indicators.columns[3:5]) == ["2022", "2024"]
