@@ -286,56 +286,14 @@ class Range(Block):
     high: float | None
 
 
-class CoefficientUsed(Block):
-    id: str
-    name: str
-    value: float = Field(description="the middle of the range low–high")
-    low: float
-    high: float
-    unit: str
-    source: str
-    year: int
-    basis: Literal["confirmed", "derived", "inferred"]
-
-
 class Expected(Block):
-    """A measure's estimate: besides these keys, one {low, high} per substance (t/yr of reduction; negative =
-    increase; null = unknown, never 0)."""
+    """A measure's estimate (docs/outputs.md, "Quantities"): besides these keys, one {low, high} per substance in
+    t/yr (negative = an increase; null = unknown, never 0), and `missing` where a process lacks a figure."""
 
     acts_on: list[str] = Field(description="the park's processes it acts on")
     assumption: str
     share: dict[str, Any] = Field(description="low, high and set_by (default | profile)")
-    coefficients: list[CoefficientUsed]
-    missing: dict[str, list[str]] | None = Field(default=None, description="substance → processes without a figure")
-
-
-class Coordinates(Block):
-    co2e_share: float | None = Field(description="midpoint CO2e reduction / the park's CO2e")
-    pollution_eq_share: float | None = Field(
-        description="midpoint air-pollutant reduction / the park's, both as pollution equivalents")
-
-
-class TargetRow(Block):
-    indicator: str
-    name: str
-    unit: str
-    base_year: int
-    base: float | None
-    binding: bool = Field(description="约束性 (binding) or 预期性 (expected)")
-    basis: str
-    goal: dict[str, Any] | None = Field(description="the national goal it serves: text, source, year")
-
-
-class ProjectRow(Block):
-    measure: str
-    name: str
-    object: str
-    lead: str
-    start: int
-    end: int
-    expected: dict[str, Range | None] | None
-    investment: dict[str, Any]
-    funding: list[dict[str, Any]]
+    coefficients: list[dict[str, Any]] = Field(description="id, name, value, low, high, unit, source, year, basis")
 
 
 class Recommendation(Block):
@@ -359,7 +317,8 @@ class Recommendation(Block):
     clause: str
     prerequisites: list[str]
     expected: Expected | None = Field(default=None, description="co-reduction and trade-off measures: the estimate")
-    coordinates: Coordinates | None = None
+    coordinates: dict[str, float | None] | None = Field(
+        default=None, description="co2e_share and pollution_eq_share: midpoint cuts as shares of the park's totals")
     elasticity: dict[str, float | None] | None = Field(
         default=None, description="pollutant → (ΔP/P)/(ΔC/C); null where ΔC is 0 or unknown")
     enables: list[str] | None = Field(default=None, description="enabling measures: the measures they make possible")
@@ -441,8 +400,10 @@ class AdviceOutput(Closed):
     shortlist: list[str] = Field(description="the established measures of a first-year plan, in rank order")
     expected_total: dict[str, Range | None] = Field(
         default={}, description="the shortlist's reductions combined (each acts on what the others leave), t/yr")
-    targets: list[TargetRow] = Field(default=[], description="the plan's targets: base year and target years")
-    projects: list[ProjectRow] = Field(default=[], description="the key projects of the shortlist")
+    targets: list[dict[str, Any]] = Field(default=[], description="the targets table: indicator, name, unit, "
+                                          "base_year, base, one key per target year, binding, basis, goal")
+    projects: list[dict[str, Any]] = Field(default=[], description="the shortlist's key projects: measure, name, "
+                                           "object, lead, start, end, expected, investment, funding")
     unknowns: list[Unknown]
     inferred: list[Inferred] = Field(description="facts inferred while the profile leaves them unknown")
     gaps: list[Gap]

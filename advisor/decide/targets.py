@@ -136,8 +136,8 @@ def targets(profile, analysis: dict, kb, estimates: list[Estimate], horizons: di
                 rows[-1]["binding"] = ind.binding and sub in ind.goals   # binding where a national goal is
         elif ind.id == "renewable_electricity_share":
             base = energy.get("renewable_electricity_share")
-            ok = base is not None and mwh and grid_mwh is not None and grid_co2
-            row(ind, base, {y: base + cut_share(w, CO2E, grid_co2, grid) * grid_mwh / mwh if ok else base
+            green: float = grid_mwh / mwh if base is not None and mwh and grid_mwh is not None and grid_co2 else 0.0
+            row(ind, base, {y: None if base is None else base + cut_share(w, CO2E, grid_co2, grid) * green
                             for y, w in weighted.items()})
         elif ind.raised_by is not None:
             base = _profile_share(profile, ind.id)

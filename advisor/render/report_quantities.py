@@ -39,7 +39,8 @@ class QuantitySections(ReportBase):
         years = [k for k in rows_in[0] if k.isdigit()]
         cols = [QL["c_indicator"], QL["c_unit"], f"{QL['c_base']} ({rows_in[0]['base_year']})",
                 *(QL["c_year"].format(year=y) for y in years), QL["c_kind"], QL["c_goal"]]
-        rows, sources = [], {}
+        rows: list[list[str]] = []
+        sources: dict[str, int] = {}
         for r in rows_in:
             unit = QL["share_unit"] if r["unit"] == "share" else r["unit"]
             goal = r.get("goal") or {}
