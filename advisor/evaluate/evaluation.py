@@ -3,6 +3,7 @@ cycle). The result's shape is documented in docs/outputs.md and docs/schemas/eva
 
 from __future__ import annotations
 
+from advisor.errors import Issue, UsageError
 from advisor.evaluate.compare import calc_changes, calc_cycle_decoupling
 from advisor.evaluate.cycles import boundary_changes, build_cycles
 from advisor.evaluate.indicators import indicator_table
@@ -28,8 +29,10 @@ def _price_warning(profile, lang: str) -> list[str]:
 
 def evaluate_cycles(profiles: list, kb, lang: str = "zh", factors: str = "fixed") -> dict:
     """profiles: (source, Profile) pairs of one park, any order. ProfileError when the park ids differ or two
-    share a base year."""
-    from advisor.decide.recommend import advise
+    share a base year; UsageError for fewer than two or an unknown factor choice."""
+    if factors not in FACTORS:
+        raise UsageError([Issue("evaluate", str(factors), "unknown factor choice", "use fixed or own")])
+    from advisor.decide.recommend import advise  # the rule engine only when an evaluation runs
 
     cycles = build_cycles(profiles, kb, factors)
     for c in cycles:

@@ -134,7 +134,7 @@ def evaluation_subsections(result: dict, lang: str, state_names: dict[str, str])
              if result["factors"] == "fixed" else w["factors_own"])
     years = "、".join(map(str, result["cycles"])) if lang == "zh" else ", ".join(map(str, result["cycles"]))
     first = [paragraph(text("words", "cycles", lang, years=years, park=result["park"]["name"])), paragraph(basis),
-             changes_block(result, lang)]
+             changes_block(result, lang) if result["changes"] else paragraph(w["none"])]
     notes = other_factor_notes(result, lang)
     if notes:
         first.append({"type": "list", "items": notes})
