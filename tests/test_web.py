@@ -63,6 +63,13 @@ def open_questions(html: str) -> list[str]:
     return [q for tag, q in re.findall(r'(<fieldset[^>]*data-q="([^"]+)"[^>]*>)', html) if " hidden" not in tag]
 
 
+def grid(html: str, qid: str) -> list[tuple[str, str]]:
+    """The filled rows of a question shown as a table (a series, or industries and their shares)."""
+    first = re.findall(rf'name="{qid}\.a" value="([^"]*)"', html)
+    second = re.findall(rf'name="{qid}\.b" value="([^"]*)"', html)
+    return [(a, b) for a, b in zip(first, second, strict=True) if a or b]
+
+
 def post_page(client, token: str, topic: str, data: dict, **kwargs):
     """Submit a topic page as a browser without script does: with the "seen" mark of each open question."""
     seen = open_questions(client.get(f"/p/{token}/q/{topic}").text)
@@ -502,7 +509,8 @@ def test_every_page_of_an_uploaded_park_opens_and_whole_sections_are_shown_as_gi
     energy = client.get(f"/p/{token}/q/energy").text
     assert 'data-kind="fixed"' in energy  # `energy` is a list in the profile: shown, not re-asked
     economy = client.get(f"/p/{token}/q/economy").text
-    assert 'value="2018:410, 2019:436.2, 2020:441, 2021:498.5, 2022:512.3"' in economy
+    assert grid(economy, "economy-values") == [("2018", "410"), ("2019", "436.2"), ("2020", "441"),
+                                               ("2021", "498.5"), ("2022", "512.3")]
     before = stored(client, token)
     # saving a page of an uploaded park keeps the profile valid and its advice unchanged
     economy = {"economy-indicator": "industrial_value_added", "economy-unit": "亿元", "economy-constant-prices": "yes",
@@ -561,13 +569,36 @@ def test_an_uploaded_series_in_wan_tonnes_is_shown_in_tonnes_and_saved_again_unc
                     follow_redirects=False)
     token = r.headers["location"].split("/")[2]
     page = client.get(f"/p/{token}/q/emissions").text
-    shown = dict(re.findall(r'name="(emissions-[a-z0-9-]+)"[^>]*value="([^"]*)"', page))
-    assert shown["emissions-co2e"].startswith("2018:5210000, 2019:5320000")
-    assert shown["emissions-nox"].startswith("2018:2630, ")
-    saving = post_page(client, token, "emissions", {**shown, "go": "next"})
+    qids = sorted(set(re.findall(r'name="(emissions-[a-z0-9-]+)\.a"', page)))
+    shown = {q: grid(page, q) for q in qids}
+    assert shown["emissions-co2e"][:2] == [("2018", "5210000"), ("2019", "5320000")]
+    assert shown["emissions-nox"][0] == ("2018", "2630")
+    # the rows are sent back as the page's table sends them, a column per field
+    sent = {f"{q}.{c}": [row[i] for row in rows] for q, rows in shown.items() for i, c in enumerate("ab")}
+    saving = post_page(client, token, "emissions", {**sent, "go": "next"})
     assert saving.status_code == 303
     saved = yaml.safe_load(client.get(f"/p/{token}/download/profile.yaml").text)["emissions_history"]
     assert saved["unit"] == "t" and saved["CO2e"] == tonnes
+
+
+def test_a_series_and_industries_are_entered_as_rows_and_a_half_filled_row_is_refused_not_dropped(client):
+    token = new_park(client)
+    page = client.get(f"/p/{token}/q/park").text
+    assert 'list="industry-names"' in page and '<option value="化学原料和化学制品制造业">C26</option>' in page
+    rows = {"park-industries.a": ["化学原料和化学制品制造业", "橡胶", ""], "park-industries.b": ["55%", "12%", ""]}
+    data = {k: v for k, v in PARK_PAGE.items() if k != "park-industries"}
+    r = post_page(client, token, "park", {**data, **rows, "go": "next"})
+    assert r.status_code == 303, r.text[-1500:]
+    assert stored(client, token)["park.industries"] == [{"code": "C26", "share": pytest.approx(0.55)},
+                                                        {"code": "C29", "share": pytest.approx(0.12)}]
+    assert grid(client.get(f"/p/{token}/q/park").text, "park-industries")[0][0] == "化学原料和化学制品制造业"
+    half = post_page(client, token, "economy", {"economy-indicator": "gdp", "go": "next"})
+    assert half.status_code == 200   # the indicator opened the series: asked before moving on
+    r = post_page(client, token, "economy", {"economy-indicator": "gdp", "economy-values.a": ["2018", "2022"],
+                                             "economy-values.b": ["410", ""], "go": "next"})
+    assert r.status_code == 422
+    assert grid(r.text, "economy-values") == [("2018", "410"), ("2022", "")]   # shown again as typed
+    assert "economy.values" not in stored(client, token)
 
 
 # When the browser tests of tests/test_web_e2e.py run, skip or fail

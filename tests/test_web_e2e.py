@@ -135,6 +135,10 @@ def fill_page(page, skip: set[str] = frozenset()) -> list[str]:
         value = ANSWERS[qid]
         if kind == "input":
             box.locator("input[type=text]").fill(value)
+        elif kind == "rows":
+            fill_rows(box, as_rows(value))
+        elif kind == "select":
+            box.locator("select").select_option(value)
         elif kind == "radio":
             box.locator(f"input[type=radio][value='{value}']").check()
         elif kind == "checkbox":
@@ -144,17 +148,39 @@ def fill_page(page, skip: set[str] = frozenset()) -> list[str]:
     return done
 
 
+def as_rows(text: str) -> list[tuple[str, str]]:
+    """'2018:410, 2022:512.3' or 'C26:55%, C29:12%' as the rows of the page's table."""
+    return [tuple(item.split(":", 1)) for item in text.split(", ")]
+
+
+def fill_rows(box, rows: list[tuple[str, str]]) -> None:
+    while box.locator("table.rows tbody tr").count() < len(rows):
+        box.locator("button.add-row").click()
+    for i, (a, b) in enumerate(rows):
+        tr = box.locator("table.rows tbody tr").nth(i)
+        tr.locator("input").nth(0).fill(a)
+        tr.locator("input").nth(1).fill(b)
+
+
+def shown_rows(box) -> list[tuple[str, str]]:
+    cells = box.locator("table.rows tbody input").evaluate_all("els => els.map(e => e.value)")
+    return [(a, b) for a, b in zip(cells[::2], cells[1::2], strict=True) if a or b]
+
+
 def autosave_some(page, n: int) -> list[str]:
-    """Type the first n text answers of the page, leaving each field (Tab) so that it is saved at once."""
+    """Enter the first n series of the page row by row, leaving the last cell (Tab) so that it is saved at once."""
     typed = []
-    for box in page.locator("fieldset[data-q][data-kind=input]").all():
+    for box in page.locator("fieldset[data-q][data-kind=rows]").all():
         qid = box.get_attribute("data-q")
         if qid not in ANSWERS or len(typed) == n:
             continue
-        field = box.locator("input[type=text]")
+        rows = as_rows(ANSWERS[qid])
+        fill_rows(box, rows[:-1])
+        last = box.locator("table.rows tbody tr").nth(len(rows) - 1)
+        last.locator("input").nth(0).fill(rows[-1][0])
         with page.expect_response(lambda r: r.url.endswith("/answer") and r.request.method == "POST") as saved:
-            field.fill(ANSWERS[qid])
-            field.press("Tab")
+            last.locator("input").nth(1).fill(rows[-1][1])
+            last.locator("input").nth(1).press("Tab")
         assert saved.value.ok, saved.value.text()
         assert box.get_attribute("data-saved") == "1" or page.wait_for_function(
             "q => document.getElementById('q-' + q).dataset.saved === '1'", arg=qid)
@@ -203,12 +229,12 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
             page.reload()
             assert typed == ["emissions-co2e", "emissions-so2"]
             # shown again as stored, in the question's unit (521万t = 5,210,000 t)
-            assert page.locator("#q-emissions-co2e input[type=text]").input_value() == "2018:5210000, 2022:5480000"
-            assert page.locator("#q-emissions-so2 input[type=text]").input_value() == "2018:1210, 2022:640"
+            assert shown_rows(page.locator("#q-emissions-co2e")) == [("2018", "5210000"), ("2022", "5480000")]
+            assert shown_rows(page.locator("#q-emissions-so2")) == [("2018", "1210"), ("2022", "640")]
             fresh = page.context.new_page()  # a new tab shows what the server stored, not what the browser kept
             fresh.goto(page.url)
             for qid in typed:
-                assert fresh.locator(f"#q-{qid} input[type=text]").input_value() != "", qid
+                assert shown_rows(fresh.locator(f"#q-{qid}")), qid
             fresh.close()
         if pages == 5:
             # the server is restarted between two pages; the next page and every answer are still there
@@ -224,8 +250,8 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
 
     # the answers survived: the first page still shows them
     page.goto(f"{any_server.base}/p/{token}/q/park")
-    assert page.locator("#q-park-name input").input_value() == "示例化工园区"
-    assert page.locator("#q-park-industries input").input_value().startswith("C26:55%")
+    assert page.locator("#q-park-name input[type=text]").input_value() == "示例化工园区"
+    assert shown_rows(page.locator("#q-park-industries"))[0] == ("化学原料和化学制品制造业", "55%")
     page.goto(f"{any_server.base}/p/{token}/results")
 
     shown = page.locator("details.rec").evaluate_all(
@@ -351,7 +377,7 @@ def test_the_economy_follow_ups_open_as_the_indicator_is_chosen_and_are_asked_be
         page.locator("#q-economy-indicator input[value=industrial_value_added]").check()
     for qid in follow_ups:
         page.locator(f"#q-{qid}").wait_for(state="visible")
-    page.locator("#q-economy-values input[type=text]").fill("2018:410, 2022:512.3")
+    fill_rows(page.locator("#q-economy-values"), [("2018", "410"), ("2022", "512.3")])
     submit(page)
     economy = stored_park(server.base, token)["economy"]
     assert economy["values"] == {2018: 410, 2022: 512.3} and "unit" not in economy

@@ -12,6 +12,7 @@ from typing import Any
 
 from advisor.kb.schemas.questions import Question
 from advisor.questionnaire import MESSAGES, AnswerError, QuestionFlow, Reader, show_value, unit_hint
+from advisor.web.grids import is_grid, rows_text, stored_rows, submitted_rows, with_blank_rows
 
 UNKNOWN = "__unknown__"
 NONE = "__none__"
@@ -23,7 +24,7 @@ class FieldView:
     """One question as the template draws it."""
 
     id: str
-    kind: str                    # input | radio | checkbox | select | fixed
+    kind: str                    # input | radio | checkbox | select | rows | fixed
     text: str
     help: str
     required: bool
@@ -36,6 +37,8 @@ class FieldView:
     stakes: list[tuple[str, str]] = field(default_factory=list)
     stake_note: str = ""
     fixed: str = ""              # kind fixed: the value from an uploaded profile
+    rows: list[tuple[str, str]] = field(default_factory=list)   # kind rows: (year, value) or (industry, share)
+    row_kind: str = ""           # kind rows: series | industries
     hidden: bool = False         # a follow-up whose condition does not hold yet
     follow_up: bool = False      # has a condition: the page's script opens and closes it as answers change
     new: bool = False            # opened by the answers just saved
@@ -188,6 +191,10 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
                     ticked = [NONE]
             v.options = [(c.value, c.text.in_lang(lang), c.value in ticked) for c in q.choices or []]
             v.none = NONE in ticked
+        elif is_grid(q) and not isinstance(typed.get(q.id), str):
+            v.kind, v.row_kind = "rows", q.type
+            rows = typed[q.id] if q.id in typed else stored_rows(q, value, lang, reader.units_kb)
+            v.rows = with_blank_rows(rows)
         elif getattr(q, "names", None) == "province" and getattr(reader.units_kb, "provinces", None):
             v.kind = "select"   # a province is picked from the list, never typed
             chosen = typed.get(q.id, value)
@@ -202,8 +209,11 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
 
 # --- reading a submitted page -------------------------------------------------------------------------
 
-def raw_answer(q: Question, form) -> tuple[str, Any]:
+def raw_answer(q: Question, form, kb=None) -> tuple[str, Any]:
     """(text for the Reader, what to show again on error) from the submitted form."""
+    rows = submitted_rows(q, form) if is_grid(q) else None
+    if rows is not None:
+        return rows_text(q, rows, kb), [r for r in rows if r != ("", "")]
     if q.type == "list":
         ticked = [str(x) for x in form.getlist(q.id)]
         if NONE in ticked:
@@ -222,7 +232,7 @@ def read_answers(questions: list[Question], form, reader: Reader, required_text:
     errors: dict[str, str] = {}
     typed: dict[str, Any] = {}
     for q in questions:
-        text, shown = raw_answer(q, form)
+        text, shown = raw_answer(q, form, reader.units_kb)
         try:
             value = reader.read(q, text)
         except AnswerError as exc:

@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from advisor.errors import ProfileError
 from advisor.web.app import BodyTooLarge, page_lang, render
 from advisor.web.forms import field_views, progress, read_answers, shown, topic_questions, topics_in_use, visible
+from advisor.web.grids import industry_options
 from advisor.web.service import Advisor, plan_save
 from advisor.web.store import ParkState, Store
 from advisor.web.texts import texts
@@ -163,7 +164,8 @@ def _topic_page(request: Request, state: ParkState, topic: str, status: int = 20
     return render(request, "topic.html.j2", status=status, here=f"/p/{state.token}/q/{topic}", token=state.token,
                   topic=topic, title=title, fields=fields, page=i + 1, pages=len(order),
                   prev=order[i - 1] if i else None, progress=_progress(adv, flow),
-                  link=str(request.url_for("overview", token=state.token)), errors=bool(errors), new=len(new))
+                  link=str(request.url_for("overview", token=state.token)), errors=bool(errors), new=len(new),
+                  industries=industry_options(adv.kb, lang) if any(f.row_kind == "industries" for f in fields) else [])
 
 
 @router.get("/p/{token}/q/{topic}")

@@ -119,7 +119,8 @@ class Advisor:
         with RENDER_LOCK:
             svg = {cid: markupsafe.Markup(render(context["charts"][cid], "svg")) for cid in wanted}
         return {"profile": profile, "analysis": analysis, "advice": advice, "context": context,
-                "status": status, "summary": _without_first_actions(sections["summary"]), "verify": sections["verify"], "cards": cards, "confirm_cards": confirm, "svg": svg}
+                "status": status, "summary": _without_first_actions(sections["summary"]),
+                "verify": sections["verify"], "cards": cards, "confirm_cards": confirm, "svg": svg}
 
     def report(self, answers: dict[str, Any], name: str, fmt: str, lang: str) -> tuple[bytes, str, str]:
         """(content, file name, media type) of the report in html, docx or md (a zip with the chart images)."""
