@@ -398,6 +398,8 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pai
         # the whole span per industry
         plan = plan_periods(eco.by_industry[code], hist.by_industry[code], pairs=False) if period is None else [
             (period[0], period[1], "requested")]
-        out["by_industry"][code] = {"periods": [calc_period(a, b, kind, eco.by_industry[code],
-                                                            hist.by_industry[code], st) for a, b, kind in plan]}
+        industry = [calc_period(a, b, kind, eco.by_industry[code], hist.by_industry[code], st) for a, b, kind in plan]
+        industry, headline, _ = _headline(industry, eco.by_industry[code], hist.by_industry[code], st, kb,
+                                          period is not None, warn=False)   # its span first, else its headline
+        out["by_industry"][code] = {"periods": industry, "headline": headline}
     return out
