@@ -22,14 +22,15 @@ COMBUSTION = "fuel_combustion"   # the process category whose CO2 bounds what ex
 
 
 def calc_combustion_co2(contributions, lines) -> float:
-    """t CO2 of fuels burnt in the park: counted scope-1 CO2 of fuel-combustion processes and of fuel rows that
-    name no such process (reported or computed)."""
+    """t CO2 of fuels burnt in the park (counted, scope 1): computed from fossil fuel rows, whatever the process,
+    and reported by fuel-combustion processes."""
     fuel_carriers = {ln.carrier for ln in lines if ln.kind == "fuel" and ln.fossil}
     total = 0.0
     for c in contributions:
-        if not c.counted or c.scope != "1" or c.gas not in ("CO2", "CO2e") or c.basis == "control":
+        if not c.counted or c.scope != "1" or c.gas not in ("CO2", "CO2e"):
             continue
-        if c.category == COMBUSTION or (c.category is None and c.carrier in fuel_carriers):
+        if (c.basis == "computed" and c.carrier in fuel_carriers) or (c.basis == "reported"
+                                                                     and c.category == COMBUSTION):
             total += c.t_co2e
     return total
 
