@@ -423,3 +423,69 @@ def test_the_plan_follow_ups_wait_until_the_user_says_a_plan_exists(browser, ser
             assert not page.locator(f"#q-{qid}").is_visible()
     finally:
         context.close()
+
+
+# Our own accessibility checks (WCAG 2.1 AA): text contrast at least 4.5:1 (3:1 for large text), every form
+# control named, the skip link first, the page's language given; run in the page on what it shows.
+A11Y_CHECK = """() => {
+  const lum = c => { const v = c / 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const L = ([r, g, b]) => 0.2126 * lum(r) + 0.7152 * lum(g) + 0.0722 * lum(b);
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) { return c.slice(0, 3); }
+    }
+    return [255, 255, 255];
+  };
+  const problems = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length || getComputedStyle(el).visibility === "hidden") { continue; }
+    const style = getComputedStyle(el);
+    const fg = L(rgb(style.color).slice(0, 3)), bg = L(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) { problems.push(`contrast ${ratio.toFixed(2)} < ${need}: ${el.tagName} "${el.textContent.trim().slice(0, 30)}"`); }
+  }
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (!el.getClientRects().length) { continue; }
+    const named = el.getAttribute("aria-label") || el.labels && el.labels.length || el.getAttribute("aria-labelledby");
+    if (!named) { problems.push(`no name: ${el.outerHTML.slice(0, 80)}`); }
+  }
+  const first = document.querySelector("a, button, input, select");
+  if (!first || first.getAttribute("href") !== "#main") { problems.push("the skip link is not the first link"); }
+  if (!document.documentElement.lang) { problems.push("no lang on html"); }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    problems.push(`scrolls sideways: ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_page_passes_the_contrast_label_skip_link_and_no_sideways_scroll_checks(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(server.base + "/")
+        page.locator("#profile-file").set_input_files(str(ROOT / "examples" / "demo-chemical.yaml"))
+        with page.expect_navigation():
+            page.locator("#upload").click()
+        token = page.url.split("/p/", 1)[1].split("/")[0]
+        park = f"{server.base}/p/{token}"
+        urls = ["/", park, f"{park}/q/park", f"{park}/q/economy", f"{park}/q/management", f"{park}/whatif?q=management-plan"]
+        urls += [f"{park}/results#{part}" for part in ("summary", "measures", "status", "verify", "downloads")]
+        found = {}
+        for url in urls:
+            page.goto(url if url.startswith("http") else server.base + url)
+            for box in page.locator("details:visible").all()[:12]:   # what opens is checked too
+                box.evaluate("d => d.open = true")
+            problems = page.evaluate(A11Y_CHECK)
+            if problems:
+                found[url] = problems[:8]
+        assert found == {}
+    finally:
+        context.close()
