@@ -447,7 +447,8 @@ A11Y_CHECK = """() => {
     const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
     const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
     const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
-    if (ratio < need) { problems.push(`contrast ${ratio.toFixed(2)} < ${need}: ${el.tagName} "${el.textContent.trim().slice(0, 30)}"`); }
+    const what = `${el.tagName} "${el.textContent.trim().slice(0, 30)}"`;
+    if (ratio < need) { problems.push(`contrast ${ratio.toFixed(2)} < ${need}: ${what}`); }
   }
   for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
     if (!el.getClientRects().length) { continue; }
@@ -476,7 +477,8 @@ def test_every_page_passes_the_contrast_label_skip_link_and_no_sideways_scroll_c
             page.locator("#upload").click()
         token = page.url.split("/p/", 1)[1].split("/")[0]
         park = f"{server.base}/p/{token}"
-        urls = ["/", park, f"{park}/q/park", f"{park}/q/economy", f"{park}/q/management", f"{park}/whatif?q=management-plan"]
+        urls = ["/", park, f"{park}/q/park", f"{park}/q/economy", f"{park}/q/management",
+                f"{park}/whatif?q=management-plan"]
         urls += [f"{park}/results#{part}" for part in ("summary", "measures", "status", "verify", "downloads")]
         found = {}
         for url in urls:
