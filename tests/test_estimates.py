@@ -171,3 +171,21 @@ def test_whatif_shows_the_tonnes_before_and_after(demo_path, kb):
     changed = {m["measure"]: m for m in result["expected"]["measures"]}
     assert changed["7.3.4"]["after"]["high"] < changed["7.3.4"]["before"]["high"]
     assert result["expected"]["after"]["CO2e"]["high"] < result["expected"]["before"]["CO2e"]["high"]
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda b: b["measures"]["7.3.4"]["levers"][0]["cuts"].update(CO2e="no_such_coefficient"),
+     "unknown coefficient 'no_such_coefficient'"),
+    (lambda b: b["coefficients"][0].update(high=1.4), "a fraction cannot exceed 1"),
+    (lambda b: b["measures"].update({"7.1.1": b["measures"]["7.3.4"]}), "an enabling measure has no direct tonnes"),
+    (lambda b: b["measures"]["7.3.4"]["assumption"].update(en="all boilers"), "must name {share}"),
+])
+def test_kb_check_refuses_a_broken_coefficient_book_and_says_where(broken, change, words):
+    from advisor.decide.checks import check_all
+
+    path = broken / "knowledge" / "reduction_coefficients.yaml"
+    book = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(book)
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    issues = check_all(broken / "knowledge", broken / "rules")
+    assert any(words in i.problem and "reduction_coefficients.yaml" in i.file for i in issues)

@@ -43,6 +43,8 @@ TABLE_SHEETS: dict[str, str] = {
     "measures_status": "measures_status",
     "targets": "targets",
 }
+# mappings keyed by a measure id the workbook does not hold: they are set in YAML/JSON profiles or with --set
+NOT_IN_WORKBOOK = {"assumptions.measures"}
 HISTORY_SHEET = "history"
 # dict-valued profile fields that the history sheet holds
 HISTORY_PATHS = {"economy.values", "economy.by_industry", "emissions_history.series", "emissions_history.by_industry"}
@@ -75,7 +77,7 @@ def _has_a_cell(field: Field, families: bool) -> bool:
 
 
 def _fact_fields() -> tuple[dict[str, Field], list[str]]:
-    skip = set(TABLE_SHEETS.values()) | HISTORY_PATHS
+    skip = set(TABLE_SHEETS.values()) | HISTORY_PATHS | NOT_IN_WORKBOOK
     fields = [f for f in walk() if f.path not in skip]
     return {f.path: f for f in fields if _has_a_cell(f, families=False)}, [
         f.path for f in fields if not _has_a_cell(f, families=False)]
