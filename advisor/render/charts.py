@@ -120,7 +120,8 @@ def _draw(spec: dict, fmt: str) -> str | bytes:
             text = buf.getvalue().decode("utf-8")
             text = text[text.index("<svg"):]           # drop the XML prolog and DOCTYPE for inline use
             return re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
-        fig.savefig(buf, format="png", metadata={"Software": None})
+        # light compression: a little faster for a few per cent more bytes
+        fig.savefig(buf, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 1})
         return buf.getvalue()
 
 

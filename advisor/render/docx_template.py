@@ -90,19 +90,19 @@ def setup(doc, lang: str) -> None:
         st.paragraph_format.first_line_indent = None
         set_faces(st, *faces["body"])
     for level in (1, 2):   # the entries of the table of contents
-        st = _style(doc, f"TOC {level}", "toc " + str(level))
+        st = _style(doc, f"TOC {level}")
         st.paragraph_format.first_line_indent = Pt(0)
         st.paragraph_format.left_indent = Pt(0 if level == 1 else SIZES["body"] * 2)
         st.paragraph_format.space_after = Pt(2)
-    for name, size in (("Table Text", SIZES["table"]), ("Table Small", SIZES["table"] - 1.5)):
-        st = _style(doc, name, name)
-        st.font.size = Pt(size)
+    for name, points in (("Table Text", SIZES["table"]), ("Table Small", SIZES["table"] - 1.5)):
+        st = _style(doc, name)
+        st.font.size = Pt(points)
         set_faces(st, *faces["table"])
         pf = st.paragraph_format
         pf.first_line_indent = Pt(0)
         pf.space_after = Pt(0)
         pf.line_spacing = 1.0
-    caption = _style(doc, "Caption", "caption")
+    caption = _style(doc, "Caption")
     caption.font.size = Pt(SIZES["caption"])
     caption.font.bold = True
     caption.font.italic = False
@@ -113,7 +113,7 @@ def setup(doc, lang: str) -> None:
     caption.paragraph_format.keep_with_next = True
     caption.paragraph_format.space_before = Pt(6)
     caption.paragraph_format.space_after = Pt(4)
-    label = _style(doc, "List Label", "List Label")   # 依据 / 典型行动 above a card's lists
+    label = _style(doc, "List Label")   # 依据 / 典型行动 above a card's lists
     label.font.bold = True
     label.paragraph_format.first_line_indent = Pt(0)
     label.paragraph_format.space_before = Pt(4)
@@ -122,7 +122,8 @@ def setup(doc, lang: str) -> None:
     _language(doc, lang)
 
 
-def _style(doc, name: str, builtin: str):
+def _style(doc, name: str):
+    """A paragraph style of the document, added on Normal when the default template lacks it."""
     from docx.enum.style import WD_STYLE_TYPE
 
     try:
@@ -305,7 +306,7 @@ def column_widths(columns: list[str], rows: list[list[str]], total: int, size: f
     """Column widths (EMU) set by content. A column needs at least its longest unbreakable word (a number, a
     unit, a Latin word; Chinese breaks anywhere) and would like its longest cell on one line (capped, so one long
     text wraps rather than squeezing the others). Every column gets its need; the rest of the width is shared in
-    proportion to what each would still like."""
+    proportion to the square root of what each would still like."""
     n = len(columns) or max((len(r) for r in rows), default=1)
     half_em = Pt(size / 2)
     pad = Pt(11)   # the cell's left and right margins and a little air
@@ -326,7 +327,9 @@ def column_widths(columns: list[str], rows: list[list[str]], total: int, size: f
     spare = total - sum(need)
     if sum(extra) <= spare:   # everything fits on one line: widen in proportion to the wish
         return [int(lk * total / sum(like)) for lk in like]
-    return [int(nd + spare * ex / sum(extra)) for nd, ex in zip(need, extra, strict=True)]
+    # shared by the square root of each wish, so one long column does not take the whole page from the others
+    roots = [ex ** 0.5 for ex in extra]
+    return [int(nd + spare * rt / sum(roots)) for nd, rt in zip(need, roots, strict=True)]
 
 
 def _has_cjk(text: str) -> bool:

@@ -134,7 +134,8 @@ class SummarySections(ReportBase):
             sentences = [part["always"][lang]]
             for cond in part.get("when") or []:
                 if "measure" in cond and cond["measure"] in established:
-                    sentences.append(cond["text"][lang] + L["safeguard_ref"].format(cond["measure"]))
+                    text = cond["text"][lang].rstrip("。.")   # the clause goes inside the sentence
+                    sentences.append(text + L["safeguard_ref"].format(cond["measure"]) + L["sentence_end"])
                 elif "fact" in cond and facts.get(cond["fact"]) is not None and facts.get(cond["fact"]) == cond["is"]:
                     sentences.append(cond["text"][lang])
             subs.append({"title": part["title"][lang], "blocks": [paragraph(L["sentence_sep"].join(sentences))]})
