@@ -133,6 +133,17 @@ def test_answers_in_chinese_units_are_converted_exactly_as_ask_converts_them(cli
     assert "energy.steam" not in answers  # empty = unknown, never 0
 
 
+def test_an_empty_park_id_is_made_from_the_name_and_can_be_changed(client):
+    token = new_park(client)
+    answer_park_page(client, token, **{"park-id": ""})
+    made = stored(client, token)["park.id"]
+    assert re.fullmatch(r"park-[0-9a-f]{6}", made)   # 示例化工园区 has no letters to use
+    answer_park_page(client, token, **{"park-id": "", "park-name": "Demo Chemical Park"})
+    assert stored(client, token)["park.id"] == "demo-chemical-park"
+    answer_park_page(client, token, **{"park-id": "hz-chem"})
+    assert stored(client, token)["park.id"] == "hz-chem"
+
+
 def test_a_bad_answer_is_shown_again_with_the_readers_reason_and_the_good_ones_are_kept(client):
     token = new_park(client)
     r = post_page(client, token, "park", {**PARK_PAGE, "park-base-year": "twenty", "park-name": "", "go": "next"})

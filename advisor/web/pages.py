@@ -19,6 +19,7 @@ from advisor.errors import ProfileError
 from advisor.web.app import BodyTooLarge, page_lang, render
 from advisor.web.forms import field_views, progress, read_answers, shown, topic_questions, topics_in_use, visible
 from advisor.web.grids import industry_options
+from advisor.web.park_id import with_park_id
 from advisor.web.service import Advisor, plan_save
 from advisor.web.store import ParkState, Store
 from advisor.web.texts import texts
@@ -188,6 +189,7 @@ def _save_topic(request: Request, token: str, topic: str, form):
     # only the questions the page showed send a "seen" mark: a hidden follow-up is neither answered nor asked
     seen = set(form.getlist("seen"))
     on_page = [q for q in questions if q.id in seen]
+    form = with_park_id(form)
     values, errors, typed = read_answers(on_page, form, adv.reader(lang), texts(lang)["w_required"])
     saved = plan_save(flow, questions, values, [q.id for q in on_page if q.id in values])
     _store(request).save(token, saved.values, saved.clear, saved.asked)
