@@ -65,7 +65,7 @@ class SummarySections(ReportBase):
         rest = [i for i in self.plan_order() if i not in first]
         blocks = [paragraph(self._emissions_sentence()), paragraph(self._decoupling_sentence()),
                   paragraph(self._data_sentence()),
-                  paragraph(L["sum_counts"].format(n=len(first), m=len(rest), k=len(self.adv.get("to_confirm") or [])))]
+                  paragraph(self._counts_sentence(len(first), len(rest)))]
         by_rank = sorted(first, key=lambda i: recs[i].get("rank") or 0)[:FIRST_ACTIONS]
         if by_rank:
             blocks.append(paragraph(L["sum_first"]))
@@ -122,7 +122,12 @@ class SummarySections(ReportBase):
         questions = self.adv.get("questions_to_answer") or []
         energy = (L["sum_data_energy"].format(n=len(rows), good=good, unknown=len(rows) - known) if rows
                   else L["sum_data_no_energy"])
-        return L["sum_data"].format(energy=energy, k=len(self.adv.get("to_confirm") or []), q=len(questions))
+        pending = len(self.adv.get("to_confirm") or [])
+        return L["sum_data" if pending else "sum_data_none_pending"].format(energy=energy, k=pending, q=len(questions))
+
+    def _counts_sentence(self, n: int, m: int) -> str:
+        pending = len(self.adv.get("to_confirm") or [])
+        return self.L["sum_counts" if pending else "sum_counts_none_pending"].format(n=n, m=m, k=pending)
 
     # 保障措施 -----------------------------------------------------------------------------------------
     def safeguards(self) -> dict:
