@@ -31,7 +31,8 @@ def projects(profile, kb, recommendations: list[dict], shortlist: list[str], lan
             "expected": None if expected is None else {s: r for s, r in expected.items() if s not in META},
             "enables": rec.get("enables"),
             "investment": {"class": template.investment, "range": classes[template.investment].range.in_lang(lang),
-                           "source": book.investment_source, "year": book.investment_year},
+                           "source": book.investment_source, "source_zh": book.investment_source_zh,
+                           "year": book.investment_year},
             "funding": [{"id": f, "name": channels[f].name.in_lang(lang), "source": channels[f].source,
                          "year": channels[f].year} for f in template.funding],
         })

@@ -56,8 +56,9 @@ def expected_entry(e: Estimate, kb, lang: str) -> dict[str, Any]:
     out["assumption"] = text.replace("{share}", _share_text(*e.share))
     out["share"] = {"low": e.share[0], "high": e.share[1], "set_by": "profile" if e.share_set else "default"}
     out["coefficients"] = [{"id": c.id, "name": c.name.in_lang(lang), "value": round((c.low + c.high) / 2, 6),
-                            "low": c.low, "high": c.high, "unit": c.unit, "source": c.source, "year": c.year,
-                            "basis": c.basis} for c in (coefs[cid] for cid in e.coefficients)]
+                            "low": c.low, "high": c.high, "unit": c.unit, "unit_zh": c.unit_zh, "source": c.source,
+                            "source_zh": c.source_zh, "year": c.year, "basis": c.basis}
+                           for c in (coefs[cid] for cid in e.coefficients)]
     if e.missing:
         out["missing"] = {sub: list(pids) for sub, pids in e.missing.items()}
     return out

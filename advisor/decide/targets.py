@@ -99,7 +99,7 @@ def targets(profile, analysis: dict, kb, estimates: list[Estimate], horizons: di
                      "binding": ind.binding, "basis": ind.basis.in_lang(lang).replace("{growth}", growth_text),
                      "growth": None if g is None else round(g, 4), "growth_from": g_from,
                      "goal": None if goal is None else {"text": goal.text.in_lang(lang), "source": goal.source,
-                                                        "year": goal.year}})
+                                                        "source_zh": goal.source_zh, "year": goal.year}})
 
     def grown(y: int) -> float | None:
         return None if g is None else (1 + g) ** (y - base_year)

@@ -13,6 +13,13 @@ META = ("acts_on", "assumption", "share", "coefficients", "missing")   # keys of
 FORMULAS = {"CO2e", "SO2", "NOx", "PM", "VOCs", "COD", "NH3-N", "TN", "TP"}   # shown as written
 
 
+def _pct(x) -> str:
+    """A share in per cent; below 1 % with two significant digits (0.016 %), not rounded to 0.0 %."""
+    if x is None or abs(x) >= 0.01:
+        return fmt_pct(x)
+    return f"{x * 100:.2g}%"
+
+
 class QuantitySections(ReportBase):
     @cached_property
     def QL(self) -> dict[str, str]:
@@ -45,7 +52,8 @@ class QuantitySections(ReportBase):
             unit = QL["share_unit"] if r["unit"] == "share" else r["unit"]
             goal = r.get("goal") or {}
             if goal:
-                sources.setdefault(goal["source"], goal["year"])
+                sources.setdefault(goal.get("source_zh") or goal["source"] if self.lang == "zh" else goal["source"],
+                                   goal["year"])
             rows.append([r["name"], unit, self._value(r["base"], r["unit"]),
                          *(self._value(r[y], r["unit"]) for y in years),
                          QL["binding"] if r["binding"] else QL["expected_kind"], goal.get("text") or DASH])
@@ -53,9 +61,9 @@ class QuantitySections(ReportBase):
         source = {"history": QL["growth_history"], "profile": QL["growth_profile"]}.get(first.get("growth_from"))
         growth = (QL["growth_note"].format(growth=fmt_pct(first["growth"]), source=source)
                   if first.get("growth") is not None and source else QL["growth_unknown"])
-        notes = QL["sep"].join(f"{s} ({y})" for s, y in sources.items())
+        notes = QL["sep"].join(s + QL["in_year"].format(year=y) for s, y in sources.items())
         blocks = [paragraph(QL["p_targets"]), table_block(QL["t_targets"], cols, rows),
-                  paragraph(growth), paragraph(f"{QL['goal_sources']}: {notes}")]
+                  paragraph(growth), paragraph(f"{QL['goal_sources']}{QL['colon']}{notes}")]
         return {"id": "targets", "title": title, "subsections": [{"title": "", "blocks": blocks}]}
 
     def expected_text(self, rec: dict | None) -> str:
@@ -94,8 +102,51 @@ class QuantitySections(ReportBase):
                  else ", ".join(f["name"] for f in p["funding"])] for p in rows_in]
         inv = rows_in[0]["investment"]
         blocks = [paragraph(QL["p_projects"]), table_block(QL["t_projects"], cols, rows),
-                  paragraph(QL["investment_note"].format(source=inv["source"], year=inv["year"]))]
+                  paragraph(QL["investment_note"].format(
+                      source=inv.get("source_zh") or inv["source"] if self.lang == "zh" else inv["source"],
+                      year=inv["year"])),
+                  *self.effect_blocks(), *self.coefficient_blocks()]
         return {"id": "projects", "title": QL["s_projects"], "subsections": [{"title": "", "blocks": blocks}]}
+
+    def _quantified(self) -> list[dict]:
+        short = set(self.adv.get("shortlist") or [])
+        return [r for r in self.adv.get("recommendations", []) if r.get("expected") and r["measure"] in short]
+
+    def effect_blocks(self) -> list[dict]:
+        """The co-control coordinates and cross-elasticities of the first-year measures, and how to read them."""
+        QL, recs = self.QL, self._quantified()
+        if not recs:
+            return []
+        rows = []
+        for r in recs:
+            c = r.get("coordinates") or {}
+            els = QL["sep"].join(f"{self.quantity_name(p)} {fmt_num(v)}" for p, v in (r.get("elasticity") or {}).items()
+                                 if v is not None)
+            rows.append([r["measure"], r["title"], _pct(c.get("co2e_share")), _pct(c.get("pollution_eq_share")),
+                         els or DASH])
+        cols = [self.L["c_measure"], self.L["c_title"], QL["c_co2e_share"], QL["c_eq_share"], QL["c_elasticity"]]
+        return [paragraph(QL["p_effects"]), table_block(QL["t_effects"], cols, rows)]
+
+    def coefficient_blocks(self) -> list[dict]:
+        """Every coefficient the first-year estimates use, with its value, unit, basis and source."""
+        QL = self.QL
+        used: dict[str, tuple[dict, list[str]]] = {}
+        for r in self._quantified():
+            for c in r["expected"].get("coefficients") or []:
+                used.setdefault(c["id"], (c, []))[1].append(r["measure"])
+        if not used:
+            return []
+        rows = []
+        for c, measures in used.values():
+            value = fmt_num(c["low"]) if c["low"] == c["high"] else f"{fmt_num(c['low'])}–{fmt_num(c['high'])}"
+            zh = self.lang == "zh"
+            unit, source = (c.get("unit_zh") or c["unit"], c.get("source_zh") or c["source"]) if zh else (
+                c["unit"], c["source"])
+            rows.append([c["name"], f"{value} {unit}", QL[f"basis_{c['basis']}"],
+                         source + QL["in_year"].format(year=c["year"]),
+                         ", ".join(measures)])
+        cols = [QL["c_coefficient"], QL["c_range"], QL["c_basis"], QL["c_source"], QL["c_measures"]]
+        return [paragraph(QL["p_coefficients"]), table_block(QL["t_coefficients"], cols, rows)]
 
     def quantified_cocontrol_spec(self) -> dict:
         from advisor.render.chart_cocontrol import cocontrol_spec

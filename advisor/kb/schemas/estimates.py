@@ -18,7 +18,9 @@ class Coefficient(Strict):
     low: float = Field(ge=0)
     high: float = Field(ge=0)
     unit: str = Field(min_length=1)
+    unit_zh: str = Field(min_length=1)
     source: str = Field(min_length=1)
+    source_zh: str = Field(min_length=1, description="the source in Chinese, for Chinese reports")
     year: int = Field(ge=1990, le=2100)
     basis: Literal["confirmed", "derived", "inferred"]
     note: str | None = None
@@ -109,6 +111,7 @@ class PollutionEquivalent(Strict):
 class Goal(Strict):
     text: Text
     source: str = Field(min_length=1)
+    source_zh: str = Field(min_length=1)
     year: int = Field(ge=1990, le=2100)
 
 
@@ -155,6 +158,7 @@ class ProjectTemplate(Strict):
 class ProjectBook(Strict):
     investment_classes: list[InvestmentClass] = Field(min_length=1)
     investment_source: str = Field(min_length=1)
+    investment_source_zh: str = Field(min_length=1)
     investment_year: int = Field(ge=1990, le=2100)
     funding_channels: list[FundingChannel] = Field(min_length=1)
     projects: dict[str, ProjectTemplate]
