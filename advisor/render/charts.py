@@ -140,6 +140,12 @@ def text_inches(text: str, size: float) -> float:
     return ems * size / 72
 
 
+def _tick_block(spec: dict) -> float:
+    """Inches below the axis taken by the category labels (one or two lines) and their ticks."""
+    lines = max((t.count("\n") + 1 for t in spec.get("categories", [])), default=1)
+    return 0.12 + 0.15 * lines
+
+
 def _margins(spec: dict) -> dict | None:
     """Figure margins (fractions) for the kinds drawn here, from the widest tick label and legend entry."""
     w, h = spec.get("size", DEFAULT_SIZE)
@@ -149,7 +155,11 @@ def _margins(spec: dict) -> dict | None:
     if kind == "bars":
         label = max((text_inches(t, 9) for t in spec["labels"]), default=0.5)
         return {"left": min((label + 0.2) / w, 0.6), "right": 0.97, "top": 1 - 0.08 / h, "bottom": 0.5 / h}
-    if kind in ("stacked", "lines"):
+    if kind == "stacked":   # the legend goes below the bars in two columns
+        rows = math.ceil(len(spec["series"]) / 2)
+        bottom = _tick_block(spec) + 0.2 * rows + 0.1
+        return {"left": 0.62 / w, "right": 0.98, "top": 1 - 0.1 / h, "bottom": bottom / h}
+    if kind == "lines":
         entries = [s[0] for s in spec["series"]]
         legend = max((text_inches(t, 8) for t in entries), default=0.5) + 0.8   # handle, gap and padding
         lines = max((t.count("\n") + 1 for t in spec.get("categories", [])), default=1)
@@ -179,7 +189,12 @@ def _sankey(fig, ax, spec: dict) -> None:
     gap, width, min_h = 0.025, 0.03, 0.018
     height = 1.0 - gap * (max(len(c) for c in columns) - 1)
     scale = _fit_scale(columns, height, min_h)
-    xs = [i / (len(columns) - 1) * (1 - width) for i in range(len(columns))]
+    fig_w = spec.get("size", DEFAULT_SIZE)[0] * 0.94   # the axis: 98 % of the figure, x from -0.02 to 1.02
+    # the last column's labels sit to the right of its nodes, so no label crosses a band or another label
+    last = max((text_inches(f"{n} {_short(v, spec)}", 7.5) for n, v in columns[-1].items()), default=0.5)
+    right = min(last / fig_w + 0.012, 0.3)
+    xs = [i / (len(columns) - 1) * (1 - width - right) for i in range(len(columns))]
+    room = (xs[1] - xs[0] - width - 0.02) * fig_w     # inches a label of an earlier column may take
     pos: list[dict[str, list[float]]] = []        # node → [y_top, out_cursor, in_cursor]
     colours: dict[str, str] = {}
     lowest = 0.0
@@ -193,10 +208,12 @@ def _sankey(fig, ax, spec: dict) -> None:
             ax.add_patch(Rectangle((xs[ci], y - h), width, h, facecolor="#3b4650", edgecolor="none", zorder=3))
             if ci == 0:
                 colours[name] = PALETTE[len(colours) % len(PALETTE)]
-            marks.append((y - h / 2, f"{name} {_short(value, spec)}"))
+            amount = _short(value, spec)
+            text = f"{name} {amount}" if ci == len(columns) - 1 else _clip(name, amount, room)
+            marks.append((y - h / 2, text))
             y -= h + gap
             lowest = min(lowest, y + gap)
-        ha, tx = ("left", xs[ci] + width + 0.006) if ci < len(columns) - 1 else ("right", xs[ci] - 0.006)
+        ha, tx = "left", xs[ci] + width + 0.006
         for y_text, text in _spread([m[0] for m in marks], [m[1] for m in marks], line):
             ax.text(tx, y_text, text, ha=ha, va="center", fontsize=7.5, zorder=4,
                     bbox={"facecolor": "white", "alpha": 0.6, "edgecolor": "none", "pad": 0.3})
@@ -218,7 +235,7 @@ def _sankey(fig, ax, spec: dict) -> None:
             colour = colours.get(src) or spec.get("stage_colour", {}).get(src) or _colour_of(src, k, colours)
             ax.add_patch(PathPatch(Path(verts, codes), facecolor=colour, edgecolor="none", alpha=0.45, zorder=2))
     for ci, title in enumerate(spec.get("column_titles", [])):
-        ax.text(xs[ci] + width / 2, 1.04, title, ha="center", va="bottom", fontsize=9)
+        ax.text(xs[ci], 1.04, title, ha="left", va="bottom", fontsize=9)   # left: the first must not be cut
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(lowest - 0.02, 1.1)
     ax.set_axis_off()
@@ -257,6 +274,15 @@ def _short(value: float, spec: dict | None = None) -> str:
     return f"{value:,.0f}"
 
 
+def _clip(name: str, amount: str, room: float, size: float = 7.5) -> str:
+    """'name amount' shortened with '…' in the name so that it fits `room` inches."""
+    text = f"{name} {amount}"
+    while len(name) > 2 and text_inches(text, size) > room:
+        name = name[:-1]
+        text = f"{name}… {amount}"
+    return text
+
+
 def _spread(ys: list[float], texts: list[str], line: float) -> list[tuple[float, str]]:
     """Label heights (top to bottom) at least one line apart: each stays at its node unless the label above
     pushes it down."""
@@ -291,7 +317,9 @@ def _stacked(fig, ax, spec: dict) -> None:
     ax.set_xticks(range(len(cats)), cats)
     ax.set_ylabel(spec["ylabel"])
     ax.set_ylim(0, 100)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -_tick_block(spec) / (ax.bbox.height / fig.dpi)),
+              ncol=2, fontsize=8, frameon=False)
 
 
 def _lines(fig, ax, spec: dict) -> None:

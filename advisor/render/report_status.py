@@ -273,7 +273,7 @@ class StatusSections(ReportBase):
             if any(v > 0.05 for v in rest):
                 series.append((other, rest))
             tonnes = self.CL["chart_tonnes"]
-            spec = {"kind": "stacked", "size": (6.3, 3.6),
+            spec = {"kind": "stacked", "size": (6.3, 2.7 + 0.2 * ((len(series) + 1) // 2)),   # legend rows below
                     "categories": [f"{self.substance(c, self.clang)}\n{tonnes.format(fmt_num(pol[c].get('total_t')))}"
                                    for c in cats],
                     "series": series, "other": other,
