@@ -206,3 +206,20 @@ def test_sankey_nodes_carry_their_unit(demo, kb):
     analysis, advice = _advise(demo, kb, "en")
     spec = report.build_context(demo, kb, analysis, advice, "en")["charts"]["sankey"]
     assert charts._short(1_234_567.0, spec) == f"123.5 {spec['unit']}"
+
+
+def test_sankey_labels_of_close_nodes_are_pushed_one_line_apart():
+    from advisor.render import charts
+
+    placed = charts._spread([0.50, 0.49, 0.485, 0.2], ["a", "b", "c", "d"], line=0.04)
+    heights = [y for y, _ in placed]
+    assert all(upper - lower >= 0.04 - 1e-9 for upper, lower in zip(heights, heights[1:], strict=False))
+    assert heights[0] == 0.50 and heights[-1] == 0.2, "a label with room stays at its node"
+
+
+def test_a_long_sankey_label_is_shortened_to_its_room_and_keeps_its_amount():
+    from advisor.render import charts
+
+    text = charts._clip("外购蒸汽（邻近燃煤热电厂）及其他来源", "40.1 万tce", room=1.2)
+    assert text.endswith("… 40.1 万tce") and charts.text_inches(text, 7.5) <= 1.2
+    assert charts._clip("原煤", "140.7 万tce", room=1.2) == "原煤 140.7 万tce"
