@@ -345,6 +345,23 @@ def test_the_advice_on_the_results_page_has_no_field_paths_rule_ids_or_other_lan
     assert problems(text, lang, profile_names(load_profile(path, kb))) == []
 
 
+def test_the_charts_are_images_named_by_the_hash_of_their_data_and_kept_by_the_browser(client):
+    r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
+    token = r.headers["location"].split("/")[2]
+    page = client.get(f"/p/{token}/results").text
+    charts = re.findall(r'<img src="(/p/[^"]+/chart/([a-z_-]+)\.svg\?v=([0-9a-f]{16})&amp;lang=zh)" alt="([^"]+)"',
+                        page)
+    assert len(charts) >= 2 and "<svg" not in page
+    url = charts[0][0].replace("&amp;", "&")
+    svg = client.get(url)
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.lstrip().startswith(("<?xml", "<svg")) and "immutable" in svg.headers["cache-control"]
+    client.post(f"/p/{token}/answer", data={"question": "park-enterprise-count", "park-enterprise-count": "87"})
+    again = client.get(f"/p/{token}/results").text
+    assert charts[0][2] in again   # the answer does not change this chart: the browser keeps its copy
+    assert client.get(f"/p/{token}/chart/nothing.svg").status_code == 404
+
+
 def test_the_workbook_example_uploads_like_its_yaml_twin(client):
     workbook = (ROOT / "examples" / "demo-chemical.xlsx").read_bytes()
     r = client.post("/upload", files={"profile": ("demo-chemical.xlsx", workbook)}, follow_redirects=False)
@@ -438,6 +455,9 @@ def test_downloads_give_a_valid_profile_and_the_three_report_formats(client, kb)
     prof = client.get(f"/p/{token}/download/profile.yaml")
     assert prof.status_code == 200 and "attachment" in prof.headers["content-disposition"]
     validate_data(yaml.safe_load(prof.text), "download", kb)
+    # the reports of a park with data to chart (a park with only its first page answered has none)
+    r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
+    token = r.headers["location"].split("/")[2]
     html = client.get(f"/p/{token}/download/report.html?lang=en")
     assert html.status_code == 200 and "<svg" in html.text and 'lang="en"' in html.text
     docx = client.get(f"/p/{token}/download/report.docx")

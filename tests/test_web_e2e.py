@@ -278,7 +278,12 @@ def test_a_park_filled_in_the_browser_survives_reload_and_restart_and_gets_the_a
     first.locator("summary").click()
     assert first.get_attribute("open") is not None
     assert first.locator("article.card").is_visible()
-    assert page.locator("#status figure.chart svg").count() >= 1
+    page.locator("nav.tabs a[href='#status']").click()
+    charts = page.locator("#status figure.chart img")
+    assert charts.count() >= 1
+    charts.first.evaluate("img => img.closest('details').open = true")   # a chart loads once it is shown
+    charts.first.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('#status figure.chart img').naturalWidth > 0")
 
     page.locator("nav.tabs a[href='#downloads']").click()
     with page.expect_download() as dl:

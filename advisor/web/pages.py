@@ -275,11 +275,16 @@ def results(request: Request, token: str):
     advice = res["advice"]
     questions = advice["questions_to_answer"]
     recs = {r["measure"]: r for r in advice["recommendations"]}
+    import markupsafe
+
     from advisor.render.text import why_not_texts
 
     shortlist = [recs[m] for m in advice["shortlist"] if m in recs]
     others = [r for r in advice["recommendations"] if r["measure"] not in advice["shortlist"]]
-    return render(request, "results.html.j2", token=token, res=res, advice=advice, svg=res["svg"],
+    svg = {cid: markupsafe.Markup(
+        f'<img src="/p/{token}/chart/{cid}.svg?v={c["hash"]}&amp;lang={lang}" alt="{markupsafe.escape(c["title"])}" '
+        f'loading="lazy">') for cid, c in res["charts"].items()}
+    return render(request, "results.html.j2", token=token, res=res, advice=advice, svg=svg,
                   shortlist=shortlist, others=others, titles=adv.titles(lang),
                   not_recommended=[{**n, "reasons": why_not_texts(n)} for n in advice["not_recommended"]],
                   confirm=_confirm_views(advice), links=_ask_links(adv, state, token, advice),
@@ -364,6 +369,20 @@ def _whatif_run(request: Request, token: str, form):
     tried = readable_text(q, value, lang, adv.kb.provinces) or T["unknown"]
     return _whatif_render(request, token, state, adv, chosen, typed, result=result,
                           question=q.text.in_lang(lang), tried=tried)
+
+
+@router.get("/p/{token}/chart/{chart}.svg")
+def chart(request: Request, token: str, chart: str):
+    """A chart of the results page; its address carries the hash of its data, so the browser keeps it."""
+    state, adv, lang = _park_page(request, token)
+    try:
+        svg = adv.chart_svg(state.answers, _answers_name(request), lang, chart)
+    except ProfileError:
+        svg = None
+    if svg is None:
+        raise HTTPException(status_code=404)
+    return Response(svg.encode("utf-8"), media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
 
 @router.get("/p/{token}/download/profile.yaml")

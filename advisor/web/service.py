@@ -10,10 +10,13 @@ drawing is serialised here with RENDER_LOCK.
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
+import json
 import tempfile
 import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from advisor.questionnaire import QuestionFlow, Reader, Session, flatten, nest
 from advisor.web.store import ParkState
 
 RENDER_LOCK = threading.Lock()
+RESULTS_KEPT = 32     # answer sets whose results stay computed, per server process
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
 
@@ -32,6 +36,10 @@ def upload_limit() -> int:
     from advisor.profile.workbook import MAX_WORKBOOK_BYTES
 
     return max(MAX_TEXT_BYTES, MAX_WORKBOOK_BYTES)
+
+
+def _fingerprint(data: Any) -> str:
+    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def _without_first_actions(section: dict) -> dict:
@@ -66,6 +74,8 @@ class Advisor:
         self.book = load_questions()
         self.stakes = measures_at_stake(self.book, self.base)
         self.questions = {q.id: q for q in self.book.questions}
+        self._results: OrderedDict[tuple, dict] = OrderedDict()
+        self._results_lock = threading.Lock()
         get_engine()  # build the durable rule sets now, not in the first request
 
     def titles(self, lang: str) -> dict[str, str]:
@@ -101,10 +111,23 @@ class Advisor:
         return analysis, advise(profile, self.kb, lang=lang, analysis=analysis)
 
     def results(self, answers: dict[str, Any], name: str, lang: str) -> dict[str, Any]:
-        """Everything the results page shows; raises ProfileError while the answers are not a valid profile."""
-        import markupsafe
+        """Everything the results page shows; raises ProfileError while the answers are not a valid profile.
 
-        from advisor.render.charts import render
+        Kept for the last few answer sets (keyed by their content and the language): a results page opened
+        again, or its charts fetched, without a change in between is not computed twice."""
+        key = (_fingerprint(answers), name, lang)
+        with self._results_lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        res = self._compute_results(answers, name, lang)
+        with self._results_lock:
+            self._results[key] = res
+            while len(self._results) > RESULTS_KEPT:
+                self._results.popitem(last=False)
+        return res
+
+    def _compute_results(self, answers: dict[str, Any], name: str, lang: str) -> dict[str, Any]:
         from advisor.render.report import build_context
 
         profile = self.profile(answers, name)
@@ -115,12 +138,23 @@ class Advisor:
         confirm = _cards(sections.get("to_confirm"))
         cards = {k: v for sec_id, sec in sections.items() if sec_id != "to_confirm" for k, v in _cards(sec).items()}
         status = sections["status"]
-        wanted = [b["id"] for sub in status["subsections"] for b in sub["blocks"] if b["type"] == "chart"]
-        with RENDER_LOCK:
-            svg = {cid: markupsafe.Markup(render(context["charts"][cid], "svg")) for cid in wanted}
+        wanted = [b for sub in status["subsections"] for b in sub["blocks"] if b["type"] == "chart"]
+        # the charts are images of their own (fetched, and kept by the browser, by the hash of their data)
+        charts = {b["id"]: {"title": b.get("title", ""), "hash": _fingerprint(context["charts"][b["id"]])}
+                  for b in wanted}
         return {"profile": profile, "analysis": analysis, "advice": advice, "context": context,
                 "status": status, "summary": _without_first_actions(sections["summary"]),
-                "verify": sections["verify"], "cards": cards, "confirm_cards": confirm, "svg": svg}
+                "verify": sections["verify"], "cards": cards, "confirm_cards": confirm, "charts": charts}
+
+    def chart_svg(self, answers: dict[str, Any], name: str, lang: str, chart: str) -> str | None:
+        """One chart of the results page as SVG; None if the page has no such chart."""
+        from advisor.render.charts import render
+
+        res = self.results(answers, name, lang)
+        if chart not in res["charts"]:
+            return None
+        with RENDER_LOCK:
+            return render(res["context"]["charts"][chart], "svg")
 
     def report(self, answers: dict[str, Any], name: str, fmt: str, lang: str) -> tuple[bytes, str, str]:
         """(content, file name, media type) of the report in html, docx or md (a zip with the chart images)."""
