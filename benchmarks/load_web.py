@@ -7,10 +7,13 @@
 It starts `python -m advisor serve` itself, on 127.0.0.1 (loopback only) and a free port, with a SQLite
 database in a temporary folder, and stops it at the end. Each client uploads the demo park once (its own
 park), then repeats: POST one answer (`/p/<token>/answer`, the pages' autosave, which writes it to the
-database) and GET the results page, and times the pair. Printed: the median, 95th percentile and largest
-time of a pair, pairs per second, and the server's CPU time per pair (the figure that other load on a
-shared machine disturbs least). Bounded: a fixed number of requests and a time limit (--limit, seconds)
-after which the clients stop and the figures cover the pairs done. Only the standard library is used.
+database; a new value each time, so that no results are found already computed) and GET the results page,
+and times the pair; then it opens the results once more without a change (served from the per-process
+store of recent results). Printed: the median, 95th percentile and largest time of a pair, pairs per
+second, each part's median and 95th percentile (the upload up to the first results included), and the
+server's CPU time per pair (the figure that other load on a shared machine disturbs least). Bounded: a
+fixed number of requests and a time limit (--limit, seconds) after which the clients stop and the figures
+cover the pairs done. Only the standard library is used.
 """
 
 from __future__ import annotations
@@ -64,27 +67,38 @@ def upload(conn: http.client.HTTPConnection, profile: Path) -> str:
     return location.split("/")[2]
 
 
-def client(profile: Path, port: int, pairs: int, deadline: float, times: list[float], errors: list[str]) -> None:
+def client(profile: Path, port: int, pairs: int, deadline: float, times: list[float], errors: list[str],
+           parts: dict[str, list[float]] | None = None) -> None:
+    parts = parts if parts is not None else {"upload": [], "answer": [], "results": [], "again": []}
     conn = http.client.HTTPConnection(HOST, port, timeout=120)
     try:
+        start = time.perf_counter()
         token = upload(conn, profile)
-        request(conn, "GET", f"/p/{token}/results")           # the park's first results: not timed
+        request(conn, "GET", f"/p/{token}/results")           # the park's first results: timed on their own
+        parts["upload"].append(time.perf_counter() - start)
         for i in range(pairs):
             if time.monotonic() > deadline:
                 errors.append("time limit reached")
                 return
-            body = f"question={QUESTION}&{QUESTION}={80 + i % 20}".encode()
+            # a new value each time: no pair finds its results already computed
+            body = f"question={QUESTION}&{QUESTION}={80 + i}".encode()
             start = time.perf_counter()
             status, _, answer = request(conn, "POST", f"/p/{token}/answer", body,
                                         {"Content-Type": "application/x-www-form-urlencoded"})
+            parts["answer"].append(time.perf_counter() - start)
             if status != 200 or b'"ok":true' not in answer.replace(b" ", b""):
                 errors.append(f"answer: {status} {answer[:200]!r}")
                 return
+            shown = time.perf_counter()
             status, _, page = request(conn, "GET", f"/p/{token}/results")
             times.append(time.perf_counter() - start)
+            parts["results"].append(time.perf_counter() - shown)
             if status != 200:
                 errors.append(f"results: {status}")
                 return
+            again = time.perf_counter()                        # the same page once more, nothing changed
+            request(conn, "GET", f"/p/{token}/results")
+            parts["again"].append(time.perf_counter() - again)
     except Exception as exc:  # a benchmark reports what went wrong and goes on with the other clients
         errors.append(f"{type(exc).__name__}: {exc}")
     finally:
@@ -171,9 +185,10 @@ def main(argv: list[str] | None = None) -> int:
             wait_ready(port, server, 90)
             times: list[float] = []
             errors: list[str] = []
+            parts: dict[str, list[float]] = {"upload": [], "answer": [], "results": [], "again": []}
             deadline = time.monotonic() + args.limit
             threads = [threading.Thread(target=client, args=(args.profile, port, args.requests, deadline, times,
-                                                              errors)) for _ in range(args.clients)]
+                                                              errors, parts)) for _ in range(args.clients)]
             start = time.perf_counter()
             cpu = time.process_time()
             server_cpu = tree_cpu(server.pid)
@@ -195,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
               f"({len(times) / wall:.1f} pairs/s); the clients' own CPU {cpu:.1f} s")
         print(f"  median {statistics.median(times) * 1000:.0f} ms, p95 {percentile(times, 0.95) * 1000:.0f} ms, "
               f"max {max(times) * 1000:.0f} ms")
+        for name, label in (("answer", "saving an answer"), ("results", "results after an answer"),
+                            ("again", "results again, unchanged"), ("upload", "upload → first results")):
+            if parts[name]:
+                print(f"  {label}: median {statistics.median(parts[name]) * 1000:.0f} ms, "
+                      f"p95 {percentile(parts[name], 0.95) * 1000:.0f} ms")
         print(f"  server CPU {server_cpu:.1f} s = {server_cpu / len(times) * 1000:.0f} ms per pair, "
               f"{server_cpu / wall:.2f} cores on average (other programs on the machine take the rest)")
     for e in sorted(set(errors)):
