@@ -309,14 +309,15 @@ def column_widths(columns: list[str], rows: list[list[str]], total: int, size: f
     proportion to the square root of what each would still like."""
     n = len(columns) or max((len(r) for r in rows), default=1)
     half_em = Pt(size / 2)
-    pad = Pt(11)   # the cell's left and right margins and a little air
+    pad = Pt(14)   # the cell's left and right margins and a little air
     need, like = [], []
     for i in range(n):
         cells = [r[i] for r in rows if i < len(r)]
         head = columns[i] if i < len(columns) else ""
         # a short cell (a unit, a tier, 活动数据) should not wrap either: it counts as one word
-        words = [w for c in [*cells, head] for w in ([c] if display_width(c) <= 10 else c.split())]
-        unbreakable = max((display_width(w) for w in words if not _has_cjk(w) or display_width(w) <= 10),
+        words = [w for c in cells for w in ([c] if display_width(c) <= 10 else c.split())]
+        unbreakable = max([display_width(w) for w in words if not _has_cjk(w) or display_width(w) <= 10]
+                          + [display_width(w) * 1.15 for w in head.split() if not _has_cjk(w)],   # bold
                           default=0.0)
         longest = max([display_width(c) for c in cells] + [min(display_width(head), 12.0)], default=0.0)
         need.append(max(min(unbreakable, 28.0), 4.0) * half_em + pad)
