@@ -69,13 +69,10 @@ def _unit(figure: str) -> str:
     return ""
 
 
-def _name(label_key: str, name: str, labels: dict, lang: str) -> str:
-    """The name filled into a label: a carrier's, process's or pollutant's own name where known."""
-    if label_key == "energy.by_carrier":
-        return (labels.get("carriers", {}).get(name) or {}).get(lang, name)
-    if label_key == "pollutants":
-        return (labels.get("pollutants", {}).get(name) or {}).get(lang, name)
-    return name
+def _name(label_key: str, name: str, kb, lang: str) -> str:
+    """The name filled into a label: a carrier's or pollutant's name in knowledge/ where it has one."""
+    table = kb.carriers if label_key == "energy.by_carrier" else kb.pollutants if label_key == "pollutants" else {}
+    return table[name].name.in_lang(lang) if name in table else name
 
 
 def calc_changes(cycles: list[Cycle], kb, lang: str, warnings: list[str]) -> list[dict]:
@@ -85,14 +82,13 @@ def calc_changes(cycles: list[Cycle], kb, lang: str, warnings: list[str]) -> lis
     other = [_figures(c.other_analysis, c.profile, kb) for c in cycles]
     names = {row["process"]: row.get("name") or row["process"]
              for c in cycles for row in c.analysis["carbon"].get("by_process") or []}
-    labels = cycles[-1].analysis.get("labels") or {}
     order: list[str] = []
     for figures in per_cycle:
         order += [f for f in figures if f not in order]
     out = []
     for figure in order:
         label_key, name = next(f[figure][:2] for f in per_cycle if figure in f)
-        shown = names.get(name, name) if label_key == "carbon.by_process" else _name(label_key, name, labels, lang)
+        shown = names.get(name, name) if label_key == "carbon.by_process" else _name(label_key, name, kb, lang)
         values = {str(c.year): _round(f[figure][2]) if figure in f else None for c, f in zip(cycles, per_cycle,
                                                                                              strict=True)}
         if all(v is None for v in values.values()):

@@ -8,7 +8,7 @@ cycle's set ("fixed"), so that a change between cycles is a change of the park a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from advisor.accounting import analyze_profile
 from advisor.errors import Issue, ProfileError, UsageError
@@ -23,7 +23,6 @@ class Cycle:
     other_analysis: dict         # under the other set (own when the evaluation's is fixed, and back)
     own_analysis: dict           # under its own set (what `analyze` and `recommend` of the profile use)
     advice: dict | None = None   # `recommend` of the profile as it is
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -94,3 +93,11 @@ def boundary_changes(cycles: list[Cycle]) -> list[tuple[int, str]]:
         if a is not None and b is not None and (a.type, a.area_km2) != (b.type, b.area_km2):
             found.setdefault(after.year, "")   # the stated boundary itself differs
     return sorted(found.items())
+
+
+def tracked_measures(cycles: list[Cycle]) -> list:
+    """The measures the park tracks: `measures_status` of the latest cycle that states it (none: [])."""
+    for c in reversed(cycles):
+        if c.profile.measures_status is not None:
+            return list(c.profile.measures_status)
+    return []

@@ -7,7 +7,7 @@ case it is listed as done, but the problem remains, with those findings.
 
 from __future__ import annotations
 
-from advisor.evaluate.cycles import Cycle
+from advisor.evaluate.cycles import Cycle, tracked_measures
 
 
 def _recommended(advice: dict) -> list[str]:
@@ -17,7 +17,7 @@ def _recommended(advice: dict) -> list[str]:
 def compare_advice(cycles: list[Cycle], kb, lang: str) -> dict:
     before, now = cycles[-2].advice or {}, cycles[-1].advice or {}
     old, new = _recommended(before), _recommended(now)
-    done = {m.measure for m in cycles[-1].profile.measures_status or [] if m.status == "done"}
+    done = {m.measure for m in tracked_measures(cycles) if m.status == "done"}
     found = {f["id"]: f.get("text", f["id"]) for f in now.get("findings", []) if f.get("status", "found") == "found"}
     remains, left = [], []
     for rec in now.get("recommendations", []):
@@ -28,11 +28,11 @@ def compare_advice(cycles: list[Cycle], kb, lang: str) -> dict:
             remains.append({"measure": rec["measure"], "findings": still, "texts": [found[f] for f in still]})
         else:
             left.append(rec["measure"])
-    out_of_lists = done
-    titles = {m: kb.measures[m].title.in_lang(lang) for m in {*old, *new, *done} if m in kb.measures}
+    named = {*old, *new, *done}
+    titles = {m.id: m.title.in_lang(lang) for m in kb.measures_in_order() if m.id in named}
     return {
-        "new": [m for m in new if m not in old and m not in out_of_lists],
-        "persisting": [m for m in new if m in old and m not in out_of_lists],
+        "new": [m for m in new if m not in old and m not in done],
+        "persisting": [m for m in new if m in old and m not in done],
         "resolved": [m for m in old if m not in new],
         "done_left": left,
         "done_problem_remains": remains,

@@ -17,15 +17,8 @@ The comparison runs from the last cycle before `since` (else the first) to the l
 from __future__ import annotations
 
 from advisor.accounting.decoupling import calc_change
-from advisor.evaluate.cycles import Cycle
+from advisor.evaluate.cycles import Cycle, tracked_measures
 from advisor.evaluate.texts import text
-
-
-def _tracked(cycles: list[Cycle]):
-    for c in reversed(cycles):
-        if c.profile.measures_status:
-            return c.profile.measures_status
-    return []
 
 
 def _totals(cycle: Cycle, processes=None, categories=None) -> dict[str, float]:
@@ -106,7 +99,7 @@ def judge_effect(tracked, cycles: list[Cycle], kb, lang: str) -> tuple[str, str]
 
 def track_measures(cycles: list[Cycle], kb, lang: str) -> list[dict]:
     out = []
-    for tracked in _tracked(cycles):
+    for tracked in tracked_measures(cycles):
         card = kb.measures[tracked.measure]
         effect, evidence = judge_effect(tracked, cycles, kb, lang)
         out.append({"measure": tracked.measure, "title": card.title.in_lang(lang), "status": tracked.status,
