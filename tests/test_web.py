@@ -429,6 +429,10 @@ def test_whatif_shows_what_enters_leaves_and_moves_without_changing_the_answers(
     for item in expected["moved"]:
         assert f'#{item["from"]} → #{item["to"]}' in r.text
     assert stored(client, token) == before
+    tonnes = r.text.split('id="whatif-tonnes"', 1)[1].split("</table>", 1)[0]   # the shortlist's tonnes
+    assert "CO2e" in tonnes and 'class="changed"' in tonnes
+    same = client.post(f"/p/{token}/whatif", data={"question": "management-plan", "value": "no"})
+    assert 'id="whatif-nothing"' in same.text and "可能影响的措施有" in same.text   # and why nothing changed
     bad = client.post(f"/p/{token}/whatif", data={"question": "water-reuse-rate", "value": "lots"})
     assert bad.status_code == 422 and "85%" in bad.text
 

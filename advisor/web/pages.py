@@ -326,7 +326,8 @@ def _whatif_field(adv: Advisor, state: ParkState, qid: str, lang: str, typed: st
 def _whatif_render(request: Request, token: str, state: ParkState, adv: Advisor, chosen: str, typed: str,
                    status: int = 200, **context: Any):
     lang = page_lang(request)
-    common = {"result": None, "issues": [], "error": "", "question": "", "tried": "", **context}
+    common = {"result": None, "issues": [], "error": "", "question": "", "tried": "", "tonnes": [], "at_stake": [],
+              **context}
     return render(request, "whatif.html.j2", status=status, here=f"/p/{token}/whatif", token=token,
                   choices=_whatif_choices(adv, state, lang), chosen=chosen, typed=typed,
                   field=_whatif_field(adv, state, chosen, lang, typed) if chosen else None, **common)
@@ -367,8 +368,29 @@ def _whatif_run(request: Request, token: str, form):
     except ProfileError as exc:
         return _whatif_render(request, token, state, adv, chosen, typed, status=422, issues=_said(request, exc))
     tried = readable_text(q, value, lang, adv.kb.provinces) or T["unknown"]
+    titles = adv.titles(lang)
     return _whatif_render(request, token, state, adv, chosen, typed, result=result,
-                          question=q.text.in_lang(lang), tried=tried)
+                          question=q.text.in_lang(lang), tried=tried, tonnes=_tonnes(result.get("expected")),
+                          at_stake=[titles.get(m, m) for m in adv.stakes.get(q.id, [])])
+
+
+def _t(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _tonnes(expected: dict | None) -> list[dict[str, Any]]:
+    """The shortlist's expected reduction by substance, before and after (t/yr, low–high), changed ones marked."""
+    if not expected or not isinstance(expected.get("before"), dict):
+        return []
+    before, after = expected.get("before") or {}, expected.get("after") or {}
+    rows = []
+    for sub in dict.fromkeys([*before, *after]):
+        b, a = before.get(sub) or {}, after.get(sub) or {}
+        rows.append({"substance": sub, "before": f"{_t(b.get('low'))}–{_t(b.get('high'))}",
+                     "after": f"{_t(a.get('low'))}–{_t(a.get('high'))}", "changed": a != b})
+    return rows
 
 
 @router.get("/p/{token}/chart/{chart}.svg")
