@@ -102,6 +102,7 @@ def test_without_its_products_a_feedstock_gives_a_range_and_the_process_share_st
     pc = a["carbon"]["process_co2"]
     assert pc["share"] is None and pc["share_high"] == pytest.approx(0.666667, abs=1e-6)
     assert "feedstock-range" in a["warning_ids"]
+    assert "feedstock-products-missing" in [g["id"] for g in a["gaps"]]
     assert "carbon.process_co2_share" not in facts(kb, **METHANOL)
 
 

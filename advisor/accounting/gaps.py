@@ -107,6 +107,15 @@ def find_gaps(profile, kb, energy: dict, carbon: dict, decoupling: dict, trade_o
                          "the end-of-pipe controls of the processes are not stated: whether controls add CO2 "
                          "is unknown",
                          "未说明各工序的末端治理设施：无法判断末端治理是否增碳"))
+    ranged = [b for b in carbon.get("feedstock_balance") or [] if b["status"] == "range"]
+    if ranged:
+        names = ", ".join(b["process"] for b in ranged)
+        gaps.append(_gap("feedstock-products-missing", "materials[] (kind product or byproduct)",
+                         ["process CO2 of feedstock", "process share of CO2"],
+                         f"the products of the feedstock of {names} are not stated (or have no carbon content in "
+                         "knowledge): their process CO2 is only a range and the process share of the park's CO2 is "
+                         "unknown",
+                         f"{names} 的原料对应产品未填写（或知识库无其含碳量）：过程排放仅为区间，过程排放占比未知"))
     if p.materials is None:
         gaps.append(_gap("no-materials", "materials", ["material flow analysis", "symbiosis links"],
                          "no material flows: by-product use and symbiosis links cannot be analysed",
