@@ -94,6 +94,7 @@ def targets(profile, analysis: dict, kb, estimates: list[Estimate], horizons: di
     def row(ind, base, values: dict[int, float | None], name=None, goal=None):
         goal = goal if goal is not None else ind.goal
         rows.append({"indicator": ind.id, "name": name or ind.name.in_lang(lang), "unit": ind.unit,
+                     "unit_en": ind.unit_en or ind.unit,
                      "base_year": base_year, "base": _round(base, ind.unit),
                      **{str(y): _round(values.get(y), ind.unit) for y in book.years},
                      "binding": ind.binding, "basis": ind.basis.in_lang(lang).replace("{growth}", growth_text),

@@ -49,7 +49,8 @@ class QuantitySections(ReportBase):
         rows: list[list[str]] = []
         sources: dict[str, int] = {}
         for r in rows_in:
-            unit = QL["share_unit"] if r["unit"] == "share" else r["unit"]
+            unit = QL["share_unit"] if r["unit"] == "share" else r["unit"] if self.lang == "zh" else r.get(
+                "unit_en") or r["unit"]
             goal = r.get("goal") or {}
             if goal:
                 sources.setdefault(goal.get("source_zh") or goal["source"] if self.lang == "zh" else goal["source"],

@@ -122,6 +122,7 @@ class TargetIndicator(Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: Text
     unit: str = Field(min_length=1)
+    unit_en: str | None = Field(default=None, description="the unit in English where it has Chinese words")
     binding: bool
     goal: Goal | None = None
     goals: dict[str, Goal] = Field(default={}, description="pollutant → the national goal it serves")
