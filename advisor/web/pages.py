@@ -288,7 +288,8 @@ def results(request: Request, token: str):
                   shortlist=shortlist, others=others, titles=adv.titles(lang),
                   not_recommended=[{**n, "reasons": why_not_texts(n)} for n in advice["not_recommended"]],
                   confirm=_confirm_views(advice), links=_ask_links(adv, state, token, advice),
-                  questions=questions, decided=len({m for q in questions for m in q["decides"]}))
+                  questions=questions, decided=len({m for q in questions for m in q["decides"]}),
+                  has_previous=_store(request).previous(token) is not None)
 
 
 def _whatif_choices(adv: Advisor, state: ParkState, lang: str) -> list[dict]:

@@ -69,6 +69,15 @@ class AnswerRow(Base):
     updated: Mapped[datetime] = mapped_column(default=now)
 
 
+class CycleRow(Base):
+    """A park's years: the park at `token` is the next cycle (year) of the park at `previous`."""
+
+    __tablename__ = "web_park_cycles"
+
+    token: Mapped[str] = mapped_column(ForeignKey("web_parks.token", ondelete="CASCADE"), primary_key=True)
+    previous: Mapped[str] = mapped_column(String(64))
+
+
 @dataclass
 class ParkState:
     """One park as the pages see it: answers (profile path → value) and the question ids asked."""
@@ -103,6 +112,22 @@ class Store:
             park.answers = [AnswerRow(path=p, value=_dump(v)) for p, v in (answers or {}).items()]
             s.add(park)
         return token
+
+    def next_cycle(self, previous: str, answers: dict[str, Any]) -> str:
+        """A new park with `answers`, kept as the next year of the park at `previous`; its token."""
+        token = secrets.token_urlsafe(18)
+        with Session(self.engine) as s, s.begin():
+            park = ParkRow(token=token, origin="next_cycle")
+            park.answers = [AnswerRow(path=p, value=_dump(v)) for p, v in answers.items()]
+            s.add(park)
+            s.flush()   # the park's row before the row that names it
+            s.add(CycleRow(token=token, previous=previous))
+        return token
+
+    def previous(self, token: str) -> str | None:
+        """The token of the park's previous year, if it was started from one."""
+        with Session(self.engine) as s:
+            return s.scalar(select(CycleRow.previous).where(CycleRow.token == token))
 
     def load(self, token: str) -> ParkState | None:
         if not TOKEN.match(token or ""):
