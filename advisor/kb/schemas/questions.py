@@ -45,8 +45,8 @@ class Question(Strict):
     max: float | None = None
     pattern: str | None = Field(default=None, description="text answers must match this regular expression")
     names: Literal["province"] | None = Field(
-        default=None, description="text answers name one of this list (knowledge/provinces.csv, or a city of "
-                                  "knowledge/cities.csv), in full, short or English form; stored in full: 苏州 → 江苏省")
+        default=None, description="text answers name a province of knowledge/provinces.csv (full, short or English "
+                                  "name) or a city of knowledge/cities.csv; stored in full (苏州 → 江苏省)")
     implies: dict[str, Any] = Field(default={}, description="paths written with the answer when not already given")
 
     @model_validator(mode="after")
