@@ -13,6 +13,7 @@ import copy
 import hashlib
 import io
 import json
+import logging
 import tempfile
 import threading
 import zipfile
@@ -77,6 +78,18 @@ class Advisor:
         self._results: OrderedDict[tuple, dict] = OrderedDict()
         self._results_lock = threading.Lock()
         get_engine()  # build the durable rule sets now, not in the first request
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Compute the results of a small park once, so that the first park's results do not pay for the
+        report and accounting code being loaded (about a second per server process)."""
+        answers = {"park.id": "warm-up", "park.name": "warm-up", "park.base_year": 2022,
+                   "park.industries": [{"code": next(iter(self.kb.industries)), "share": 1.0}]}
+        for lang in ("zh", "en"):
+            try:
+                self._compute_results(answers, "warm-up", lang)
+            except Exception:   # a warm-up that fails costs only the time it would have saved
+                logging.getLogger(__name__).debug("warm-up failed", exc_info=True)
 
     def titles(self, lang: str) -> dict[str, str]:
         return {mid: m.title.in_lang(lang) for mid, m in self.kb.measures.items()}
@@ -200,7 +213,7 @@ class Advisor:
     # uploads -------------------------------------------------------------------------------------------
     def read_upload(self, filename: str, content: bytes) -> dict[str, Any]:
         """The answers (profile path → value) of an uploaded profile, validated like `park-advisor validate`."""
-        from advisor.profile.files import load_profile, read_profile_data
+        from advisor.profile.files import load_profile, read_profile_data, validate_data
 
         name = Path(filename or "").name or "upload"
         suffix = Path(name).suffix.lower()
@@ -213,8 +226,12 @@ class Advisor:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(content)
             try:
-                load_profile(path, self.kb)
-                data = read_profile_data(path)
+                if suffix == ".xlsx":   # a workbook's problems name their cells
+                    load_profile(path, self.kb)
+                    data = read_profile_data(path)
+                else:                   # the same checks as load_profile, on one reading of the text
+                    data = read_profile_data(path)
+                    validate_data(data, str(path), self.kb)
             except ProfileError as exc:
                 raise ProfileError([Issue(name if i.file.startswith(str(path)) or i.file == str(path) else i.file,
                                           i.path, i.problem.replace(str(path), name), i.fix)
