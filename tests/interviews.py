@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.kb.units import find_unit
-from advisor.questionnaire import QuestionFlow, Session, flatten, nest
+from advisor.questionnaire import QuestionFlow, Session, flatten, measures_at_stake, nest
 from advisor.questionnaire.standing import Judge
 
 
@@ -38,9 +38,8 @@ def profile_answers(data: dict, book: Any, kb: Any) -> dict[str, Any]:
 def interview(book: Any, kb: Any, base: Any, answers: dict[str, Any], quick: bool) -> tuple[list[str], Session]:
     """The questions asked, in order, and the session, when every question asked gets its answer from `answers`."""
     session = Session()
-    flow = QuestionFlow(book, session, {}, rules_loaded=False, judge=Judge(book, kb, base), quick=quick)
-    flow.stakes = __import__("advisor.questionnaire", fromlist=["measures_at_stake"]).measures_at_stake(book, base)
-    flow.rules_loaded = True
+    flow = QuestionFlow(book, session, measures_at_stake(book, base), rules_loaded=True, judge=Judge(book, kb, base),
+                        quick=quick)
     while (q := flow.next_question()) is not None:
         value = answers.get(q.id)
         if value is not None:
