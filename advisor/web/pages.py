@@ -228,11 +228,10 @@ def _autosave(request: Request, token: str, form):
     if errors:
         return JSONResponse({"ok": False, "error": errors[q.id]}, status_code=422)
     page = topic_questions(flow, q.topic)
-    saved = plan_save(flow, page if q in page else [q], values, [])
+    saved = plan_save(flow, page if q in page else [q], values, [])   # the flow now holds the new answers
     _store(request).save(token, saved.values, saved.clear, [])
-    after = adv.flow(_park(request, token))
     # the follow-ups of this page that are open now: the script opens and closes them to match
-    return JSONResponse({"ok": True, "show": [f.id for f in topic_questions(after, q.topic) if shown(after, f)]})
+    return JSONResponse({"ok": True, "show": [f.id for f in page if shown(flow, f)]})
 
 
 # --- results, what-if, downloads ------------------------------------------------------------------------------
