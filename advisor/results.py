@@ -401,6 +401,8 @@ class AdviceOutput(Closed):
     shortlist: list[str] = Field(description="the established measures of a first-year plan, in rank order")
     expected_total: dict[str, Range | None] = Field(
         default={}, description="the shortlist's reductions combined (each acts on what the others leave), t/yr")
+    assumptions: list[dict[str, Any]] = Field(
+        default=[], description="what a user may set (--set PATH=…): path, measure, default, value (null = default)")
     targets: list[dict[str, Any]] = Field(default=[], description="the targets table: indicator, name, unit, "
                                           "base_year, base, one key per target year, binding, basis, goal")
     projects: list[dict[str, Any]] = Field(default=[], description="the shortlist's key projects: measure, name, "

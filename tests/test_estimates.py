@@ -146,8 +146,13 @@ def test_recommend_sets_a_measures_share_from_the_command_line(capsys, demo_path
     from advisor.cli.entry import main
 
     assert main(["recommend", str(demo_path), "--json", "--set", "measures.7.3.4.share=0.6"]) == 0
-    recs = {r["measure"]: r for r in json.loads(capsys.readouterr().out)["recommendations"]}
+    advice = json.loads(capsys.readouterr().out)
+    recs = {r["measure"]: r for r in advice["recommendations"]}
     assert recs["7.3.4"]["expected"]["share"] == {"low": 0.6, "high": 0.6, "set_by": "profile"}
+    listed = {a["path"]: a for a in advice["assumptions"]}   # what a user may set, with its default
+    assert listed["measures.7.3.4.share"]["value"] == 0.6
+    assert listed["measures.7.3.4.share"]["default"] == {"low": 0.6, "high": 1.0}
+    assert listed["measures.7.2.3.share"]["value"] is None and "growth_rate" in listed
 
 
 @pytest.mark.parametrize("assignment, code, words", [

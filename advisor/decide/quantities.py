@@ -135,7 +135,8 @@ def attach(recommendations: list[dict], profile, analysis: dict, kb, lang: str
 def plan_tables(profile, analysis: dict, kb, recommendations: list[dict], shortlist: list[str],
                 found: tuple[list[Estimate], list[Process]], lang: str) -> dict[str, Any]:
     """The top of the advice: `expected_total` (the shortlist's estimates combined: each acts on what the others
-    leave), `targets` (from the shortlist's estimates) and `projects`."""
+    leave), `assumptions` (what a user may set, with its default), `targets` (from the shortlist's estimates) and
+    `projects`."""
     from advisor.decide.projects import projects
     from advisor.decide.targets import targets
 
@@ -147,7 +148,13 @@ def plan_tables(profile, analysis: dict, kb, recommendations: list[dict], shortl
     for sub in dict.fromkeys(s for e in in_plan for s in e.ranges):
         both = combined(in_plan, sub)
         totals_cut[sub] = None if both is None else {"low": _rounded(both[0]), "high": _rounded(both[1])}
-    return {"expected_total": totals_cut,
+    plans = tables(kb)["plans"]
+    assumptions = [{"path": f"measures.{e.measure}.share", "measure": e.measure,
+                    "default": {"low": plans[e.measure].share_low, "high": plans[e.measure].share_high},
+                    "value": e.share[0] if e.share_set else None} for e in estimates]
+    growth = getattr(getattr(profile, "assumptions", None), "growth_rate", None)
+    assumptions.append({"path": "growth_rate", "measure": None, "default": None, "value": growth})
+    return {"expected_total": totals_cut, "assumptions": assumptions,
             "targets": targets(profile, analysis, kb, [e for e in estimates if e.measure in chosen], horizons,
                                procs, lang),
             "projects": projects(profile, kb, recommendations, shortlist, lang)}
