@@ -14,7 +14,7 @@ carbon.by_process and pollutants[*].by_process, which the batch's short analysis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 CO2E = "CO2e"
@@ -72,6 +72,15 @@ class Estimate:
     added_co2: tuple[float, float]                          # t CO2 added by end-of-pipe steps (low, high)
     coefficients: list[str]
     missing: dict[str, list[str]]                           # substance → processes without a figure
+    _mids: dict[str, list[tuple[tuple[str, str], float, float]]] = field(default_factory=dict, repr=False)
+
+    def mids(self, substance: str) -> list[tuple[tuple[str, str], float, float]]:
+        """(process, substance), midpoint fraction and amount of each cut of one substance (kept once built)."""
+        got = self._mids.get(substance)
+        if got is None:
+            got = self._mids[substance] = [(key, (lo + hi) / 2, self.amounts[key])
+                                           for key, (lo, hi) in self.fractions.items() if key[1] == substance]
+        return got
 
 
 def _compile(kb) -> dict[str, Any]:

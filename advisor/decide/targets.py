@@ -43,11 +43,11 @@ def cut_share(estimates: list[tuple[Estimate, float]], substance: str, base_tota
     amounts: dict[tuple[str, str], float] = {}
     added = 0.0
     for e, part in estimates:
-        for key, (f_low, f_high) in e.fractions.items():
-            if key[1] != substance or (only is not None and key[0] not in only):
+        for key, f_mid, amount in e.mids(substance):
+            if only is not None and key[0] not in only:
                 continue
-            amounts[key] = e.amounts[key]
-            keep[key] = keep.get(key, 1.0) * (1.0 - part * (f_low + f_high) / 2)
+            amounts[key] = amount
+            keep[key] = keep.get(key, 1.0) * (1.0 - part * f_mid)
         if substance == CO2E and only is None:
             added += part * (e.added_co2[0] + e.added_co2[1]) / 2
     cut = sum(amounts[k] * (1.0 - v) for k, v in keep.items()) - added
