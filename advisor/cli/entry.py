@@ -103,6 +103,12 @@ def cmd_kb_check(args) -> int:
     if kb.audit is not None:
         _out(f"accounting checks: {len(kb.audit.numbers())} numbers and {len(kb.product_carbon)} product carbon "
              "contents, each with unit, year and source")
+    estimates = kb.extra.get("estimates") or {}
+    if estimates.get("book") is not None:
+        book, plan = estimates["book"], estimates.get("targets")
+        _out(f"estimates: {len(book.measures)} measures with {len(book.coefficients)} coefficients, each with unit, "
+             f"source, year and basis; {len(estimates['equivalents'])} pollution equivalents; "
+             f"{len(plan.indicators) if plan else 0} target indicators")
     return 0
 
 
