@@ -192,10 +192,10 @@ def test_the_web_what_if_list_shows_the_current_answers_as_yes_no_and_choice_lab
     token = _upload(client, ROOT / "examples" / "demo-chemical.yaml")
     zh = client.get(f"/p/{token}/whatif?lang=zh").text
     en = client.get(f"/p/{token}/whatif?lang=en").text
-    assert "[false]" not in zh and "[true]" not in zh and "[否]" in zh
-    assert "[false]" not in en and "[no]" in en
+    assert "当前：false" not in zh and "当前：true" not in zh and "（当前：否）" in zh
+    assert "now: false" not in en and "(now: no)" in en
     options = re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', zh)
-    assert not [o for o in options if re.search(r"\[[a-z_]+\]$", o)], "a choice shows its stored value"
+    assert not [o for o in options if re.search(r"当前：[a-z_]+）$", o)], "a choice shows its stored value"
 
 
 # --- what-if terminal view and card texts --------------------------------------------------------------------------
