@@ -51,12 +51,12 @@ def test_exported_power_never_carries_more_co2_than_the_park_burns(kb):
 
 def test_a_power_plant_on_the_default_coal_factor_is_flagged_with_the_carbon_market_s_unmeasured_value(kb):
     """e-power emits 1,900,300 t ≥ 26,000 t and is in power generation (D44): the market requires measured carbon.
-    Unmeasured, its rule gives 20,908,000 GJ × 0.03356 t C/GJ × 0.99 × 44/12 = 2,547,071 t, +34.0 %."""
+    Unmeasured, its rule gives 20,908,000 GJ × 0.03085 t C/GJ × 0.99 × 44/12 = 2,341,393 t, +23.2 %."""
     c = analyse(kb, **POWER_PLANT, exports=[])["carbon"]
     (source,) = c["data_quality"]["large_sources"]
     assert source["process"] == "units-1-2" and source["sector"] == "power"
-    assert source["t_co2_if_unmeasured_market_rule"] == pytest.approx(2_547_071, abs=1)
-    assert source["difference"] == pytest.approx(0.3404, abs=1e-4)
+    assert source["t_co2_if_unmeasured_market_rule"] == pytest.approx(2_341_393, abs=1)
+    assert source["difference"] == pytest.approx(0.2321, abs=1e-4)
     assert c["by_process"][0]["data_quality"] == "default_large_source"
 
 
