@@ -1,18 +1,19 @@
-"""Asking first what decides the most: after the required questions, the question whose answer can still move
-the most measures comes next (recomputed as answers come in); `--quick` stops when no question left can move
-more than one measure; the answers are shown back after each topic; a short interview in a real terminal can
-be answered with names only."""
+"""Asking first what decides the most: after the required questions, the question whose answer can still
+establish the most open measures comes next (recomputed as answers come in); `--quick` asks only what can still
+establish an open measure and stops when nothing left can, with the full interview's established measures; the
+answers are shown back after each topic; a short interview in a real terminal can be answered with names only."""
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from interviews import established, interview, profile_answers
+from interviews import established, forced_questions, interview, profile_answers
 
 from advisor.questionnaire import (
     Interview,
@@ -23,7 +24,6 @@ from advisor.questionnaire import (
     load_rulebase_partial,
     measures_at_stake,
 )
-from advisor.questionnaire.flow import QUICK_LEAST
 from advisor.questionnaire.standing import Judge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,18 +84,45 @@ def test_follow_ups_come_right_after_the_question_they_follow(book, kb, base):
     assert q.ask_if is not None and "central_wastewater_plant.present" in str(q.ask_if)
 
 
+def table_row(name):
+    """The figures docs/questionnaire.md gives for an example: questions full, quick, established full, quick,
+    and the fewest questions a sound quick interview can ask."""
+    text = (ROOT / "docs" / "questionnaire.md").read_text(encoding="utf-8")
+    row = re.search(rf"^\| `demo-{name}` \|(.*)\|$", text, re.M)
+    assert row, f"docs/questionnaire.md has no row for demo-{name}"
+    return [int(re.search(r"\d+", cell).group()) for cell in row.group(1).split("|")]
+
+
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_quick_stops_when_no_question_left_can_move_more_than_one_measure(book, kb, base, name):
+def test_quick_reaches_the_full_interviews_established_measures(book, kb, base, name):
     data = yaml.safe_load((ROOT / "examples" / f"demo-{name}.yaml").read_text(encoding="utf-8"))
     answers = profile_answers(data, book, kb)
     full, full_session = interview(book, kb, base, answers, quick=False)
-    quick, quick_session = interview(book, kb, base, answers, quick=True)
-    assert len(quick) < len(full) / 2
+    could: dict[str, frozenset[str]] = {}
+    quick, quick_session = interview(book, kb, base, answers, quick=True, could_establish=could)
+    in_full, in_quick = established(book, kb, full_session), established(book, kb, quick_session)
+    assert set(in_quick) == set(in_full)
+    assert set(quick) < set(full)
+    # each question asked (the required ones apart) could establish a measure still open when it was asked
+    assert all(could[qid] for qid in quick[4:]), [qid for qid in quick[4:] if not could[qid]]
     f = flow(book, kb, base, quick_session, quick=True)
     assert f.next_question() is None and f.quick_done
-    assert all(len(f.can_move(q)) < QUICK_LEAST for q in book.questions if f.should_ask(q))
-    # what the quick interview establishes, the full one establishes too: stopping early never claims more
-    assert set(established(book, kb, quick_session)) <= set(established(book, kb, full_session))
+    assert not any(f.can_move(q) for q in book.questions if f.should_ask(q))
+    # every question a sound stop must ask is asked; the figures are those docs/questionnaire.md gives
+    forced = forced_questions(book, kb, base, answers, full)
+    assert forced <= set(quick), sorted(forced - set(quick))
+    assert table_row(name) == [len(full), len(quick), len(in_full), len(in_quick), len(forced)]
+
+
+def test_quick_asks_no_follow_up_that_can_establish_nothing(book, kb, base):
+    session = Session(answers={**REQUIRED, "infrastructure.central_wastewater_plant.present": True},
+                      asked=["park-id", "park-name", "park-base-year", "park-industries", "wastewater-plant"])
+    full, quick = flow(book, kb, base, session), flow(book, kb, base, session, quick=True)
+    follow = [q for q in book.questions if q.id in full.judge.follow_ups("wastewater-plant") and full.should_ask(q)]
+    assert any(not full.can_move(q) for q in follow), "every follow-up can establish a measure: no case to test"
+    assert full.next_question().id == follow[0].id
+    q = quick.next_question()
+    assert q is not None and quick.can_move(q)
 
 
 def test_the_full_interview_asks_the_same_questions_as_before_only_in_another_order(book, kb, base):
@@ -139,20 +166,24 @@ def test_back_after_the_summary_corrects_the_last_answer(book, kb, base, tmp_pat
     assert iv.session.answers["park.industries"] == [{"code": "C17", "share": 0.6}]
 
 
-def test_quick_says_why_it_stops_and_how_to_go_on(book, kb, base, tmp_path):
-    iv, out = terminal(book, kb, base, ["demo", "示例园区", "2022", "化工 55%"] + [""] * 80, quick=True,
+def test_quick_says_why_it_stops_what_is_left_and_how_to_go_on(book, kb, base, tmp_path):
+    iv, out = terminal(book, kb, base, ["demo", "示例园区", "2022", "化工 55%"] + [""] * 90, quick=True,
                        tmp_path=tmp_path)
     assert iv.run() == "done"
     text = out.getvalue()
-    assert "剩下的问题每个最多只能改变1项措施，快速问卷到此结束" in text and "--resume" in text
-    assert len(iv.session.asked) < len(book.questions) / 2
+    standing = iv.flow.standing()
+    left = [q for q in book.questions if not iv.flow.settled(q) and iv.flow.can_matter(q) and iv.flow.ask_if(q)]
+    assert "剩下的问题都不能再使任何措施确定推荐，快速问卷到此结束" in text and "--resume" in text
+    assert f"仍有 {len(standing.to_confirm)} 项措施待确认" in text and standing.to_confirm
+    assert f"其余 {len(left)} 个问题不能再使措施确定推荐" in text
+    assert not any(iv.flow.can_move(q) for q in left)
 
 
 def test_the_end_of_an_interview_says_how_many_measures_stay_to_confirm(tmp_path):
     from advisor.questionnaire import AskOptions, run_ask
 
     out = io.StringIO()
-    typed = "demo\n示例园区\n2022\n化工 55%\n" + "\n" * 80
+    typed = "demo\n示例园区\n2022\n化工 55%\n" + "\n" * 90
     assert run_ask(AskOptions(output=str(tmp_path / "p.yaml"), quick=True), io.StringIO(typed), out) == 0
     text = out.getvalue()
     assert "还没有可以确定推荐的措施" in text and "项措施待确认" in text and f"recommend {tmp_path / 'p.yaml'}" in text
@@ -179,7 +210,7 @@ def test_a_short_quick_interview_in_a_real_terminal_answered_with_names_only(tmp
         term.wait_for("请输入编号（1–2）")
         os.write(fd, b"1\r")
         shown = term.wait_for("—— 园区概况：您的回答 ——")
-        os.write(fd, "不清楚\r".encode() * 40)   # every other question: don't know (a quick interview asks fewer)
+        os.write(fd, "不清楚\r".encode() * 90)   # every other question: don't know
         tail = term.wait_for("园区档案已写入")
         _, status = os.waitpid(pid, 0)
     finally:

@@ -18,8 +18,8 @@ def register(sub, verb, lang) -> None:
     p.add_argument("--non-interactive", action="store_true",
                    help="ask nothing: missing optional answers are unknown, missing required ones an error")
     p.add_argument("--quick", action="store_true",
-                   help="ask first what decides the most and stop once no question left can change more than one "
-                        "measure")
+                   help="ask only the questions whose answer can still establish a measure, those that can establish "
+                        "the most first, and stop when none is left")
     p.add_argument("--list-questions", action="store_true", help="list the questions instead of asking them")
     p.add_argument("--json", action="store_true", help="with --list-questions: JSON output")
     lang(p)

@@ -7,10 +7,14 @@ Which questions are asked (simple, explainable):
   4. any other question is asked only when its answer can change a measure (see `stakes.py`).
 
 In which order (with a `Judge`, as the terminal has): the required questions first, then the question whose
-answer can still move the most measures (`standing.py`, recomputed after every answer), the follow-ups of a
-question right after it in the book's order, and among equals the current topic, then the book's order.
-Without a judge (the web pages, which go by topic) the book's order. `quick` stops once no question left can
-move more than one measure.
+answer can still establish the most open measures (`standing.py`, recomputed after every answer; among equals the
+weightier measures, then the current topic, then the book's order), the follow-ups of a question right after it
+in the book's order. Without a judge (the web pages, which go by topic) the book's order.
+
+`quick` asks in the same order but only what can still establish an open measure: a question that can establish
+none is not asked, whatever its topic (a follow-up included), and the interview stops when no question left can
+establish any. What the full interview would still ask can then only leave measures as they stand or rule them
+out – never establish one.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ from advisor.questionnaire.session import Session
 from advisor.questionnaire.standing import Judge, Standing
 
 ALWAYS_ASKED_SECTIONS = ("park",)  # plus every section the status analysis reads (questions.yaml analysis_inputs)
-QUICK_LEAST = 2   # --quick asks a question only while its answer can still move at least this many measures
 
 
 @dataclass
@@ -37,8 +40,8 @@ class QuestionFlow:
     session: Session
     stakes: dict[str, list[str]] = field(default_factory=dict)
     rules_loaded: bool = False
-    judge: Judge | None = None     # orders the questions by the measures they can move (None: the book's order)
-    quick: bool = False            # stop when no question left can move QUICK_LEAST measures
+    judge: Judge | None = None     # orders the questions by the measures they can establish (None: the book's order)
+    quick: bool = False            # ask only what can establish an open measure; stop when nothing left can
     quick_done: bool = field(default=False, init=False)   # the quick interview ended for that reason
 
     def __post_init__(self) -> None:
@@ -88,7 +91,7 @@ class QuestionFlow:
         return self.judge.standing(self.session.answers, settled)
 
     def can_move(self, q: Question) -> frozenset[str]:
-        """The measures the question's answer can still move (with those of the follow-ups it opens)."""
+        """The open measures the question's answer can still establish (with those of the follow-ups it opens)."""
         standing = self.standing()
         if standing is None or self.judge is None:
             return frozenset()
@@ -100,27 +103,40 @@ class QuestionFlow:
         standing = self.standing() if pending and required is None else None
         if standing is None or self.judge is None:
             return required or (pending[0] if pending else None)
-        count = {q.id: len(self.judge.can_move(standing, q.id)) for q in pending}
+        judge = self.judge
+        moves = {q.id: judge.can_move(standing, q.id) for q in pending}
+        if self.quick:   # what can establish no open measure is not asked
+            pending = [q for q in pending if moves[q.id]]
+            if not pending:
+                self.quick_done = True
+                return None
         last = question_by_id(self.book, self.session.asked[-1]) if self.session.asked else None
         if last is not None:   # its follow-ups next, in the book's order: they explain one another
-            follow = [q for q in pending if q.id in self.judge.follow_ups(last.id)]
-            for i, q in enumerate(follow):
-                if not self.quick or max(count[f.id] for f in follow[i:]) >= QUICK_LEAST:
-                    return q
+            follow = [q for q in pending if q.id in judge.follow_ups(last.id)]
+            if follow:
+                return follow[0]
         topic = last.topic if last is not None else None
-        best = max(pending, key=lambda q: (count[q.id], q.topic == topic, -self._index[q.id]))
-        if self.quick and count[best.id] < QUICK_LEAST:
-            self.quick_done = True
-            return None
-        return best
+        return max(pending, key=lambda q: (len(moves[q.id]), judge.weight(moves[q.id]), q.topic == topic,
+                                           -self._index[q.id]))
+
+    def quick_left(self) -> tuple[int, int]:
+        """When a quick interview stops: the measures that stay to confirm, and the questions the full interview
+        would still ask (none of which can establish a measure)."""
+        standing = self.standing()
+        self.quick = False
+        try:
+            left = self.remaining_estimate()
+        finally:
+            self.quick = True
+        return (len(standing.to_confirm) if standing is not None else 0), left
 
     def remaining_estimate(self) -> int:
         """The questions still to come, counting those whose ask_if depends on answers not given yet
-        (in a quick interview, those that can still move enough measures)."""
+        (in a quick interview, those that can still establish an open measure)."""
         standing = self.standing() if self.quick else None
         if standing is not None and self.judge is not None:
             return sum(1 for q in self.book.questions if self.should_ask(q)
-                       and (q.required or len(self.judge.can_move(standing, q.id)) >= QUICK_LEAST))
+                       and (q.required or self.judge.can_move(standing, q.id)))
         count = 0
         for q in self.book.questions:
             if self.settled(q) or not self.can_matter(q):

@@ -40,7 +40,7 @@ class AskOptions:
     answers: str | None = None
     non_interactive: bool = False
     lang: str = "zh"
-    quick: bool = False   # ask what decides the most, stop when nothing left moves more than one measure
+    quick: bool = False   # ask only what can still establish a measure, the most first; stop when nothing left can
 
 
 def default_resume_path(output: str | None) -> Path:

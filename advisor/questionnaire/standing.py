@@ -1,9 +1,13 @@
-"""Where the advice stands on the answers so far, and how many measures each open question can still move.
+"""Where the advice stands on the answers so far, and which measures each open question can still establish.
 
 After each answer the answers are read as a profile and advised on (the same `advise` as `recommend`); its
-`questions_to_answer` names, for every unknown fact behind a measure still open, the measures that fact decides.
-A question that fills one of the fact's inputs can move those measures; a question that opens follow-ups (their
-`ask_if` reads its answer) can move what they can. The terminal asks the question that can move the most first.
+`questions_to_answer` names, for every unknown fact that decides a rule still possible (neither true nor false on
+the facts known) of a measure not yet established, the measures that fact decides. A question that fills one of
+the fact's inputs can establish those measures (some answer can make the rule true); a question that opens
+follow-ups (their `ask_if` reads its answer) can establish what they can. An established measure needs no more
+questions: it is not counted. A question no open measure's possible rule reads can establish nothing (it can at
+most change the figures of the status analysis). The terminal asks first the question that can establish the
+most measures, the rules' weights deciding among equals.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from advisor.questionnaire.answer_paths import nest
 
 @dataclass(frozen=True)
 class Standing:
-    """The advice on the answers so far: the measures in each list, and question id → measures it can move."""
+    """The advice on the answers so far: the measures in each list, and question id → the open measures its
+    answer can establish."""
 
     established: tuple[str, ...]
     to_confirm: tuple[str, ...]
@@ -34,6 +39,7 @@ class Judge:
     kb: Any
     base: Any
     _fact_questions: dict[str, Any] = field(default_factory=dict, init=False)
+    _weights: dict[str, float] = field(default_factory=dict, init=False)
     _follow_ups: dict[str, list[str]] = field(default_factory=dict, init=False)
     _last: tuple[str, Standing | None] | None = field(default=None, init=False)
 
@@ -48,6 +54,15 @@ class Judge:
                 for path in facts_of(parse(q.ask_if)):
                     if path in by_path:
                         self._follow_ups.setdefault(by_path[path], []).append(q.id)
+        for rule in self.base.rules.values():   # a measure's weight: that of its strongest rule
+            mid = rule.rule.then.measure
+            if mid:
+                self._weights[mid] = max(self._weights.get(mid, 0.0), float(rule.rule.then.weight))
+
+    def weight(self, measures: frozenset[str]) -> float:
+        """The measures' summed weight (each measure's strongest rule): among questions that can establish as
+        many measures, the one that can establish the weightier comes first."""
+        return sum(self._weights.get(m, 0.0) for m in measures)
 
     def follow_ups(self, qid: str) -> list[str]:
         """The questions whose ask_if reads this question's answer, in the book's order."""
@@ -89,7 +104,7 @@ class Judge:
             moves={qid: frozenset(ms) for qid, ms in moves.items()})
 
     def can_move(self, standing: Standing, qid: str) -> frozenset[str]:
-        """The measures a question's answer can move: its own, and those of the follow-ups it opens."""
+        """The open measures a question's answer can establish: its own, and those of the follow-ups it opens."""
         out = set(standing.moves.get(qid, ()))
         for follow in self.follow_ups(qid):
             out |= standing.moves.get(follow, frozenset())

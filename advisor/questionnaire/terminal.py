@@ -45,7 +45,7 @@ class Interview:
     rules_loaded: bool = False
     reader: Reader | None = None   # default: a Reader in `lang` that knows no units
     judge: Judge | None = None     # orders the questions by what they can still move; None: the book's order
-    quick: bool = False            # stop once no question left can move more than one measure
+    quick: bool = False            # ask only what can still establish a measure; stop when nothing left can
 
     def __post_init__(self) -> None:
         self.answer_reader: Reader = self.reader or Reader(lang=self.lang)
@@ -80,8 +80,10 @@ class Interview:
                     self.show_stretch()
                 if q is None:
                     if self.flow.quick_done:
+                        to_confirm, left = self.flow.quick_left()
                         self.say("")
-                        self.say(self.msg("quick_done", n=len(self.session.asked), file=self.resume_path))
+                        self.say(self.msg("quick_done", n=len(self.session.asked), to_confirm=to_confirm, left=left,
+                                          file=self.resume_path))
                     return "done"
                 self.ask(q)
         except Stop as stop:
