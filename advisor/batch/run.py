@@ -39,7 +39,7 @@ from advisor.batch.writers import OUTPUT_COLUMNS as OUTPUT_COLUMNS  # the table'
 from advisor.batch.writers import OUTPUT_SUFFIXES, open_writer
 from advisor.batch.writers import sidecar_path as sidecar_path
 from advisor.errors import AdvisorError, Issue, ProfileError, UsageError
-from advisor.profile.table_rows import Column, plan_columns, row_to_data
+from advisor.profile.table_rows import Column, RowReader, plan_columns
 
 if TYPE_CHECKING:  # the pool is started only when a batch runs
     from concurrent.futures import ProcessPoolExecutor
@@ -65,7 +65,7 @@ def setup_worker(plan: list[Column | None], label: str, lang: str, json_dir: str
     from advisor.kb.rulebook import load_rulebase
 
     names = [c.name if c else None for c in plan]
-    _W.update(plan=plan, label=label, lang=lang, json_dir=json_dir, kb=load_knowledge(),
+    _W.update(plan=plan, rows=RowReader(plan), label=label, lang=lang, json_dir=json_dir, kb=load_knowledge(),
               base=load_rulebase(), engine=get_engine(),
               id_at=names.index("park.id") if "park.id" in names else -1,
               name_at=names.index("park.name") if "park.name" in names else -1)
@@ -109,7 +109,7 @@ def process_row(number: int, cells: list, pre_issue: Issue | None = None, unread
         if len(cells) > len(plan) and not_blank(cells[len(plan):]):
             issues.append(Issue(file, "", f"the row has {len(cells)} cells, the header only {len(plan)} columns",
                                 "check for a stray separator or a shifted row"))
-        data, cell_issues = row_to_data(plan, cells, file)
+        data, cell_issues = _W["rows"].read(cells, file)
         issues += cell_issues
         cell_issues = list(unread) + cell_issues
         from advisor.profile.files import validate_data

@@ -99,35 +99,60 @@ def _mapping_at(data: dict, keys: tuple) -> dict:
     return node
 
 
-def row_to_data(plan: list[Column | None], cells: list[Any], file: str) -> tuple[dict, list[Issue]]:
-    """Profile data (a nested dict) from one row's cells, and the cells' problems.
+class RowReader:
+    """Reads the rows of one table: the plan's columns and their cell positions are worked out once.
 
-    The plan is plan_columns'; its columns name scalar or list fields only, so no column's value ever
-    sits where another column's mapping goes.
+    The batch reads every row through one reader; a plan's columns name scalar or list fields only, so no
+    column's value ever sits where another column's mapping goes.
     """
-    data: dict[str, Any] = {}
-    mappings: dict[str, dict] = {}        # columns share mappings (economy.values.2018, .2019 …)
-    issues: list[Issue] = []
-    for column, value in zip(plan, cells, strict=False):   # a short row leaves the last columns unknown
-        if column is None or value is None or value == "":
-            continue
-        try:
-            converted = column.read(value)
-        except CellError as exc:
-            if is_unknown(value):
+
+    def __init__(self, plan: list[Column | None]) -> None:
+        self.columns = [(i, c, c.kind == "number") for i, c in enumerate(plan) if c is not None]
+
+    def read(self, cells: list[Any], file: str) -> tuple[dict, list[Issue]]:
+        """Profile data (a nested dict) from one row's cells, and the cells' problems."""
+        data: dict[str, Any] = {}
+        mappings: dict[str, dict] = {}        # columns share mappings (economy.values.2018, .2019 …)
+        issues: list[Issue] = []
+        n = len(cells)                        # a short row leaves the last columns unknown
+        for i, column, is_number in self.columns:
+            if i >= n:
+                break
+            value = cells[i]
+            if value is None or value == "":
                 continue
-            shown = str(value).strip()
-            problem = exc.problem if shown[:40] in exc.problem else f"'{shown[:80]}': {exc.problem}"
-            issues.append(Issue(file, column.name, problem, exc.fix))
-            continue
-        if converted is None:
-            continue
-        node = mappings.get(column.parent)
-        if node is None:
-            node = mappings[column.parent] = _mapping_at(data, column.keys[:-1])
-        node[column.last] = converted
-    data.setdefault("schema_version", 1)
-    return data, issues
+            converted = None
+            if is_number and type(value) is str:
+                # most cells of a batch are plain numbers: float() reads them as to_number would
+                try:
+                    converted = float(value)
+                    if converted - converted != 0.0:    # inf or nan: to_number says why
+                        converted = None
+                except ValueError:
+                    pass
+            if converted is None:
+                try:
+                    converted = column.read(value)
+                except CellError as exc:
+                    if is_unknown(value):
+                        continue
+                    shown = str(value).strip()
+                    problem = exc.problem if shown[:40] in exc.problem else f"'{shown[:80]}': {exc.problem}"
+                    issues.append(Issue(file, column.name, problem, exc.fix))
+                    continue
+                if converted is None:
+                    continue
+            node = mappings.get(column.parent)
+            if node is None:
+                node = mappings[column.parent] = _mapping_at(data, column.keys[:-1])
+            node[column.last] = converted
+        data.setdefault("schema_version", 1)
+        return data, issues
+
+
+def row_to_data(plan: list[Column | None], cells: list[Any], file: str) -> tuple[dict, list[Issue]]:
+    """Profile data (a nested dict) from one row's cells, and the cells' problems (see RowReader)."""
+    return RowReader(plan).read(cells, file)
 
 
 def row_dict_to_data(row: dict[str, Any], file: str) -> tuple[dict, list[Issue]]:
