@@ -342,6 +342,28 @@ def _headline(periods: list[dict], economy: dict[int, float], series: dict[str, 
     return [hit] + periods, _describe(hit, "longest_comparable_span"), notes
 
 
+def _screen_headline(economy: dict[int, float], series: dict[str, dict[int, float]], st: _Settings
+                     ) -> tuple[list[dict], dict | None]:
+    """The batch screen's one period and the headline's description, as _headline gives them: a whole span with a
+    boundary change inside is not worked out when a comparable span is the headline (the screen shows the
+    headline alone)."""
+    plan = plan_periods(economy, series, pairs=False)
+    if not plan:
+        return [], None
+    y0, y1, kind = plan[0]
+    if not any(y0 < year <= y1 for year, _ in st.boundary_changes):
+        whole = calc_period(y0, y1, kind, economy, series, st)
+        whole["headline"] = True
+        return [whole], _describe(whole, "whole_span")
+    years = sorted(set(economy).intersection(set().union(*series.values())))
+    span = headline_span(years, [y for y, _ in st.boundary_changes])
+    if span is None:
+        return [calc_period(y0, y1, kind, economy, series, st)], None
+    hit = calc_period(span[0], span[1], "comparable_span", economy, series, st)
+    hit["headline"] = True
+    return [hit], _describe(hit, "longest_comparable_span")
+
+
 def _describe(p: dict, basis: str) -> dict:
     return {"from": p["from"], "to": p["to"], "basis": basis, "comparable": p["comparable"]}
 
@@ -387,9 +409,13 @@ def calc_decoupling(profile, kb, period: tuple[int, int] | None = None, year_pai
     if eco is None or hist is None:
         return out
     st = _Settings(profile, kb)
-    periods = _periods(eco.values, hist.series, st, period, year_pairs)
-    out["periods"], out["headline"], notes = _headline(periods, eco.values, hist.series, st, kb, period is not None,
-                                                       warn=year_pairs or by_industry)
+    if not year_pairs and not by_industry and period is None:
+        out["periods"], out["headline"] = _screen_headline(eco.values, hist.series, st)
+        notes: list[Note] = []
+    else:
+        periods = _periods(eco.values, hist.series, st, period, year_pairs)
+        out["periods"], out["headline"], notes = _headline(periods, eco.values, hist.series, st, kb,
+                                                           period is not None, warn=year_pairs or by_industry)
     if not year_pairs:   # the batch table's one period: the headline (the whole span when there is none)
         out["periods"] = out["periods"][:1]
     out["not_comparable"] = [f"{p['from']}–{p['to']}" for p in out["periods"] if not p["comparable"]]
