@@ -52,19 +52,27 @@ def test_the_required_questions_come_first(book, kb, base):
     assert f.next_question().id == "park-name"
 
 
-def test_each_question_asked_can_move_at_least_as_many_measures_as_any_other_then_open(book, kb, base):
+def test_each_question_asked_is_worth_at_least_as_much_as_any_other_then_open(book, kb, base):
     session = Session(answers=dict(REQUIRED), asked=["park-id", "park-name", "park-base-year", "park-industries"])
     f = flow(book, kb, base, session)
-    seen_five_before_one = False
+    seen_five_before_one = seen_alone_before_shared = False
     while (q := f.next_question()) is not None:
         last = session.asked[-1]
         pending = [p for p in book.questions if f.should_ask(p)]
+        standing = f.standing()
+        worth = {p.id: round(f.judge.value(standing, p.id), 6) for p in pending}
         counts = {p.id: len(f.can_move(p)) for p in pending}
         if q.id not in f.judge.follow_ups(last):   # a follow-up comes right after its question, whatever it moves
-            assert counts[q.id] == max(counts.values()), (q.id, counts)
+            assert worth[q.id] == max(worth.values()), (q.id, worth)
+            assert counts[q.id] == max(c for p, c in counts.items() if worth[p] == worth[q.id])
+            assert worth[q.id] <= counts[q.id]
             seen_five_before_one |= counts[q.id] >= 5 and any(c == 1 for c in counts.values())
+            # a question that settles its measures' facts alone before one of several answers a computed fact needs
+            seen_alone_before_shared |= worth[q.id] == counts[q.id] and any(
+                worth[p] < counts[p] and counts[p] > counts[q.id] for p in counts)
         session.asked.append(q.id)   # left unknown
     assert seen_five_before_one, "no question moving 5 measures was asked while one moving 1 waited"
+    assert seen_alone_before_shared, "no question settling its facts alone came before one sharing a fact"
 
 
 def test_the_count_is_recomputed_as_answers_come_in(book, kb, base):
@@ -157,7 +165,7 @@ def test_the_answers_of_a_topic_are_shown_back_with_where_the_advice_stands(book
     assert "—— 园区概况：您的回答 ——" in text
     assert "  主导行业及其产值占比：C26 化学原料和化学制品制造业 55%" in text
     assert "目前：确定推荐 0 项，待确认" in text and "有误请输入 back" in text
-    assert "（这个回答还可能改变 5 项措施）" in text
+    assert re.search(r"（这个回答还可能改变 [1-9]\d* 项措施）", text)
 
 
 def test_back_after_the_summary_corrects_the_last_answer(book, kb, base, tmp_path):

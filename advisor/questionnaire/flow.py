@@ -7,9 +7,11 @@ Which questions are asked (simple, explainable):
   4. any other question is asked only when its answer can change a measure (see `stakes.py`).
 
 In which order (with a `Judge`, as the terminal has): the required questions first, then the question whose
-answer can still establish the most open measures (`standing.py`, recomputed after every answer; among equals the
-weightier measures, then the current topic, then the book's order), the follow-ups of a question right after it
-in the book's order. Without a judge (the web pages, which go by topic) the book's order.
+answer is worth the most (`standing.py`, recomputed after every answer): each open measure it can establish
+counts 1 / the open questions that fill the fact deciding it, so that a question settling a fact alone comes
+before one of several answers a computed fact needs; among equals the one that can establish more measures, the
+weightier, the current topic, the book's order. The follow-ups of a question come right after it in the book's
+order. Without a judge (the web pages, which go by topic) the book's order.
 
 `quick` asks in the same order but only what can still establish an open measure: a question that can establish
 none is not asked, whatever its topic (a follow-up included), and the interview stops when no question left can
@@ -116,8 +118,8 @@ class QuestionFlow:
             if follow:
                 return follow[0]
         topic = last.topic if last is not None else None
-        return max(pending, key=lambda q: (len(moves[q.id]), judge.weight(moves[q.id]), q.topic == topic,
-                                           -self._index[q.id]))
+        return max(pending, key=lambda q: (round(judge.value(standing, q.id), 6), len(moves[q.id]),
+                                           judge.weight(moves[q.id]), q.topic == topic, -self._index[q.id]))
 
     def quick_left(self) -> tuple[int, int]:
         """When a quick interview stops: the measures that stay to confirm, and the questions the full interview

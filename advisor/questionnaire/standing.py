@@ -6,8 +6,9 @@ the facts known) of a measure not yet established, the measures that fact decide
 the fact's inputs can establish those measures (some answer can make the rule true); a question that opens
 follow-ups (their `ask_if` reads its answer) can establish what they can. An established measure needs no more
 questions: it is not counted. A question no open measure's possible rule reads can establish nothing (it can at
-most change the figures of the status analysis). The terminal asks first the question that can establish the
-most measures, the rules' weights deciding among equals.
+most change the figures of the status analysis). The terminal asks first the question whose answer is worth the
+most: each measure it can establish counts 1 / the open questions filling the fact that decides it (a fact the
+status analysis computes from several answers needs several), then the number of measures, then their weights.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Standing:
     to_confirm: tuple[str, ...]
     ruled_out: tuple[str, ...]
     moves: dict[str, frozenset[str]]
+    shares: dict[str, dict[str, float]] = field(default_factory=dict)   # qid → measure → 1 / questions its fact needs
 
 
 @dataclass
@@ -92,16 +94,29 @@ class Judge:
 
     def _standing(self, result: dict, settled: set[str]) -> Standing:
         moves: dict[str, set[str]] = {}
+        shares: dict[str, dict[str, float]] = {}
         for row in result["questions_to_answer"]:
             fq = self._fact_questions.get(row["fact"])
-            for qid in fq.questions if fq is not None else ():
-                if qid not in settled:
-                    moves.setdefault(qid, set()).update(row["decides"])
+            open_ = [qid for qid in (fq.questions if fq is not None else ()) if qid not in settled]
+            for qid in open_:
+                moves.setdefault(qid, set()).update(row["decides"])
+                mine = shares.setdefault(qid, {})
+                for m in row["decides"]:
+                    mine[m] = max(mine.get(m, 0.0), 1.0 / len(open_))
         return Standing(
             established=tuple(r["measure"] for r in result["recommendations"]),
             to_confirm=tuple(r["measure"] for r in result["to_confirm"]),
             ruled_out=tuple(r["measure"] for r in result["not_recommended"]),
-            moves={qid: frozenset(ms) for qid, ms in moves.items()})
+            moves={qid: frozenset(ms) for qid, ms in moves.items()}, shares=shares)
+
+    def value(self, standing: Standing, qid: str) -> float:
+        """What the question's answer is worth: each measure it can establish counts 1 / the questions still open
+        that fill the fact deciding it (one answer of several settles less than one that settles it alone)."""
+        out: dict[str, float] = dict(standing.shares.get(qid, {}))
+        for follow in self.follow_ups(qid):
+            for m, share in standing.shares.get(follow, {}).items():
+                out[m] = max(out.get(m, 0.0), share)
+        return sum(out.values())
 
     def can_move(self, standing: Standing, qid: str) -> frozenset[str]:
         """The open measures a question's answer can establish: its own, and those of the follow-ups it opens."""
