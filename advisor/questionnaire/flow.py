@@ -125,17 +125,12 @@ class QuestionFlow:
         """When a quick interview stops: the measures that stay to confirm, and the questions the full interview
         would still ask (none of which can establish a measure)."""
         standing = self.standing()
-        self.quick = False
-        try:
-            left = self.remaining_estimate()
-        finally:
-            self.quick = True
-        return (len(standing.to_confirm) if standing is not None else 0), left
+        return (len(standing.to_confirm) if standing is not None else 0), self.remaining_estimate(quick=False)
 
-    def remaining_estimate(self) -> int:
+    def remaining_estimate(self, quick: bool | None = None) -> int:
         """The questions still to come, counting those whose ask_if depends on answers not given yet
-        (in a quick interview, those that can still establish an open measure)."""
-        standing = self.standing() if self.quick else None
+        (in a quick interview, those that can still establish an open measure). `quick`: as if (not) quick."""
+        standing = self.standing() if (self.quick if quick is None else quick) else None
         if standing is not None and self.judge is not None:
             return sum(1 for q in self.book.questions if self.should_ask(q)
                        and (q.required or self.judge.can_move(standing, q.id)))
