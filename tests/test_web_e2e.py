@@ -178,7 +178,10 @@ def autosave_some(page, n: int) -> list[str]:
         fill_rows(box, rows[:-1])
         last = box.locator("table.rows tbody tr").nth(len(rows) - 1)
         last.locator("input").nth(0).fill(rows[-1][0])
-        with page.expect_response(lambda r: r.url.endswith("/answer") and r.request.method == "POST") as saved:
+        # the save of the whole series (an earlier row's save may still be on its way)
+        body_end = f"\r\n\r\n{rows[-1][1]}\r\n"
+        with page.expect_response(lambda r, end=body_end: r.url.endswith("/answer") and r.request.method == "POST"
+                                  and end in (r.request.post_data or "")) as saved:
             last.locator("input").nth(1).fill(rows[-1][1])
             last.locator("input").nth(1).press("Tab")
         assert saved.value.ok, saved.value.text()
