@@ -7,10 +7,12 @@ answer has no row; `asked` remembers which questions were shown and left unknown
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import secrets
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -94,6 +96,9 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
+        # SQLite has one writer at a time and its busy wait sleeps in steps of up to 100 ms: this process's
+        # saves queue on a lock of their own instead (other processes still meet SQLite's wait)
+        self._writing = threading.Lock() if url.startswith("sqlite") else contextlib.nullcontext()
         kwargs: dict[str, Any] = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -146,7 +151,7 @@ class Store:
 
         The park's row is written first: that takes its lock (a row lock in PostgreSQL, the write lock in SQLite)
         before `asked` is read, so two saves of the same park at once cannot lose each other's questions."""
-        with Session(self.engine) as s, s.begin():
+        with self._writing, Session(self.engine) as s, s.begin():
             touched = s.execute(update(ParkRow).where(ParkRow.token == token).values(updated=now()))
             if not getattr(touched, "rowcount", 1):
                 raise KeyError(token)
