@@ -127,7 +127,9 @@ def readable_text(q: Question, value: Any, lang: str, provinces: dict | None = N
     if isinstance(value, str) and value in labels:
         return labels[value]
     if value == []:
-        return "无" if lang == "zh" else "none"
+        from advisor.web.texts import texts
+
+        return texts(lang)["none"]
     if isinstance(value, list) and labels:
         items = [item.get(q.item_field) if isinstance(item, dict) and q.item_field else item for item in value]
         return ("、" if lang == "zh" else ", ").join(labels.get(str(i), str(i)) for i in items)
