@@ -14,6 +14,8 @@ from advisor.kb.schemas.questions import QuestionBook
 from advisor.questionnaire.questions import units_only
 
 KEYED_LISTS = {"energy": "carrier"}  # energy.<carrier> answers become rows of the `energy` list
+# mappings whose keys hold dots (measure ids such as 7.3.4): one answer each, never taken apart
+WHOLE_MAPPINGS = ("assumptions.measures",)
 
 
 def paths_overlap(a: str, b: str) -> bool:
@@ -68,7 +70,7 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
         if not prefix and key == "schema_version":
             continue
         path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
+        if isinstance(value, dict) and value and path not in WHOLE_MAPPINGS:
             out.update(flatten(value, path))
         elif value is not None:
             out[path] = value

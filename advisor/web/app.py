@@ -96,6 +96,7 @@ async def _too_large(scope, send, max_bytes: int) -> None:
 
 def create_app(db_url: str, advisor=None) -> FastAPI:
     """The application on the database at `db_url` (see store.database_url)."""
+    from advisor.web.assumptions import router as assumptions_router
     from advisor.web.cycles import router as cycles_router
     from advisor.web.pages import router
     from advisor.web.service import Advisor, upload_limit
@@ -108,6 +109,7 @@ def create_app(db_url: str, advisor=None) -> FastAPI:
     app.state.upload_limit = upload_limit()
     app.include_router(router)
     app.include_router(cycles_router)   # a park's years: next year's questionnaire, the evaluation
+    app.include_router(assumptions_router)   # the estimates' assumptions set on the results page
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -266,6 +266,13 @@ def _confirm_views(advice: dict) -> list[dict[str, Any]]:
 
 @router.get("/p/{token}/results")
 def results(request: Request, token: str):
+    return results_page(request, token)
+
+
+def results_page(request: Request, token: str, status: int = 200, **posted: Any):
+    """The results; `posted` (typed, issues, bad) is a refused assumptions form to show again (assumptions.py)."""
+    from advisor.web.assumptions import view as assumptions_view
+
     state, adv, lang = _park_page(request, token)
     try:
         res = adv.results(state.answers, _answers_name(request), lang)
@@ -283,8 +290,9 @@ def results(request: Request, token: str):
     svg = {cid: markupsafe.Markup(
         f'<img src="/p/{token}/chart/{cid}.svg?v={c["hash"]}&amp;lang={lang}" alt="{markupsafe.escape(c["title"])}" '
         f'loading="lazy">') for cid, c in res["charts"].items()}
-    return render(request, "results.html.j2", token=token, res=res, advice=advice, svg=svg,
-                  shortlist=shortlist, others=others, titles=adv.titles(lang),
+    return render(request, "results.html.j2", status=status, here=f"/p/{token}/results", token=token, res=res,
+                  advice=advice, svg=svg, shortlist=shortlist, others=others, titles=adv.titles(lang),
+                  assumptions=assumptions_view(request, res, state.answers, adv.titles(lang), lang, **posted),
                   not_recommended=[{**n, "reasons": why_not_texts(n)} for n in advice["not_recommended"]],
                   confirm=_confirm_views(advice), links=_ask_links(adv, state, token, advice),
                   questions=questions, decided=len({m for q in questions for m in q["decides"]}),
