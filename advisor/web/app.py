@@ -98,6 +98,7 @@ def create_app(db_url: str, advisor=None) -> FastAPI:
     """The application on the database at `db_url` (see store.database_url)."""
     from advisor.web.assumptions import router as assumptions_router
     from advisor.web.cycles import router as cycles_router
+    from advisor.web.list_pages import router as lists_router
     from advisor.web.pages import router
     from advisor.web.service import Advisor, upload_limit
     from advisor.web.store import Store
@@ -110,6 +111,7 @@ def create_app(db_url: str, advisor=None) -> FastAPI:
     app.include_router(router)
     app.include_router(cycles_router)   # a park's years: next year's questionnaire, the evaluation
     app.include_router(assumptions_router)   # the estimates' assumptions set on the results page
+    app.include_router(lists_router)   # an uploaded profile's lists as editable tables
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

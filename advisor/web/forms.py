@@ -13,6 +13,7 @@ from typing import Any
 from advisor.kb.schemas.questions import Question
 from advisor.questionnaire import MESSAGES, AnswerError, QuestionFlow, Reader, show_value, unit_hint
 from advisor.web.grids import is_grid, rows_text, stored_rows, submitted_rows, with_blank_rows
+from advisor.web.list_tables import TABLES, uploaded_lists
 
 UNKNOWN = "__unknown__"
 NONE = "__none__"
@@ -37,6 +38,8 @@ class FieldView:
     stakes: list[tuple[str, str]] = field(default_factory=list)
     stake_note: str = ""
     fixed: str = ""              # kind fixed: the value from an uploaded profile
+    fixed_list: str = ""         # kind fixed: the uploaded list it is a part of, when that list has a table
+    lists: list[tuple[str, str, int]] = field(default_factory=list)   # first field: (list, title, rows) of the topic
     rows: list[tuple[str, str]] = field(default_factory=list)   # kind rows: (year, value) or (industry, share)
     row_kind: str = ""           # kind rows: series | industries
     hidden: bool = False         # a follow-up whose condition does not hold yet
@@ -173,6 +176,7 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
         if whole is not None:
             v.kind = "fixed"
             v.fixed = _whole_text(answers[whole], lang)
+            v.fixed_list = whole if whole in TABLES else ""
         elif q.type in ("yesno", "choice"):
             v.kind = "radio"
             chosen = typed.get(q.id, value)
@@ -206,6 +210,11 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
         else:
             v.value = str(typed[q.id]) if q.id in typed else display_text(q, value)
         views.append(v)
+    if views:   # the uploaded lists asked on this page, each edited as a table of its own
+        from advisor.web.texts import texts
+
+        views[0].lists = [(name, texts(lang)[TABLES[name].title], len(answers[name]))
+                          for name in uploaded_lists(answers) if TABLES[name].topic == questions[0].topic]
     return views
 
 

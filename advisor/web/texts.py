@@ -1,4 +1,5 @@
-"""The web pages' labels (zh, en): reports/templates/web/labels.yaml on top of the report labels."""
+"""The web pages' labels (zh, en): reports/templates/web/labels.yaml (and list_labels.yaml) on top of the report
+labels."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from advisor.errors import Issue, KnowledgeError
 from advisor.kb.paths import templates_dir
 
 LANGS = ("zh", "en")
+LABEL_FILES = ("labels.yaml", "list_labels.yaml")   # the second: the uploaded lists' tables
 
 
 def web_templates_dir():
@@ -18,14 +20,17 @@ def web_templates_dir():
 def _web_table() -> dict[str, dict[str, str]]:
     from advisor.kb.safe_load import load_data_file
 
-    path = web_templates_dir() / "labels.yaml"
-    data = load_data_file(path, KnowledgeError)
-    bad = [k for k, v in (data or {}).items()
-           if not (isinstance(v, dict) and set(v) == set(LANGS) and all(isinstance(v[x], str) for x in LANGS))]
-    if bad or not isinstance(data, dict):
-        raise KnowledgeError([Issue(str(path), k, "a label needs text for zh and en, nothing else",
-                                    "write {zh: …, en: …} and quote text that contains a comma") for k in bad])
-    return data
+    out: dict[str, dict[str, str]] = {}
+    for name in LABEL_FILES:
+        path = web_templates_dir() / name
+        data = load_data_file(path, KnowledgeError)
+        bad = [k for k, v in (data or {}).items()
+               if not (isinstance(v, dict) and set(v) == set(LANGS) and all(isinstance(v[x], str) for x in LANGS))]
+        if bad or not isinstance(data, dict):
+            raise KnowledgeError([Issue(str(path), k, "a label needs text for zh and en, nothing else",
+                                        "write {zh: …, en: …} and quote text that contains a comma") for k in bad])
+        out.update(data)
+    return out
 
 
 @cache
