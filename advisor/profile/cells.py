@@ -42,7 +42,7 @@ from typing import Any
 from advisor.errors import did_you_mean
 
 __all__ = [
-    "BOOL_FIX", "FALSE_WORDS", "NONE_WORDS", "NUMBER_FIX", "TRUE_WORDS", "UNKNOWN_WORDS",
+    "BOOL_FIX", "BOOL_SPELLINGS", "FALSE_WORDS", "NONE_WORDS", "NUMBER_FIX", "TRUE_WORDS", "UNKNOWN_WORDS",
     "CellError", "is_blank", "is_none_word", "is_unknown", "read_as", "reader", "split_items", "to_bool", "to_choice",
     "to_int", "to_number", "to_share", "to_text",
 ]
@@ -60,10 +60,11 @@ SHARE_FIX = "shares are fractions from 0 to 1: write 0.35 or 35% for 35 %"
 _LONGEST_WORD = max(map(len, TRUE_WORDS | FALSE_WORDS | UNKNOWN_WORDS | NONE_WORDS))
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _LIST_SPLIT = re.compile(r"[,，;；、]+")
-# yes/no words as they are usually written (any case of the latin ones): one dict look-up
-_BOOL_SPELLINGS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
-_BOOL_SPELLINGS.update({w.upper(): v for w, v in list(_BOOL_SPELLINGS.items())})
-_BOOL_SPELLINGS.update({w.capitalize(): v for w, v in list(_BOOL_SPELLINGS.items())})
+# yes/no words as they are usually written (any case of the latin ones): one dict look-up (to_bool's and the
+# batch row reader's fast path)
+BOOL_SPELLINGS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
+BOOL_SPELLINGS.update({w.upper(): v for w, v in list(BOOL_SPELLINGS.items())})
+BOOL_SPELLINGS.update({w.capitalize(): v for w, v in list(BOOL_SPELLINGS.items())})
 
 
 class CellError(ValueError):
@@ -111,7 +112,7 @@ def is_none_word(value: Any) -> bool:
 def to_bool(value: Any) -> bool | None:
     """True or False; None for a blank or an unknown word. Raises CellError for anything else."""
     if isinstance(value, str):
-        known = _BOOL_SPELLINGS.get(value)
+        known = BOOL_SPELLINGS.get(value)
         if known is not None:
             return known
         word = _word(value)

@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from advisor.errors import Issue, did_you_mean
-from advisor.profile.cells import CellError, is_unknown, reader
+from advisor.profile.cells import BOOL_SPELLINGS, CellError, is_unknown, reader
 from advisor.profile.compact_forms import number_text, read_list, write_list
 from advisor.profile.fields import field_at, walk
 
@@ -99,6 +99,10 @@ def _mapping_at(data: dict, keys: tuple) -> dict:
     return node
 
 
+_NUMBER, _BOOL, _INT, _CHOICE = 1, 2, 3, 4
+_QUICK = {"number": _NUMBER, "bool": _BOOL, "int": _INT, "choice": _CHOICE}   # kinds with a fast path in RowReader
+
+
 class RowReader:
     """Reads the rows of one table: the plan's columns and their cell positions are worked out once.
 
@@ -107,7 +111,8 @@ class RowReader:
     """
 
     def __init__(self, plan: list[Column | None]) -> None:
-        self.columns = [(i, c, c.kind == "number") for i, c in enumerate(plan) if c is not None]
+        self.columns = [(i, c, _QUICK.get(c.kind, 0), frozenset(c.choices) if c.kind == "choice" else None)
+                        for i, c in enumerate(plan) if c is not None]
 
     def read(self, cells: list[Any], file: str) -> tuple[dict, list[Issue]]:
         """Profile data (a nested dict) from one row's cells, and the cells' problems."""
@@ -115,21 +120,31 @@ class RowReader:
         mappings: dict[str, dict] = {}        # columns share mappings (economy.values.2018, .2019 …)
         issues: list[Issue] = []
         n = len(cells)                        # a short row leaves the last columns unknown
-        for i, column, is_number in self.columns:
+        for i, column, quick, choices in self.columns:
             if i >= n:
                 break
             value = cells[i]
             if value is None or value == "":
                 continue
-            converted = None
-            if is_number and type(value) is str:
-                # most cells of a batch are plain numbers: float() reads them as to_number would
-                try:
-                    converted = float(value)
-                    if converted - converted != 0.0:    # inf or nan: to_number says why
-                        converted = None
-                except ValueError:
-                    pass
+            converted: Any = None
+            if quick and type(value) is str:
+                # the usual cells of a batch, read as the column's reader reads them but without a call: a plain
+                # number, a yes/no word as usually written, a whole number, a choice as listed; anything else
+                # (and every problem) goes to the reader below
+                if quick == _NUMBER:
+                    try:
+                        converted = float(value)
+                        if converted - converted != 0.0:    # inf or nan: the reader says why
+                            converted = None
+                    except ValueError:
+                        pass
+                elif quick == _BOOL:
+                    converted = BOOL_SPELLINGS.get(value)
+                elif quick == _INT:
+                    if value.isascii() and value.isdigit():
+                        converted = int(value)
+                elif choices is not None and value in choices:
+                    converted = value
             if converted is None:
                 try:
                     converted = column.read(value)
