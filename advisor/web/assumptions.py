@@ -163,11 +163,12 @@ def read_form(form, current: list[Row], answers: dict[str, Any], lang: str
     shares = {m: p for m, p in shares.items() if p}
     values: dict[str, Any] = {}
     clear: list[str] = []
-    for path, value in ((MEASURES, shares or None), (GROWTH, growth)):
-        if value is None:
+    chosen: tuple[tuple[str, Any], ...] = ((MEASURES, shares or None), (GROWTH, growth))
+    for path, setting in chosen:
+        if setting is None:
             clear.append(path)
         else:
-            values[path] = value
+            values[path] = setting
     return values, clear, issues, typed, frozenset(bad)
 
 
