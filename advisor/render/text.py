@@ -83,8 +83,8 @@ def _expected_lines(rec: dict[str, Any], L: dict[str, str]) -> list[str]:
     """A recommendation's expected cut (t/yr) and its assumption, or what an enabling measure makes possible."""
     expected = rec.get("expected")
     if expected:
-        return [_wrap(f"{L['expected']} (t): {_ranges(expected, L)} – {expected['assumption']}",
-                      indent="             ", width=110)]
+        return [_wrap(f"{L['expected']} (t): {_ranges(expected, L)}", indent="             ", width=110),
+                _wrap(f"{L['assumed']}: {expected['assumption']}", indent="             ", width=110)]
     if rec.get("enables"):
         return [_wrap(f"{L['enables']}: {', '.join(rec['enables'])}", indent="             ", width=110)]
     return []
