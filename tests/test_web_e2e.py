@@ -486,7 +486,7 @@ def test_every_page_passes_the_contrast_label_skip_link_and_no_sideways_scroll_c
         token = page.url.split("/p/", 1)[1].split("/")[0]
         park = f"{server.base}/p/{token}"
         urls = ["/", park, f"{park}/q/park", f"{park}/q/economy", f"{park}/q/management",
-                f"{park}/whatif?q=management-plan"]
+                f"{park}/whatif?q=management-plan", f"{park}/lists/energy", f"{park}/lists/processes"]
         urls += [f"{park}/results#{part}" for part in ("summary", "measures", "status", "verify", "downloads")]
         found = {}
         for url in urls:
@@ -499,3 +499,28 @@ def test_every_page_passes_the_contrast_label_skip_link_and_no_sideways_scroll_c
         assert found == {}
     finally:
         context.close()
+
+
+def test_an_uploaded_process_is_edited_in_its_table_and_the_change_is_kept(page, server):
+    page.goto(server.base + "/")
+    page.locator("#profile-file").set_input_files(str(ROOT / "examples" / "demo-chemical.yaml"))
+    with page.expect_navigation():
+        page.locator("#upload").click()
+    token = page.url.split("/p/", 1)[1].split("/")[0]
+    page.goto(f"{server.base}/p/{token}/q/emissions")
+    with page.expect_navigation():
+        page.locator(f"#uploaded-lists a[href='/p/{token}/lists/processes']").click()
+    row = page.locator("table.list-rows tbody tr").first
+    assert row.locator("input[name='processes.emissions.SO2']").input_value() == "410"
+    row.locator("input[name='processes.emissions.SO2']").fill("100")
+    with page.expect_navigation():
+        page.locator("#list-processes button[value=stay]").click()
+    assert page.locator("table.list-rows tbody tr").first.locator(
+        "input[name='processes.emissions.SO2']").input_value() == "100"
+    # a half-filled row is refused and stays on the page as typed
+    blank = page.locator("table.list-rows tbody tr").last
+    blank.locator("input[name='processes.name']").fill("新窑炉")
+    with page.expect_navigation():
+        page.locator("#list-processes button[value=stay]").click()
+    assert page.locator("#issues li.issue").count() == 1
+    assert page.locator("table.list-rows tbody tr.has-error input[name='processes.name']").input_value() == "新窑炉"
