@@ -148,7 +148,8 @@ def _main_text(html: str) -> str:
     import lxml.html
 
     tree = lxml.html.fromstring(html)
-    for node in tree.xpath("//script|//style"):
+    # technical details (field paths, command-line forms) sit in collapsed blocks marked `tech`, apart on purpose
+    for node in tree.xpath("//script|//style|//*[contains(concat(' ', normalize-space(@class), ' '), ' tech ')]"):
         node.drop_tree()
     return tree.xpath("//main")[0].text_content()
 
