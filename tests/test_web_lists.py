@@ -117,6 +117,8 @@ def test_a_process_emissions_edited_in_the_table_reach_the_results(client):
     chp = next(p for p in stored(client, token)["processes"] if p["id"] == "chp-1")
     assert chp["emissions"]["SO2"] == 100
     assert so2_total(client, token) == pytest.approx(before - 310)
+    page = client.get(r.headers["location"])
+    assert 'id="list-saved"' in page.text and Table(page.text, "processes").cell(i, "emissions.SO2") == "100"
     assert client.get(f"/p/{token}/results").status_code == 200
 
 

@@ -27,7 +27,8 @@ def _list_page(request: Request, token: str, name: str, status: int = 200, typed
     topic = next((t.text.in_lang(lang) for t in adv.book.topics if t.id == table.topic), "")
     return render(request, "list.html.j2", status=status, here=f"/p/{token}/lists/{name}", token=token,
                   table=table, title=T[table.title], heads=heads, topic=topic,
-                  rows=table_rows(table, cols, items, adv.kb, lang, T, typed, bad), issues=issues or [])
+                  rows=table_rows(table, cols, items, adv.kb, lang, T, typed, bad), issues=issues or [],
+                  saved=status == 200 and request.query_params.get("saved") == "1")
 
 
 @router.get("/p/{token}/lists/{name}")
