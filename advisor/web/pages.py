@@ -272,6 +272,8 @@ def results(request: Request, token: str):
 def results_page(request: Request, token: str, status: int = 200, **posted: Any):
     """The results; `posted` (typed, issues, bad) is a refused assumptions form to show again (assumptions.py)."""
     from advisor.web.assumptions import view as assumptions_view
+    from advisor.web.quantities_view import labels as quantity_labels
+    from advisor.web.quantities_view import view as quantities_view
 
     state, adv, lang = _park_page(request, token)
     try:
@@ -293,6 +295,7 @@ def results_page(request: Request, token: str, status: int = 200, **posted: Any)
     return render(request, "results.html.j2", status=status, here=f"/p/{token}/results", token=token, res=res,
                   advice=advice, svg=svg, shortlist=shortlist, others=others, titles=adv.titles(lang),
                   assumptions=assumptions_view(request, res, state.answers, adv.titles(lang), lang, **posted),
+                  quantities=quantities_view(res, adv.titles(lang), lang, texts(lang)), QL=quantity_labels(lang),
                   not_recommended=[{**n, "reasons": why_not_texts(n)} for n in advice["not_recommended"]],
                   confirm=_confirm_views(advice), links=_ask_links(adv, state, token, advice),
                   questions=questions, decided=len({m for q in questions for m in q["decides"]}),

@@ -155,6 +155,9 @@ class Advisor:
         # the charts are images of their own (fetched, and kept by the browser, by the hash of their data)
         charts = {b["id"]: {"title": b.get("title", ""), "hash": _fingerprint(context["charts"][b["id"]])}
                   for b in wanted}
+        if "cocontrol" in context["charts"]:   # the co-control effect chart of the measures (quantities_view.py)
+            charts["cocontrol"] = {"title": context["labels"]["chart_cocontrol"],
+                                   "hash": _fingerprint(context["charts"]["cocontrol"])}
         return {"profile": profile, "analysis": analysis, "advice": advice, "context": context,
                 "status": status, "summary": _without_first_actions(sections["summary"]),
                 "verify": sections["verify"], "cards": cards, "confirm_cards": confirm, "charts": charts}

@@ -9,7 +9,8 @@ from advisor.errors import Issue, KnowledgeError
 from advisor.kb.paths import templates_dir
 
 LANGS = ("zh", "en")
-LABEL_FILES = ("labels.yaml", "list_labels.yaml")   # the second: the uploaded lists' tables
+LABEL_FILES = ("labels.yaml", "list_labels.yaml", "quantities_labels.yaml")   # the uploaded lists' tables; the
+# targets, key projects and co-control chart of the results
 
 
 def web_templates_dir():
