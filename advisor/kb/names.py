@@ -1,5 +1,6 @@
 """Names as people write them: industries by name or short name (化工, 印染, steel) → GB/T 4754-2017 divisions,
-provinces by short or English name (江苏, Jiangsu) or by one of their cities (苏州) → their name in provinces.csv.
+provinces by short or English name (江苏, Jiangsu) or by one of their cities (苏州) → their name in provinces.csv,
+prefecture-level cities by full or short name (苏州, 苏州市) → their row of cities.csv.
 
 knowledge/industry_aliases.yaml and knowledge/cities.csv are read and checked here (each division named must be
 in industries.csv, each city's province in provinces.csv); `name_index(kb)` is the look-up the profile readers
@@ -99,10 +100,14 @@ class NameIndex:
                     self.industries[name_key(name)] = tuple(p.divisions)
         self.division_names = {code: (ind.name_zh, ind.name_en) for code, ind in kb.industries.items()}
         self.provinces: dict[str, str] = {}
+        self.cities: dict[str, City] = {}          # every spelling of a city → its row of cities.csv
+        self.province_cities: dict[str, list[City]] = {}   # province name_zh → its cities, in the file's order
         for city in getattr(kb, "cities", None) or []:   # first, so that 吉林 stays the province's short name
             for spelling in (city.name_zh, city.short_zh):
                 if spelling:
                     self.provinces[name_key(spelling)] = city.province
+                    self.cities[name_key(spelling)] = city
+            self.province_cities.setdefault(city.province, []).append(city)
         for prov in kb.provinces.values():
             for spelling in (prov.name_zh, getattr(prov, "short_zh", None), prov.name_en):
                 if spelling:
@@ -130,6 +135,15 @@ class NameIndex:
         """provinces.csv's name of a province written in full, short (江苏) or in English, or of the province
         of a city (苏州, 苏州市); None when unknown."""
         return self.provinces.get(name_key(text))
+
+    def city(self, text: str) -> City | None:
+        """The row of cities.csv of a prefecture-level city written in full (苏州市) or short (苏州); None when
+        unknown (never guessed)."""
+        return self.cities.get(name_key(text))
+
+    def cities_of(self, province: str) -> list[City]:
+        """The cities of a province (its name_zh in provinces.csv), as listed in cities.csv."""
+        return self.province_cities.get(province, [])
 
     def industry_spellings(self) -> list[str]:
         """Every name accepted for an industry (lower case), for suggestions."""

@@ -44,10 +44,35 @@ def _carrier_issues(file: str, path: str, row, kb) -> list[Issue]:
     return [problem] if problem else []
 
 
+def _city_issue(profile: Profile, kb, file: str) -> Issue | None:
+    """park.city: a city of knowledge/cities.csv (a short name is stored as the full one, 苏州 → 苏州市) that lies
+    in park.province when both are given; a province the names do not know is not compared."""
+    from advisor.kb.names import name_index
+
+    park = profile.park
+    index = name_index(kb)
+    city = index.city(park.city) if park.city else None
+    if city is None:
+        hint = did_you_mean(park.city or "", sorted({c.name_zh for c in index.cities.values()}))
+        return Issue(file, "park.city", f"unknown prefecture-level city '{park.city}'",
+                     (hint + " " if hint else "") + "use a city of knowledge/cities.csv (苏州 or 苏州市), or leave it "
+                     "out when unknown")
+    park.city = city.name_zh
+    province = index.province(park.province) if park.province else None
+    if province is not None and province != city.province:
+        return Issue(file, "park.city", f"city {city.name_zh} lies in {city.province}, not in park.province "
+                     f"{park.province}", f"correct the province to {city.province}, or the city to a city of {province}")
+    return None
+
+
 def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
-    """Every problem a knowledge-aware reading of the profile finds."""
+    """Every problem a knowledge-aware reading of the profile finds (a city's short name is written in full)."""
     issues: list[Issue] = []
     park = profile.park
+    if park.city is not None:
+        problem = _city_issue(profile, kb, file)
+        if problem:
+            issues.append(problem)
     industries = kb.industries
     for i, ind in enumerate(park.industries):
         if ind.code not in industries:

@@ -107,6 +107,8 @@ class Park(Strict):
     name_en: Text | None = Field(default=None, max_length=200)
     level: Literal["national", "provincial", "municipal", "other"] | None = None
     province: Text | None = None
+    city: Text | None = Field(default=None, description="prefecture-level city of knowledge/cities.csv, full or short "
+                                                         "name (苏州 is stored as 苏州市); it must lie in the province")
     base_year: Year
     boundary: Boundary | None = None
     boundary_changes: list[BoundaryChange] | None = None

@@ -224,6 +224,13 @@ class Reader:
             if name != text:
                 self.notes.append(f"{text} → {name}")
             return name
+        if q.names == "city" and self.names is not None:
+            city = self.names.city(text)
+            if city is None:
+                raise AnswerError(self.msg("e_city", text=text))
+            if city.name_zh != text:
+                self.notes.append(f"{text} → {city.name_zh}")
+            return city.name_zh
         return text
 
     # structured ---------------------------------------------------------------------------

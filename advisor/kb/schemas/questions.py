@@ -44,9 +44,10 @@ class Question(Strict):
     min: float | None = None
     max: float | None = None
     pattern: str | None = Field(default=None, description="text answers must match this regular expression")
-    names: Literal["province"] | None = Field(
+    names: Literal["province", "city"] | None = Field(
         default=None, description="text answers name a province of knowledge/provinces.csv (full, short or English "
-                                  "name) or a city of knowledge/cities.csv; stored in full (苏州 → 江苏省)")
+                                  "name) or a city of knowledge/cities.csv; stored in full (苏州 → 江苏省); `city`: "
+                                  "a prefecture-level city of knowledge/cities.csv, stored in full (苏州 → 苏州市)")
     implies: dict[str, Any] = Field(default={}, description="paths written with the answer when not already given")
 
     @model_validator(mode="after")
