@@ -1,5 +1,6 @@
 """knowledge/inferences.yaml: facts the park's location, type or divisions make likely, each with its strength,
-the basis it is inferred from and the source it follows. Read here; applied by advisor.decide.inference."""
+the basis it is inferred from and the source it follows; knowledge/city_lists.yaml: the lists of cities their
+conditions name. Read here; applied by advisor.decide.inference."""
 
 from __future__ import annotations
 
@@ -20,11 +21,14 @@ class InferenceWhen(Strict):
     min_share: float | None = Field(default=None, gt=0, le=1,
                                     description="the least output share the divisions have together")
     provinces: list[str] | None = Field(default=None, min_length=1, description="name_zh of provinces.csv")
+    city_in: str | None = Field(default=None, description="an id of city_lists.yaml: park.city is known and on it")
+    city_outside: str | None = Field(default=None,
+                                     description="an id of city_lists.yaml: park.city is known and not on it")
 
     @model_validator(mode="after")
     def names_a_condition(self) -> InferenceWhen:
-        if not (self.park_types or self.divisions or self.provinces):
-            raise ValueError("name at least one of park_types, divisions, provinces")
+        if not (self.park_types or self.divisions or self.provinces or self.city_in or self.city_outside):
+            raise ValueError("name at least one of park_types, divisions, provinces, city_in, city_outside")
         if (self.divisions is None) != (self.min_share is None):
             raise ValueError("divisions and min_share go together")
         return self
@@ -33,6 +37,22 @@ class InferenceWhen(Strict):
 class InferenceSource(Strict):
     title: str = Field(min_length=1)
     year: int = Field(ge=1949, le=2100)
+
+
+class CityList(Strict):
+    """A list of prefecture-level cities (knowledge/city_lists.yaml): provinces listed whole, and cities."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: Text
+    source: InferenceSource
+    note: str | None = None
+    provinces: list[str] = Field(default=[], description="name_zh of provinces.csv: every city of them is on the list")
+    cities: list[str] = Field(min_length=1, description="name_zh of cities.csv")
+
+    def members(self, cities: list[Any]) -> frozenset[str]:
+        """The name_zh of every city on the list, given the rows of cities.csv."""
+        whole = set(self.provinces)
+        return frozenset(self.cities) | {c.name_zh for c in cities if c.province in whole}
 
 
 class Inference(Strict):
@@ -69,9 +89,40 @@ def _value_issue(inf: Inference, fact: dict[str, Any]) -> str | None:
     return None
 
 
+def load_city_lists(root: Path, read: Any, validate: Any, kb: Any, issues: list[Issue]) -> dict[str, CityList]:
+    """The lists of root/city_lists.yaml (none when absent), each name checked against provinces.csv and
+    cities.csv (kb.cities must be loaded)."""
+    path = root / "city_lists.yaml"
+    if not path.exists():
+        return {}
+    data = read(path, issues)
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        issues.append(Issue(str(path), "", "expected a list of entries", "start each entry with '- '"))
+        return {}
+    known = {c.name_zh for c in kb.cities}
+    out: dict[str, CityList] = {}
+    for i, row in enumerate(data):
+        lst = validate(CityList, row, str(path), f"[{i}]", issues)
+        if lst is None:
+            continue
+        problems = [("provinces", f"unknown province '{p}'", "use a name_zh of knowledge/provinces.csv")
+                    for p in lst.provinces if p not in kb.provinces]
+        problems += [("cities", f"unknown city '{c}'", "use a name_zh of knowledge/cities.csv")
+                     for c in lst.cities if c not in known]
+        if lst.id in out:
+            problems.append(("id", f"id '{lst.id}' is defined twice", "keep one entry"))
+        for field, msg, fix in problems:
+            issues.append(Issue(str(path), f"{lst.id}.{field}", msg, fix))
+        if not problems:
+            out[lst.id] = lst
+    return out
+
+
 def load(root: Path, read: Any, validate: Any, kb: Any, issues: list[Issue]) -> list[Inference]:
     """The inferences of root/inferences.yaml (none when the file is absent), each checked against the facts,
-    park types, divisions and provinces it names; `read` and `validate` are the knowledge loader's."""
+    park types, divisions, provinces and city lists it names (kb.city_lists must be loaded); `read` and `validate` are the knowledge loader's."""
     path = root / "inferences.yaml"
     if not path.exists():
         return []
@@ -101,6 +152,10 @@ def load(root: Path, read: Any, validate: Any, kb: Any, issues: list[Issue]) -> 
             for item in getattr(w, name) or []:
                 if item not in known:
                     problems.append((f"when.{name}", f"unknown entry '{item}'", f"use a name of {table}"))
+        for name in ("city_in", "city_outside"):
+            item = getattr(w, name)
+            if item is not None and item not in kb.city_lists:
+                problems.append((f"when.{name}", f"unknown city list '{item}'", "use an id of city_lists.yaml"))
         if any(o.id == inf.id for o in out):
             problems.append(("id", f"id '{inf.id}' is defined twice", "keep one entry"))
         for field, msg, fix in problems:

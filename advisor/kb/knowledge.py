@@ -59,6 +59,7 @@ class KnowledgeBase:
     inferences: list[inf.Inference] = field(default_factory=list)   # knowledge/inferences.yaml
     industry_names: Any = None   # knowledge/industry_aliases.yaml (advisor.kb.names)
     cities: list[Any] = field(default_factory=list)   # knowledge/cities.csv (advisor.kb.names)
+    city_lists: dict[str, Any] = field(default_factory=dict)   # knowledge/city_lists.yaml (advisor.kb.inferences)
     indicators: dict[str, ind.Indicator] = field(default_factory=dict)   # knowledge/indicators.yaml
     extra: dict[str, Any] = field(default_factory=dict)   # files read by later stages (facts, findings, questions)
     # tables its readers derive from it (indexes, look-ups), built on first use and kept with it: see derived()
@@ -251,10 +252,11 @@ def load_knowledge_uncached(root: Path) -> tuple[KnowledgeBase, list[Issue]]:
     for name in ("facts.yaml", "findings.yaml", "questions.yaml"):
         if (root / name).exists():
             kb.extra[name] = _read_yaml(root / name, issues)
+    kb.cities = names.load_cities(root, _read_csv, _validate, kb, issues)
+    kb.city_lists = inf.load_city_lists(root, _read_yaml, _validate, kb, issues)
     kb.inferences = inf.load(root, _read_yaml, _validate, kb, issues)
     kb.extra["estimates"] = est.load(root, _read_yaml, _validate, kb, issues)   # per-measure reductions
     kb.industry_names = names.load(root, _read_yaml, _validate, kb, issues)
-    kb.cities = names.load_cities(root, _read_csv, _validate, kb, issues)
     if (root / "indicators.yaml").exists():
         kb.indicators = _list_file(root, "indicators.yaml", ind.Indicator, "id", issues)
         _check_indicators(kb, root, issues)
@@ -324,6 +326,10 @@ def _check_audit(kb: KnowledgeBase, root: Path, issues: list[Issue]) -> None:
     if not any(g.series == kb.audit.exports.fossil_power_series for g in kb.grid_factors):
         issues.append(Issue(where, "exports.fossil_power_series", "no grid factor of this series",
                             "name a series of factors/grid_factors.csv"))
+    for category in kb.audit.exports.heat_source_categories:
+        if category not in kb.process_categories:
+            issues.append(Issue(where, "exports.heat_source_categories", f"unknown process category '{category}'",
+                                "use an id of process_categories.yaml"))
     for carrier in kb.audit.carbon_market.unmeasured_coal.carriers:
         if carrier not in kb.carriers:
             issues.append(Issue(where, "carbon_market.unmeasured_coal.carriers", f"unknown carrier '{carrier}'",
