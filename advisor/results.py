@@ -92,7 +92,8 @@ class ExportRow(Block):
     carrier: str
     factor: Number
     factor_unit: str
-    basis: Literal["onsite_generation", "fossil_power", "onsite_renewable", "grid_average", "heat_default"] | None
+    basis: Literal["onsite_generation", "fossil_power", "onsite_renewable", "grid_average", "onsite_heat_source",
+                   "heat_default"] | None
     t_co2e: Number
 
 

@@ -11,6 +11,7 @@ from conftest import minimal_profile
 from advisor.accounting import analyze_profile
 from advisor.decide.facts import build_facts
 from advisor.profile.model import Profile
+from advisor.render.analysis_text import analysis_text
 
 
 def analyse(kb, period=None, **sections) -> dict:
@@ -183,13 +184,88 @@ def test_a_process_whose_only_co2_is_a_feedstock_range_shows_an_unknown_figure_n
 
 
 def test_exported_power_and_heat_together_carry_no_more_co2_than_the_park_burns(kb):
-    """Heat 1,000,000 GJ × 0.11 = 110,000 t; electricity room 1,900,300 − 110,000 = 1,790,300 t (not 2,497,500 t);
-    exports 1,900,300 t in all."""
+    """The plant's coal is its heat source: 1,900,300 t ÷ 20,908,000 GJ = 0.0908886 t CO2/GJ ÷ 0.80 = 0.1136108;
+    heat 1,000,000 GJ × 0.1136108 = 113,610.82 t; electricity room 1,900,300 − 113,610.82 = 1,786,689.18 t
+    (not 2,497,500 t); exports 1,900,300 t in all."""
     exports = [{"carrier": "electricity", "amount": 3.0e6, "unit": "MWh"},
                {"carrier": "steam", "amount": 1.0e6, "unit": "GJ"}]
     c = analyse(kb, **POWER_PLANT, exports=exports)["carbon"]
-    assert [row["t_co2e"] for row in c["exports"]["rows"]] == [pytest.approx(1_790_300), pytest.approx(110_000)]
+    assert [row["t_co2e"] for row in c["exports"]["rows"]] == [pytest.approx(1_786_689.18, abs=0.01),
+                                                                 pytest.approx(113_610.82, abs=0.01)]
     assert c["exports_t_co2e"] == pytest.approx(1_900_300)
+
+
+STEAM = [{"carrier": "steam", "amount": 1.0e6, "unit": "GJ"}]
+BOILER = {"id": "boiler-house", "category": "fuel_combustion", "owner": "infrastructure"}
+
+
+def test_a_coal_boiler_park_values_its_exported_steam_at_its_own_coal_not_the_national_default(kb):
+    """100,000 t raw coal in the boiler house: 100,000 × 1.9003 = 190,030 t CO2 from 100,000 × 20.908 = 2,090,800 GJ
+    = 0.0908886 t CO2 per GJ of fuel (26.37 t C/TJ × 0.94 × 44/12 ÷ 1000); ÷ heat efficiency 0.80 = 0.1136108 t CO2/GJ
+    of heat – above the 0.11 default. Exported 1,000,000 GJ steam × 0.1136108 = 113,610.82 t (shown apart)."""
+    energy = [{"carrier": "raw_coal", "amount": 1.0e5, "unit": "t", "process": "boiler-house"}]
+    a = analyse(kb, energy=energy, processes=[BOILER], exports=STEAM)
+    c = a["carbon"]
+    (row,) = c["exports"]["rows"]
+    assert (row["basis"], row["factor_unit"]) == ("onsite_heat_source", "t CO2/GJ")
+    assert row["factor"] == pytest.approx(0.113611, abs=1e-6) and row["factor"] > 0.11
+    assert row["t_co2e"] == pytest.approx(113_610.82, abs=0.01)
+    assert c["exports_t_co2e"] == pytest.approx(113_610.82, abs=0.01) and c["total_t_co2e"] == pytest.approx(190_030)
+    source = row["heat_source"]
+    assert source["processes"] == ["boiler-house"] and source["fuel_gj"] == pytest.approx(2_090_800)
+    assert source["fuel_t_co2_per_gj"] == pytest.approx(0.090889, abs=1e-6)
+    assert (source["efficiency"], source["efficiency_year"]) == (0.8, 2006)
+    assert "GHG Protocol" in source["efficiency_source"] and source["factor_low"] == pytest.approx(0.090889, abs=1e-6)
+    assert c["exports"]["heat_basis"] == "onsite_heat_source"
+    assert "exports-heat-onsite" in a["warning_ids"] and "exports-heat-default" not in a["warning_ids"]
+
+
+def test_a_gas_boiler_park_values_its_exported_steam_lower_than_a_coal_boiler_park(kb):
+    """10,000 × 10^4 Nm3 natural gas: 10,000 × 21.622 = 216,220 t CO2 from 10,000 × 389.31 = 3,893,100 GJ
+    = 0.0555393 t CO2/GJ of fuel (15.3 t C/TJ × 0.99 × 44/12 ÷ 1000); ÷ 0.80 = 0.0694241 t CO2/GJ of heat, below
+    both the coal boiler's 0.1136108 and the 0.11 default. 1,000,000 GJ × 0.0694241 = 69,424.11 t."""
+    energy = [{"carrier": "natural_gas", "amount": 1.0e4, "unit": "10^4 Nm3", "process": "boiler-house"}]
+    c = analyse(kb, energy=energy, processes=[BOILER], exports=STEAM)["carbon"]
+    (row,) = c["exports"]["rows"]
+    assert row["basis"] == "onsite_heat_source"
+    assert row["factor"] == pytest.approx(0.069424, abs=1e-6)
+    assert row["t_co2e"] == pytest.approx(69_424.11, abs=0.01)
+    assert row["heat_source"]["fuel_t_co2_per_gj"] == pytest.approx(0.055539, abs=1e-6)
+
+
+@pytest.mark.parametrize("energy", [
+    [{"carrier": "electricity", "amount": 1.0e4, "unit": "MWh", "origin": "grid"}],
+    [{"carrier": "raw_coal", "amount": 1.0e5, "unit": "t"}],
+], ids=["no-fuel", "fuel-without-process"])
+def test_a_park_whose_heat_source_is_unknown_keeps_the_default_and_says_so(kb, energy):
+    """No fuel burnt, or coal not assigned to a boiler or CHP process: the heat source is unknown, so the exported
+    steam keeps the purchased-heat default: 1,000,000 GJ × 0.11 = 110,000 t, with a warning."""
+    a = analyse(kb, energy=energy, processes=[BOILER], exports=STEAM)
+    (row,) = a["carbon"]["exports"]["rows"]
+    assert (row["basis"], row["factor"], row["heat_source"]) == ("heat_default", 0.11, None)
+    assert row["t_co2e"] == pytest.approx(110_000)
+    assert "exports-heat-default" in a["warning_ids"] and "exports-heat-onsite" not in a["warning_ids"]
+    assert any("heat source is unknown" in w for w in a["warnings"])
+    assert any("外购热力缺省因子 0.11" in w and "热源不明" in w for w in a["warnings_zh"])
+
+
+def test_exported_heat_alone_never_carries_more_co2_than_the_park_burns(kb):
+    """2,000,000 GJ × 0.1136108 = 227,221.6 t would exceed the 190,030 t of coal burnt: capped at 190,030 t
+    (0.095015 t CO2/GJ)."""
+    energy = [{"carrier": "raw_coal", "amount": 1.0e5, "unit": "t", "process": "boiler-house"}]
+    steam = [{"carrier": "steam", "amount": 2.0e6, "unit": "GJ"}]
+    c = analyse(kb, energy=energy, processes=[BOILER], exports=steam)["carbon"]
+    (row,) = c["exports"]["rows"]
+    assert row["t_co2e"] == pytest.approx(190_030) and row["factor"] == pytest.approx(0.095015, abs=1e-6)
+
+
+def test_the_text_view_names_the_heat_factor_and_its_basis_in_both_languages(kb):
+    energy = [{"carrier": "raw_coal", "amount": 1.0e5, "unit": "t", "process": "boiler-house"}]
+    result = analyse(kb, energy=energy, processes=[BOILER], exports=STEAM)
+    en, zh = analysis_text(result, "en"), analysis_text(result, "zh")
+    assert "Steam at 0.113611 t CO2/GJ (the park's own heat source" in en
+    assert "heat-production efficiency 0.8" in en and "GHG Protocol" in en
+    assert "0.113611 t CO2/GJ（园区自身热源" in zh and "产热效率 0.8" in zh
 
 
 ATOMIC = {"C": 12.011, "H": 1.008, "O": 15.999, "N": 14.007}   # IUPAC 2021 standard atomic weights (abridged)

@@ -18,7 +18,7 @@ from advisor.render.analysis_text import analysis_text
 # warnings an example park may legitimately carry (ids of analysis warnings): what an auditor must be told about
 # exported power, a base year without its grid factor, a control counted once, feedstock carbon and periods with a
 # boundary change
-EXPECTED_EXAMPLE_WARNINGS = {"exports-fossil-power", "grid-year-earlier", "double-count",
+EXPECTED_EXAMPLE_WARNINGS = {"exports-fossil-power", "exports-heat-onsite", "grid-year-earlier", "double-count",
                              "feedstock-balanced", "feedstock-range", "default-coal-large-source",
                              "decoupling-headline", "decoupling-not-comparable"}
 

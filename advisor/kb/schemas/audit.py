@@ -40,6 +40,15 @@ class CarbonMarket(Strict):
 
 class ExportSettings(Strict):
     fossil_power_series: str
+    heat_source_categories: list[str] = Field(min_length=1, description="process categories whose fuels make heat")
+    heat_efficiency: SourcedNumber
+    heat_efficiency_bound: SourcedNumber
+
+    @model_validator(mode="after")
+    def efficiency_is_a_share_below_its_bound(self) -> ExportSettings:
+        if not 0 < self.heat_efficiency.value <= self.heat_efficiency_bound.value <= 1:
+            raise ValueError("need 0 < heat_efficiency ≤ heat_efficiency_bound ≤ 1")
+        return self
 
 
 class FeedstockRange(Strict):
@@ -82,7 +91,8 @@ class AuditSettings(Strict):
         """Every number of the file, for `kb check`'s count."""
         m = self.carbon_market
         return [m.threshold, m.unmeasured_coal.carbon_content, m.unmeasured_coal.oxidation,
-                self.feedstock.range_low, self.feedstock.range_high]
+                self.feedstock.range_low, self.feedstock.range_high,
+                self.exports.heat_efficiency, self.exports.heat_efficiency_bound]
 
 
 class ProductCarbon(Strict):
