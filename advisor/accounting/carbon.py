@@ -207,10 +207,7 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
     info_by_process: dict[str, dict] = {}   # processes left out have the defaults (_NO_INFO)
     controls: list[dict] = []
     missing_gwp: set[str] = set()
-    computed_of: dict[str | None, list[Contribution]] = {}   # process → its computed lines (none are added below)
-    for c in contributions:
-        if c.basis == "computed":
-            computed_of.setdefault(c.process, []).append(c)
+    computed_of: dict[str | None, list[Contribution]] | None = None   # process → its computed lines, when needed
     for p in profile.processes or []:
         reported: list[tuple[str, float, float]] = []   # gas, t, t CO2e
         for gas, t in p.emissions.items():
@@ -227,6 +224,11 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
         cat = kb.process_categories.get(p.category)
         scope = cat.scope if cat is not None else "1"
         info = {"reported_t_co2e": None, "computed_t_co2": None, "control_t_co2": 0.0, "basis": "computed"}
+        if computed_of is None:   # (most processes report nothing and never get here; none are added below)
+            computed_of = {}
+            for c in contributions:
+                if c.basis == "computed":
+                    computed_of.setdefault(c.process, []).append(c)
         own = [c for c in computed_of.get(p.id, ()) if c.scope == scope]
         if reports_co2:
             computed = sum(c.t_co2e for c in own)
@@ -375,11 +377,11 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     if balances:
         _unknown_where_only_a_range(by_process, balances)
     process_co2 = calc_process_share(by_process, balances, total)
-    quality = calc_data_quality(profile, kb, lines, contributions, by_process, notes)   # both views: the same rows
-    if not detail:
+    if not detail:   # (no fact reads the sources' data quality: the lean view leaves it out)
         return {"total_t_co2e": r(total), "by_scope": scopes, "by_process": by_process, "controls": controls,
                 "process_co2": process_co2}
 
+    quality = calc_data_quality(profile, kb, lines, contributions, by_process, notes)
     sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix, notes)
     history = _history_coverage(profile, kb, total) if total is not None else None

@@ -42,7 +42,8 @@ from typing import Any
 from advisor.errors import did_you_mean
 
 __all__ = [
-    "BOOL_FIX", "BOOL_SPELLINGS", "FALSE_WORDS", "NONE_WORDS", "NUMBER_FIX", "TRUE_WORDS", "UNKNOWN_WORDS",
+    "BOOL_FIX", "BOOL_SPELLINGS", "FALSE_WORDS", "LONGEST_WORD", "NONE_WORDS", "NUMBER_FIX", "TRUE_WORDS",
+    "UNKNOWN_WORDS",
     "CellError", "is_blank", "is_none_word", "is_unknown", "read_as", "reader", "split_items", "to_bool", "to_choice",
     "to_int", "to_number", "to_share", "to_text",
 ]
@@ -57,7 +58,7 @@ NUMBER_FIX = "write a plain number such as 5.21e6, 5210000 or 35%, or leave it e
 WHOLE_FIX = "write a whole number such as 2022"
 SHARE_FIX = "shares are fractions from 0 to 1: write 0.35 or 35% for 35 %"
 
-_LONGEST_WORD = max(map(len, TRUE_WORDS | FALSE_WORDS | UNKNOWN_WORDS | NONE_WORDS))
+LONGEST_WORD = max(map(len, TRUE_WORDS | FALSE_WORDS | UNKNOWN_WORDS | NONE_WORDS))
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _LIST_SPLIT = re.compile(r"[,，;；、]+")
 # yes/no words as they are usually written (any case of the latin ones): one dict look-up (to_bool's and the
@@ -91,7 +92,7 @@ def _is_one_of(value: Any, words: frozenset[str]) -> bool:
 
 
 def _stripped_is_one_of(word: str, words: frozenset[str]) -> bool:
-    if len(word) > _LONGEST_WORD:        # every text cell of a batch passes here: most are longer
+    if len(word) > LONGEST_WORD:        # every text cell of a batch passes here: most are longer
         return False
     return word in words or (word.lower() if word.isascii() else _word(word)) in words
 

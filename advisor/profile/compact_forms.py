@@ -40,6 +40,7 @@ from typing import Any
 from advisor.errors import did_you_mean
 from advisor.profile.cells import (
     BOOL_FIX,
+    LONGEST_WORD,
     NUMBER_FIX,
     CellError,
     is_none_word,
@@ -328,10 +329,17 @@ def read_list(column: str, choices: tuple, value: Any) -> list | None:
 
     None when the cell is blank or says "unknown"; [] when it says none ([] or a none word).
     """
-    if is_unknown(value):
+    if type(value) is not str:
+        if value is None:
+            return None
+        value = str(value)
+    text = value.strip()
+    if not text:
         return None
-    text = str(value).strip()
-    if text.startswith("[") and text != "[]":
+    short = len(text) <= LONGEST_WORD     # only a short text can be a word for "unknown" or "none"
+    if short and is_unknown(text):
+        return None
+    if text[0] == "[" and text != "[]":
         try:
             data = json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
@@ -342,7 +350,7 @@ def read_list(column: str, choices: tuple, value: Any) -> list | None:
         if not isinstance(data, list):
             raise CellError("the JSON is not a list", "write a JSON list [...]")
         return data
-    if is_none_word(text):
+    if short and is_none_word(text):
         return []
     if column not in COMPACT:
         items = split_items(text)
