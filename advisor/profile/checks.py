@@ -52,13 +52,15 @@ def _city_issue(profile: Profile, kb, file: str) -> Issue | None:
     park = profile.park
     index = name_index(kb)
     city = index.city(park.city) if park.city else None
-    if city is None:
-        hint = did_you_mean(park.city or "", sorted({c.name_zh for c in index.cities.values()}))
+    province = index.province(park.province) if park.province else None
+    if city is None:   # suggested among the province's cities first
+        near = [c.name_zh for c in index.cities_of(province)] if province else []
+        hint = (did_you_mean(park.city or "", near)
+                or did_you_mean(park.city or "", sorted({c.name_zh for c in index.cities.values()})))
         return Issue(file, "park.city", f"unknown prefecture-level city '{park.city}'",
                      (hint + " " if hint else "") + "use a city of knowledge/cities.csv (苏州 or 苏州市), or leave it "
                      "out when unknown")
     park.city = city.name_zh
-    province = index.province(park.province) if park.province else None
     if province is not None and province != city.province:
         return Issue(file, "park.city", f"city {city.name_zh} lies in {city.province}, not in park.province "
                      f"{park.province}", f"correct the province to {city.province}, or the city to a city of {province}")

@@ -42,6 +42,8 @@ class FieldView:
     lists: list[tuple[str, str, int]] = field(default_factory=list)   # first field: (list, title, rows) of the topic
     rows: list[tuple[str, str]] = field(default_factory=list)   # kind rows: (year, value) or (industry, share)
     row_kind: str = ""           # kind rows: series | industries
+    groups: list[tuple[str, str, bool, list[tuple[str, str, bool]]]] = field(default_factory=list)
+    # kind select in groups (the city): (province name_zh, its label, shown, [(value, label, selected)])
     hidden: bool = False         # a follow-up whose condition does not hold yet
     follow_up: bool = False      # has a condition: the page's script opens and closes it as answers change
     new: bool = False            # opened by the answers just saved
@@ -157,6 +159,27 @@ def _list_values(q: Question, value: Any) -> list[str]:
     return out
 
 
+def city_groups(kb: Any, province: Any, chosen: Any, lang: str
+                ) -> list[tuple[str, str, bool, list[tuple[str, str, bool]]]]:
+    """The cities of knowledge/cities.csv by province, for a select: each province's group is shown when it is
+    the chosen province, or when no known province is chosen (and the group of the chosen city is always shown,
+    so that a city of another province is seen and can be corrected). Cities go by their Chinese names: the
+    knowledge base has no other."""
+    from advisor.kb.names import name_index
+
+    index = name_index(kb)
+    known = province if isinstance(province, str) and province in kb.provinces else None
+    out = []
+    for name, prov in kb.provinces.items():
+        cities = index.cities_of(name)
+        if not cities:
+            continue
+        options = [(c.name_zh, c.name_zh, chosen == c.name_zh) for c in cities]
+        shown_here = known is None or name == known or any(o[2] for o in options)
+        out.append((name, name if lang == "zh" else prov.name_en, shown_here, options))
+    return out
+
+
 def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, lang: str, titles: dict[str, str],
                 errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None,
                 new: frozenset[str] = frozenset()) -> list[FieldView]:
@@ -207,6 +230,12 @@ def field_views(flow: QuestionFlow, questions: list[Question], reader: Reader, l
             v.options = [(p.name_zh, p.name_zh if lang == "zh" else p.name_en, chosen == p.name_zh)
                          for p in reader.units_kb.provinces.values()]
             v.unknown = not any(o[2] for o in v.options)
+        elif getattr(q, "names", None) == "city" and getattr(reader.units_kb, "cities", None):
+            v.kind = "select"   # a city is picked from its province's list; the page's script follows the province
+            chosen = typed.get(q.id, value)
+            province = typed.get("park-province", current_value(answers, "park.province"))
+            v.groups = city_groups(reader.units_kb, province, chosen, lang)
+            v.unknown = not any(o[2] for g in v.groups for o in g[3])
         else:
             v.value = str(typed[q.id]) if q.id in typed else display_text(q, value)
         views.append(v)
