@@ -72,9 +72,11 @@ def filled_park(client) -> str:
 
 
 def names(kb) -> tuple[str, ...]:
+    """The park's own names and texts, and the city names of the city list: cities.csv has no English names, so a
+    city is shown by its Chinese name in either language."""
     from advisor.profile.files import load_profile
 
-    return profile_texts(load_profile(DEMO, kb))
+    return profile_texts(load_profile(DEMO, kb)) + tuple(c.name_zh for c in kb.cities)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
