@@ -146,7 +146,8 @@ def test_the_project_list_has_object_lead_period_ranges_investment_and_funding(c
         assert period == f"{p['start']}–{p['end']}"
         for sub, r in (p["expected"] or {}).items():
             added = r["high"] < 0   # an end-of-pipe control's added CO2: "+", as in the measure's box
-            said = f"+{fmt_num(-r['high'])}–{fmt_num(-r['low'])}" if added else f"{fmt_num(r['low'])}–{fmt_num(r['high'])}"
+            said = (f"+{fmt_num(-r['high'])}–{fmt_num(-r['low'])}" if added
+                    else f"{fmt_num(r['low'])}–{fmt_num(r['high'])}")
             assert f"{sub} {said}" in expected, (p["measure"], sub)
         assert investment == p["investment"]["range"]
         assert all(f["name"] in funding for f in p["funding"])

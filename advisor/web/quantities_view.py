@@ -104,7 +104,7 @@ def expected_texts(expected: dict | None, T: dict[str, str], QL: dict[str, str])
 
 def _growth(rows: list[dict], QL: dict[str, str]) -> str:
     first = rows[0]
-    source = {"history": QL["growth_history"], "profile": QL["growth_profile"]}.get(first.get("growth_from"))
+    source = {"history": QL["growth_history"], "profile": QL["growth_profile"]}.get(str(first.get("growth_from")))
     if first.get("growth") is None or source is None:
         return QL["growth_unknown"]
     return QL["growth_note"].format(growth=fmt_pct(first["growth"]), source=source)
@@ -121,7 +121,8 @@ def view(res: dict[str, Any], titles: dict[str, str], lang: str, T: dict[str, st
         out.base_year = rows[0].get("base_year")
         out.growth = _growth(rows, QL)
     for r in rows:
-        unit = QL["share_unit"] if r["unit"] == "share" else r["unit"] if lang == "zh" else r.get("unit_en") or r["unit"]
+        unit = (QL["share_unit"] if r["unit"] == "share" else r["unit"] if lang == "zh"
+                else r.get("unit_en") or r["unit"])
         g = r.get("goal")
         goal = None if not g else Goal(g.get("text") or "", _source(g, lang), g.get("year"))
         out.targets.append(TargetRow(r["indicator"], r["name"], unit, _value(r.get("base"), r["unit"]),
