@@ -122,7 +122,8 @@ def load_city_lists(root: Path, read: Any, validate: Any, kb: Any, issues: list[
 
 def load(root: Path, read: Any, validate: Any, kb: Any, issues: list[Issue]) -> list[Inference]:
     """The inferences of root/inferences.yaml (none when the file is absent), each checked against the facts,
-    park types, divisions, provinces and city lists it names (kb.city_lists must be loaded); `read` and `validate` are the knowledge loader's."""
+    park types, divisions, provinces and city lists it names (kb.city_lists must be loaded); `read` and
+    `validate` are the knowledge loader's."""
     path = root / "inferences.yaml"
     if not path.exists():
         return []

@@ -63,7 +63,8 @@ def _city_issue(profile: Profile, kb, file: str) -> Issue | None:
     park.city = city.name_zh
     if province is not None and province != city.province:
         return Issue(file, "park.city", f"city {city.name_zh} lies in {city.province}, not in park.province "
-                     f"{park.province}", f"correct the province to {city.province}, or the city to a city of {province}")
+                     f"{park.province}",
+                     f"correct the province to {city.province}, or the city to a city of {province}")
     return None
 
 
