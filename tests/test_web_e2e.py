@@ -524,3 +524,28 @@ def test_an_uploaded_process_is_edited_in_its_table_and_the_change_is_kept(page,
         page.locator("#list-processes button[value=stay]").click()
     assert page.locator("#issues li.issue").count() == 1
     assert page.locator("table.list-rows tbody tr.has-error input[name='processes.name']").input_value() == "新窑炉"
+
+
+def test_the_city_list_follows_the_province_chosen_on_the_page_and_a_city_of_another_province_is_let_go(
+        page, server):
+    token = new_park_at(page, server, "park")
+    city = page.locator("#q-park-city select")
+
+    def offered() -> set[str]:   # the provinces whose cities can be picked
+        return set(city.evaluate("s => Array.from(s.querySelectorAll('optgroup:not([disabled])'))"
+                                 ".map(g => g.dataset.province)"))
+
+    assert len(offered()) > 20   # no province yet: every province's cities
+    with page.expect_response(lambda r: r.url.endswith("/answer")):
+        page.locator("#q-park-province select").select_option("河北省")
+    assert offered() == {"河北省"}
+    with page.expect_response(lambda r: r.url.endswith("/answer")):
+        city.select_option("张家口市")
+    assert stored_park(server.base, token)["park"]["city"] == "张家口市"
+    page.locator("#q-park-province select").select_option("浙江省")
+    assert offered() == {"浙江省"} and city.input_value() == "__unknown__"
+    for _ in range(50):   # the city let go is saved as unknown
+        if "city" not in stored_park(server.base, token)["park"]:
+            break
+        page.wait_for_timeout(100)
+    assert "city" not in stored_park(server.base, token)["park"]
