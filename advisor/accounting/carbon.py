@@ -383,7 +383,8 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
 
     quality = calc_data_quality(profile, kb, lines, contributions, by_process, notes)
     sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
-    exports_block = calc_exports_co2(exports, lines, contributions, grid, ix, notes)
+    exports_block = calc_exports_co2(exports, lines, contributions, grid, ix, notes,
+                                     {q.id: q.name for q in profile.processes or [] if q.name})
     history = _history_coverage(profile, kb, total) if total is not None else None
     coverage_min = kb.analysis.inventory_coverage_min.value
     if history and history.get("coverage") is not None and not (

@@ -51,7 +51,7 @@ def fossil_power_factor(ix: KbIndex, grid: GridChoice) -> tuple[float, int, str]
 
 
 def calc_exports_co2(exports: list[dict] | None, lines, contributions, grid: GridChoice, ix: KbIndex,
-                     notes: list[Note]) -> dict:
+                     notes: list[Note], process_names: dict[str, str] | None = None) -> dict:
     """t CO2 attributable to exports = exported amount × factor, with the factor's basis; see the module doc."""
     if exports is None:
         return {"t_co2e": None, "rows": [], "method": "exports not stated", "basis": None}
@@ -61,7 +61,7 @@ def calc_exports_co2(exports: list[dict] | None, lines, contributions, grid: Gri
     export_mwh = sum(e["base_amount"] for e in exports if e["kind"] == "electricity")
     export_gj = sum(e["base_amount"] for e in exports if e["kind"] == "heat")
     basis, elec_factor, method, cap = _electricity_factor(lines, contributions, grid, ix, export_mwh, notes)
-    heat = _heat_factor(lines, contributions, ix, export_gj, notes)
+    heat = _heat_factor(lines, contributions, ix, export_gj, notes, process_names or {})
     rows = []
     total = 0.0
     elec_total = export_mwh * elec_factor
@@ -94,7 +94,8 @@ def calc_exports_co2(exports: list[dict] | None, lines, contributions, grid: Gri
             "capped": scale < 1.0, "heat_basis": heat["basis"] if export_gj else None, "heat_method": heat["method"]}
 
 
-def _heat_factor(lines, contributions, ix: KbIndex, export_gj: float, notes: list[Note]) -> dict:
+def _heat_factor(lines, contributions, ix: KbIndex, export_gj: float, notes: list[Note],
+                 process_names: dict[str, str]) -> dict:
     """The factor of exported heat: the park's own heat source when known, else the purchased-heat default.
 
     Own source: (Σ counted scope-1 CO2 of the heat-making processes ÷ Σ the energy content of the fossil fuels they
@@ -126,8 +127,10 @@ def _heat_factor(lines, contributions, ix: KbIndex, export_gj: float, notes: lis
         fuel = co2 / gj
         factor = fuel / eff.value
         names = ", ".join(processes)
-        if export_gj:
-            notes.append(audit_note(ix.kb, "exports-heat-onsite", fuel=f"{fuel:.6f}", processes=names,
+        if export_gj:   # the warning names the processes as the park does, not by their ids
+            shown = [process_names.get(p) or p for p in processes]
+            notes.append(audit_note(ix.kb, "exports-heat-onsite", fuel=f"{fuel:.6f}",
+                                    processes=(", ".join(shown), "、".join(shown)),
                                     efficiency=eff.value, source=(eff.source, eff.source_zh or eff.source),
                                     factor=f"{factor:.6f}", bound=bound.value, low=f"{fuel / bound.value:.6f}"))
         return {"factor": factor, "unit": "t CO2/GJ", "basis": "onsite_heat_source", "cap": calc_combustion_co2(
