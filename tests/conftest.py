@@ -102,3 +102,32 @@ def broken(tmp_path):
     shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
     shutil.copytree(ROOT / "rules", tmp_path / "rules")
     return tmp_path
+
+
+# --- the web pages (a test module may define its own `client`, e.g. on another database) ---------------------
+
+@pytest.fixture(scope="module")
+def advisor():
+    """The web pages' service (knowledge, rule base, engine, recent results), one per test module."""
+    from advisor.web.service import Advisor
+
+    return Advisor()
+
+
+@pytest.fixture
+def client(tmp_path, advisor):
+    """A test client of the web pages on a fresh SQLite database."""
+    from fastapi.testclient import TestClient
+
+    from advisor.web.app import create_app
+
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}", advisor=advisor),
+                    raise_server_exceptions=False) as c:
+        yield c
+
+
+def upload(client, name: str, content: bytes) -> str:
+    """A profile file uploaded through the start page; the new park's token."""
+    r = client.post("/upload", files={"profile": (name, content)}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    return r.headers["location"].split("/")[2]

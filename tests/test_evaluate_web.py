@@ -3,35 +3,19 @@ year's results link to the evaluation against the earlier one."""
 
 from __future__ import annotations
 
-import pytest
 from conftest import ROOT
+from conftest import upload as upload_file
 
 EARLIER = ROOT / "examples" / "demo-chemical.yaml"
 LATER = ROOT / "examples" / "demo-chemical-2024.yaml"
 
 
-@pytest.fixture(scope="module")
-def advisor():
-    from advisor.web.service import Advisor
-
-    return Advisor()
 
 
-@pytest.fixture
-def client(tmp_path, advisor):
-    from fastapi.testclient import TestClient
-
-    from advisor.web.app import create_app
-
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}", advisor=advisor),
-                    raise_server_exceptions=False) as c:
-        yield c
 
 
 def upload(client, path) -> str:
-    r = client.post("/upload", files={"profile": (path.name, path.read_bytes())}, follow_redirects=False)
-    assert r.status_code == 303
-    return r.headers["location"].split("/p/")[1].split("/")[0]
+    return upload_file(client, path.name, path.read_bytes())
 
 
 def test_next_years_questionnaire_copies_the_answers_one_year_on(client):

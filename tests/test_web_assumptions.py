@@ -9,35 +9,16 @@ import lxml.html
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, upload
 from tests.plain_text import FIELD_PATH
 
 MANUFACTURING = ROOT / "examples" / "demo-manufacturing.yaml"
 PATHS = (FIELD_PATH, re.compile(r"measures\.\d"), re.compile(r"growth_rate"), re.compile(r"--set"))
 
 
-@pytest.fixture(scope="module")
-def advisor():
-    from advisor.web.service import Advisor
-
-    return Advisor()
 
 
-@pytest.fixture
-def client(tmp_path, advisor):
-    from fastapi.testclient import TestClient
 
-    from advisor.web.app import create_app
-
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}", advisor=advisor),
-                    raise_server_exceptions=False) as c:
-        yield c
-
-
-def upload(client, name: str, content: bytes) -> str:
-    r = client.post("/upload", files={"profile": (name, content)}, follow_redirects=False)
-    assert r.status_code == 303, r.text[:500]
-    return r.headers["location"].split("/")[2]
 
 
 @pytest.fixture

@@ -17,22 +17,8 @@ DEMO = ROOT / "examples" / "demo-chemical.yaml"
 SHOWN_ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
 
 
-@pytest.fixture(scope="module")
-def advisor():
-    from advisor.web.service import Advisor
-
-    return Advisor()
 
 
-@pytest.fixture
-def client(tmp_path, advisor):
-    from fastapi.testclient import TestClient
-
-    from advisor.web.app import create_app
-
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}", advisor=advisor),
-                    raise_server_exceptions=False) as c:
-        yield c
 
 
 def shown_text(html: str) -> str:

@@ -9,34 +9,19 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from conftest import upload as upload_file
 from test_web_crawl import crawl, names, problems, shown_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-chemical.yaml"
 
 
-@pytest.fixture(scope="module")
-def advisor():
-    from advisor.web.service import Advisor
-
-    return Advisor()
 
 
-@pytest.fixture
-def client(tmp_path, advisor):
-    from fastapi.testclient import TestClient
-
-    from advisor.web.app import create_app
-
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}", advisor=advisor),
-                    raise_server_exceptions=False) as c:
-        yield c
 
 
 def upload(client) -> str:
-    r = client.post("/upload", files={"profile": (DEMO.name, DEMO.read_bytes())}, follow_redirects=False)
-    assert r.status_code == 303
-    return r.headers["location"].split("/")[2]
+    return upload_file(client, DEMO.name, DEMO.read_bytes())
 
 
 def stored(client, token: str) -> dict:

@@ -17,35 +17,16 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
-from conftest import ROOT, without_browser
+from conftest import ROOT, upload, without_browser
 
 MANUFACTURING = ROOT / "examples" / "demo-manufacturing.yaml"
 DEMO = ROOT / "examples" / "demo-chemical.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def advisor():
-    from advisor.web.service import Advisor
-
-    return Advisor()
 
 
-@pytest.fixture
-def client(tmp_path, advisor):
-    from fastapi.testclient import TestClient
 
-    from advisor.web.app import create_app
-
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}", advisor=advisor),
-                    raise_server_exceptions=False) as c:
-        yield c
-
-
-def upload(client, name: str, content: bytes) -> str:
-    r = client.post("/upload", files={"profile": (name, content)}, follow_redirects=False)
-    assert r.status_code == 303, r.text[:500]
-    return r.headers["location"].split("/")[2]
 
 
 def page(client, token: str, lang: str):
