@@ -18,32 +18,14 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from advisor.evaluate.output import EvaluationOutput
 from advisor.kb.schemas.knowledge import Horizon, ObjectId
+from advisor.kb.schemas.outputs import Block, Closed, Number, Synergy, Tapio, Trend
 from advisor.profile.model import Profile
 
-Number = float | None               # a figure; null where its inputs are missing (never 0 for unknown)
 Object = ObjectId                   # the implementation objects and horizons, typed once in the knowledge schema
-Tapio = Literal["strong_decoupling", "weak_decoupling", "expansive_coupling", "expansive_negative_decoupling",
-                "strong_negative_decoupling", "weak_negative_decoupling", "recessive_coupling",
-                "recessive_decoupling"]
-Trend = Literal["absolute", "relative", "none", "shrinking", "indeterminate"]
-Synergy = Literal["synergistic_absolute", "synergistic_relative", "pollution_only", "carbon_only", "coupled",
-                  "indeterminate"]
-
-
-class Block(BaseModel):
-    """A part of a result: the listed keys are always there; more may follow."""
-
-    model_config = ConfigDict(extra="allow")
-
-
-class Closed(BaseModel):
-    """The top of a result: exactly these keys."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class ParkRef(Block):
