@@ -14,15 +14,21 @@ from advisor.web.texts import texts
 router = APIRouter()
 
 
-def _list_page(request: Request, token: str, name: str, status: int = 200, typed: list | None = None,
-               issues: list[dict[str, Any]] | None = None, bad: frozenset[int] = frozenset()):
+def _opened(request: Request, token: str, name: str):
+    """The park, its service and language, and the list table `name` with its items and columns; 404 when the park
+    has no such list."""
     state, adv, lang = _park_page(request, token)
     table = TABLES.get(name)
     items = state.answers.get(name)
     if table is None or not isinstance(items, list):
         raise HTTPException(status_code=404)
+    return state, adv, lang, table, items, columns(table, items)
+
+
+def _list_page(request: Request, token: str, name: str, status: int = 200, typed: list | None = None,
+               issues: list[dict[str, Any]] | None = None, bad: frozenset[int] = frozenset()):
+    state, adv, lang, table, items, cols = _opened(request, token, name)
     T = texts(lang)
-    cols = columns(table, items)
     heads = [(T.get(c.label, c.label), T[c.unit] if c.unit else "", c.required) for c in cols]
     topic = next((t.text.in_lang(lang) for t in adv.book.topics if t.id == table.topic), "")
     return render(request, "list.html.j2", status=status, here=f"/p/{token}/lists/{name}", token=token,
@@ -42,13 +48,8 @@ async def save_list(request: Request, token: str, name: str):
 
 
 def _save_list(request: Request, token: str, name: str, form):
-    state, adv, lang = _park_page(request, token)
-    table = TABLES.get(name)
-    items = state.answers.get(name)
-    if table is None or not isinstance(items, list):
-        raise HTTPException(status_code=404)
+    state, adv, lang, table, items, cols = _opened(request, token, name)
     T = texts(lang)
-    cols = columns(table, items)
     rows = submitted(table, cols, form)
     new, refusals, where = build(table, cols, rows, items, T)
     if not refusals:
