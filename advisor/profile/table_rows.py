@@ -111,19 +111,23 @@ class RowReader:
     """
 
     def __init__(self, plan: list[Column | None]) -> None:
-        self.columns = [(i, c, _QUICK.get(c.kind, 0), frozenset(c.choices) if c.kind == "choice" else None)
-                        for i, c in enumerate(plan) if c is not None]
+        used = [(i, c) for i, c in enumerate(plan) if c is not None]
+        parents: dict[str, int] = {}
+        self.columns = [(c, _QUICK.get(c.kind, 0), frozenset(c.choices) if c.kind == "choice" else None,
+                         parents.setdefault(c.parent, len(parents))) for _, c in used]
+        self.positions = [i for i, _ in used]
+        # a plan without ignored columns reads the row's cells as they are, without picking them out
+        self.contiguous = self.positions == list(range(len(used)))
+        self.parents = len(parents)
 
     def read(self, cells: list[Any], file: str) -> tuple[dict, list[Issue]]:
         """Profile data (a nested dict) from one row's cells, and the cells' problems."""
         data: dict[str, Any] = {}
-        mappings: dict[str, dict] = {}        # columns share mappings (economy.values.2018, .2019 …)
+        nodes: list[dict | None] = [None] * self.parents   # columns share mappings (economy.values.2018, .2019 …)
         issues: list[Issue] = []
-        n = len(cells)                        # a short row leaves the last columns unknown
-        for i, column, quick, choices in self.columns:
-            if i >= n:
-                break
-            value = cells[i]
+        # a short row leaves the last columns unknown (zip stops at its end)
+        values = cells if self.contiguous else [cells[i] for i in self.positions if i < len(cells)]
+        for value, (column, quick, choices, parent) in zip(values, self.columns, strict=False):
             if value is None or value == "":
                 continue
             converted: Any = None
@@ -157,9 +161,9 @@ class RowReader:
                     continue
                 if converted is None:
                     continue
-            node = mappings.get(column.parent)
+            node = nodes[parent]
             if node is None:
-                node = mappings[column.parent] = _mapping_at(data, column.keys[:-1])
+                node = nodes[parent] = _mapping_at(data, column.keys[:-1])
             node[column.last] = converted
         data.setdefault("schema_version", 1)
         return data, issues
