@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from advisor.errors import Issue, did_you_mean
-from advisor.kb.units import UnitError, find_unit, parse_rate, unit_fits
+from advisor.kb.units import MEMO_LIMIT, UnitError, find_unit, parse_rate, unit_fits
 from advisor.profile.model import EnergyUse, Export, Profile
 
 _RECEIVERS = {"outside", "landfill", "incineration", "recycling"}
@@ -81,17 +81,26 @@ def check_profile(profile: Profile, kb, file: str) -> list[Issue]:
         if ind.code not in industries:
             issues.append(_unknown(file, f"park.industries[{i}].code", "industry division", ind.code, kb.industries,
                                    "use a GB/T 4754-2017 division code such as C26 (see knowledge/industries.csv)"))
-    substances = kb.substances
+    substances = kb.derived("profile.substances", lambda kb: kb.substances)   # the set, built once
     enterprise_ids = {e.id for e in profile.enterprises or []}
     owners = {"infrastructure"} | enterprise_ids
 
     carriers = kb.carriers
+    # (carrier, unit) → whether the carrier is known and the unit fits it: one look-up for the usual rows
+    fitting = kb.derived("profile.carrier_units", lambda _: {})
     sections: list[tuple[str, Sequence[EnergyUse | Export]]] = [("energy", profile.energy or []),
                                                                  ("exports", profile.exports or [])]
     for section, rows in sections:
         for i, row in enumerate(rows):
-            carrier = carriers.get(row.carrier)
-            if carrier is None or not unit_fits(row.unit, kb, _ACCEPTS.get(carrier.dimension) or (carrier.dimension,)):
+            key = (row.carrier, row.unit)
+            fits = fitting.get(key)
+            if fits is None:
+                carrier = carriers.get(row.carrier)
+                fits = carrier is not None and unit_fits(row.unit, kb, _ACCEPTS.get(carrier.dimension)
+                                                         or (carrier.dimension,))
+                if len(fitting) < MEMO_LIMIT:
+                    fitting[key] = fits
+            if not fits:
                 issues.extend(_carrier_issues(file, f"{section}[{i}]", row, kb))   # only a problem gets a path
             factor = row.factor if isinstance(row, EnergyUse) else None
             if factor is not None:
