@@ -33,6 +33,7 @@ containing the separators.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -80,6 +81,24 @@ def _in_item(what: str, item: str, read: Callable[[str], Any], text: str) -> Any
         raise CellError(f"{exc.problem} ({where} '{item}')", exc.fix) from None
 
 
+# the parts of an item are usually plain: a number float reads as to_number does, a whole number of ASCII digits;
+# they are read at once, and anything else goes through to_number or to_int for its value or its problem
+def _number_in(what: str, item: str, text: str) -> float | int:
+    """to_number(text), a problem naming the part of the item it is in."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    return number if number - number == 0.0 else _in_item(what, item, to_number, text)
+
+
+def _int_in(what: str, item: str, text: str) -> int:
+    """to_int(text), a problem naming the part of the item it is in."""
+    if text.isascii() and text.isdigit():
+        return int(text)
+    return _in_item(what, item, to_int, text)
+
+
 def _amount(text: str, form: str) -> tuple[float | int, str]:
     """'1.62e6 t' → (1620000.0, 't')."""
     number, space, rest = text.partition(" ")
@@ -115,7 +134,11 @@ def _pairs(text: str, what: str) -> dict[str, float | int]:
                 continue
             raise CellError(f"'{part.strip()}' in the {what} is not substance=amount", "write e.g. CO2=3.1e6,SO2=410")
         try:
-            out[key] = to_number(value)
+            number = float(value)               # the usual amount, read as to_number reads it
+        except ValueError:
+            number = math.nan
+        try:
+            out[key] = number if number - number == 0.0 else to_number(value)
         except CellError as exc:
             raise CellError(f"{exc.problem} (in '{part.strip()}')", exc.fix) from None
     return out
@@ -130,12 +153,12 @@ def _industry(item: str) -> dict:
         from advisor.profile.names import industry_code
 
         code = industry_code(code)
-    return {"code": code, "share": _in_item("share", item, to_number, share)}
+    return {"code": code, "share": _number_in("share", item, share)}
 
 
 def _boundary_change(item: str) -> dict:
     year, _, note = item.partition(":")
-    out: dict[str, Any] = {"year": _in_item("year", item, to_int, year)}
+    out: dict[str, Any] = {"year": _int_in("year", item, year)}
     if note.strip():
         out["note"] = note.strip()
     return out
@@ -149,7 +172,7 @@ def _factor(tag: str, value: str) -> dict:
     amount, unit = _amount(parts[0], "factor=VALUE UNIT@SOURCE[@YEAR]")
     factor: dict[str, Any] = {"value": amount, "unit": unit, "source": parts[1]}
     if len(parts) > 2 and parts[2]:
-        factor["year"] = _in_item("factor year", tag, to_int, parts[2])
+        factor["year"] = _int_in("factor year", tag, parts[2])
     return factor
 
 
@@ -235,7 +258,7 @@ def _enterprise(item: str) -> dict:
     if industry:
         out["industry"] = industry
     if share:
-        out["output_share"] = _in_item("output_share", item, to_number, share)
+        out["output_share"] = _number_in("output_share", item, share)
     if key_user and (key_energy_user := to_bool(key_user)) is not None:
         out["key_energy_user"] = key_energy_user
     return out
@@ -262,7 +285,7 @@ def _programme(item: str) -> dict:
     kind, _, year = item.partition(":")
     out: dict[str, Any] = {"kind": kind.strip()}
     if year.strip():
-        out["year"] = _in_item("year", item, to_int, year)
+        out["year"] = _int_in("year", item, year)
     return out
 
 
@@ -270,9 +293,9 @@ def _boiler(item: str) -> dict:
     fields = list(map(str.strip, item.split(":")))
     if len(fields) not in (2, 3) or not fields[0]:
         raise CellError(f"'{item}' is not fuel:t_h[:count]", "write e.g. coal:35:3;natural_gas:10:5")
-    out: dict[str, Any] = {"fuel": fields[0], "t_h": _in_item("t/h", item, to_number, fields[1])}
+    out: dict[str, Any] = {"fuel": fields[0], "t_h": _number_in("t/h", item, fields[1])}
     if len(fields) == 3 and fields[2]:
-        out["count"] = _in_item("count", item, to_int, fields[2])
+        out["count"] = _int_in("count", item, fields[2])
     return out
 
 
@@ -282,7 +305,7 @@ def _tracked(item: str) -> dict:
         raise CellError(f"'{item}' is not measure:status[:since]", "write e.g. 7.3.4:done:2023;7.1.1:in_progress")
     out: dict[str, Any] = {"measure": fields[0], "status": fields[1]}
     if len(fields) == 3 and fields[2]:
-        out["since"] = _in_item("since", item, to_int, fields[2])
+        out["since"] = _int_in("since", item, fields[2])
     return out
 
 
@@ -290,8 +313,8 @@ def _target(item: str) -> dict:
     fields = list(map(str.strip, item.split(":")))
     if len(fields) not in (3, 4) or not fields[0]:
         raise CellError(f"'{item}' is not indicator:year:value[:binding]", "write e.g. co2e_per_output:2025:0.95:true")
-    out: dict[str, Any] = {"indicator": fields[0], "year": _in_item("year", item, to_int, fields[1]),
-                           "value": _in_item("value", item, to_number, fields[2])}
+    out: dict[str, Any] = {"indicator": fields[0], "year": _int_in("year", item, fields[1]),
+                           "value": _number_in("value", item, fields[2])}
     if len(fields) == 4 and fields[3] and (binding := to_bool(fields[3])) is not None:
         out["binding"] = binding
     return out
