@@ -104,23 +104,19 @@ def _amount(text: str, form: str) -> tuple[float | int, str]:
     number, space, rest = text.partition(" ")
     # the usual amount, a plain number (what float reads of these characters, AMOUNT reads too), a space and
     # its unit: read without the regex, about twice as fast
-    if space and not number.strip("0123456789.eE+-") and _is_float(number):
+    if space and not number.strip("0123456789.eE+-"):
+        try:
+            value = float(number)
+        except ValueError:
+            value = math.nan
         unit = rest.strip()
-        if unit and "\n" not in unit:
-            return to_number(number), unit
+        if value == value and unit and "\n" not in unit:   # read; too large (inf): to_number says why
+            return (value if value - value == 0.0 else to_number(number)), unit
     m = AMOUNT.match(text)
     unit = text[m.end():].rstrip() if m else ""
     if m is None or not unit or "\n" in unit:
         raise CellError(f"'{text}' is not an amount with a unit", f"write {form}, e.g. 1.62e6 t")
     return to_number(m.group(1)), unit
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _pairs(text: str, what: str) -> dict[str, float | int]:
