@@ -7,7 +7,7 @@ compared with it (coverage = inventory / reported); coverage below the knowledge
 
 from __future__ import annotations
 
-from advisor.accounting._common import Note, calc_share, r, rs, share
+from advisor.accounting._common import Note, calc_share, r, rs
 from advisor.kb.units import UnitError, convert
 
 
@@ -54,9 +54,12 @@ def calc_pollutants(profile, kb, notes: list[Note] | None) -> dict:
     for name in names:
         rows = totals.get(name, [])
         total = sum(row[3] for row in rows)
+        if len(rows) > 1:   # (most pollutants come from one process)
+            rows = sorted(rows, key=_largest_first)
+        # share(t, total) written out: the batch builds millions of these rows
         by_process = [{"process": pid, "owner": owner, "category": cat, "t": t,
-                       "share": share(t, total)}
-                      for pid, owner, cat, t in sorted(rows, key=lambda row: (-row[3], row[0]))]
+                       "share": round(t / total * 1e6) / 1e6 if total else None}
+                      for pid, owner, cat, t in rows]
         block = {"total_t": r(total), "by_process": by_process}
         reported_series = series.get(name)
         if reported_series is not None and base in reported_series:
@@ -81,6 +84,10 @@ def calc_pollutants(profile, kb, notes: list[Note] | None) -> dict:
         notes.append(Note("unknown-substance", f"substances not in knowledge were left out: {', '.join(unknown)}",
                           f"知识库中没有的物质未纳入：{', '.join(unknown)}"))
     return out
+
+
+def _largest_first(row: tuple[str, str, str, float]) -> tuple[float, str]:
+    return -row[3], row[0]
 
 
 def _positions(kb) -> dict[str, int]:
