@@ -331,7 +331,7 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
             "category": p.category if p else None,
             "owner": p.owner if p else (UNASSIGNED if pid == UNASSIGNED else _line_owner(lines, pid)),
             "t_co2e": r(t) if known else None,
-            "share": share(t, total) if known else None,
+            "share": round(t / total * 1e6) / 1e6 if known and total else None,   # share(t, total), written out
             "scope_1_t_co2e": r(proc_scope1.get(pid, 0.0)) if known else None,
             "scope_2_t_co2e": r(proc_scope2.get(pid, 0.0)) if known else None,
             "basis": basis,

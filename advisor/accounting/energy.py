@@ -293,7 +293,7 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict] | None, ste
     exports_tce = sum(e["tce"] or 0.0 for e in exports) if exports is not None else None
     carriers = sorted(by_carrier.values(), key=lambda e: (-e["tce"], e["carrier"]))
     for e in carriers:
-        e["share"] = share(e["tce"], total)
+        e["share"] = round(e["tce"] / total * 1e6) / 1e6 if total else None   # share(tce, total), written out
         e["amount"] = r(e["amount"])
         e["tce"] = r(e["tce"])
     elec = ix.other("electricity_tce_equivalent")
