@@ -212,9 +212,10 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
                          f"the economy is not at constant prices (economy.constant_prices {stated}): nominal growth "
                          "flatters decoupling",
                          "经济指标未注明按可比价计算：名义增长会高估脱钩程度"))
-    inside = [year for year, _ in st.boundary_changes if y0 < year <= y1]
+    inside = []
     for year, note in st.boundary_changes:
         if y0 < year <= y1:
+            inside.append(year)
             warn.append(Note("boundary-change",
                              f"the park boundary changed in {year}{': ' + note if note else ''} – {y0} and {y1} are "
                              "not comparable",
@@ -233,7 +234,7 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
         if x0 is None or x1 is None:
             left_out.append(name)
             continue
-        dx = calc_change(x0, x1)
+        dx = (x1 - x0) / x0 if x0 != 0 else None   # calc_change (both values known here), written out
         e = calc_elasticity(dx, de)
         tapio, state = calc_tapio_state(de, dx, e, st.lower, st.upper), calc_trend_state(de, dx, st.threshold)
         entry = {"change": rs(dx), "elasticity": rs(e), "tapio": tapio, "state": state,
@@ -289,7 +290,8 @@ def calc_period(y0: int, y1: int, kind: str, economy: dict[int, float], series: 
         "synergy": calc_synergy(pol_state, carbon_state),
         "warnings": en,
         "warnings_zh": zh,
-        "data_complete": not any(n.id in ("economy-year-missing", "economy-zero") for n in warn) and bool(substances),
+        # (no economy-year-missing nor economy-zero warning above)
+        "data_complete": e0 is not None and e1 is not None and e0 != 0 and bool(substances),
         "comparable": not inside,
         "boundary_changes_inside": inside,
     }
