@@ -121,9 +121,11 @@ class Judgement:
         return self.facts.get("park.type")
 
 
-def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_engine: bool = True) -> Judgement:
+def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_engine: bool = True,
+          affects: bool = True) -> Judgement:
     """Facts → rules → the established measures scored and ordered, those to confirm, and the unknowns
-    behind them (no texts)."""
+    behind them (no texts). With `affects=False` each unknown fact maps to no measures (the batch table
+    only counts the unknown facts)."""
     facts = build_facts(profile, analysis, kb)
     inferred = infer(facts, profile, kb)
     weak = {f: i.value for f, i in inferred.items() if i.strength == "weak"}
@@ -139,7 +141,8 @@ def judge(profile: Profile, kb, analysis: dict, base: RuleBase, engine, check_en
     scored, supporting, to_confirm = _supported(kb, base, outcomes, findings, _category_shares(profile, analysis),
                                                 weakly_held)
     return Judgement(facts, outcomes, findings, order(scored, kb.measures, outcomes, findings), supporting,
-                     to_confirm, _unknowns(base, facts, findings, outcomes), inferred)
+                     to_confirm, _unknowns(base, facts, findings, outcomes) if affects
+                     else {f: set() for f in _unknown_facts(base, facts, findings, outcomes)}, inferred)
 
 
 def _evaluate(base: RuleBase, engine, facts: dict, check_engine: bool) -> tuple[dict[str, str], dict]:
@@ -225,6 +228,23 @@ def _unknowns(base: RuleBase, facts: dict, findings: dict, outcomes: dict) -> di
     return unknowns
 
 
+def _unknown_facts(base: RuleBase, facts: dict, findings: dict, outcomes: dict) -> set[str]:
+    """The keys of `_unknowns`, without the measures each could change (cheaper: a set of facts)."""
+    behind = Unknowns(base, facts, findings, outcomes)
+    targets_of = base.targets_table()
+    rules = base.rules
+    out: set[str] = set()
+    for rid, outcome in outcomes.items():
+        if outcome != "U" or not targets_of[rid]:   # an unknown that changes no measure is not listed
+            continue
+        r = rules[rid]
+        out.update(f for f in r.facts if facts.get(f) is None)
+        for g in r.findings:
+            if findings.get(g, False) is None:
+                out.update(behind.behind(g))
+    return out
+
+
 def _unknown_rows(entries: list[dict]) -> list[dict]:
     return [u for e in entries for u in e["unknown"]]
 
@@ -247,7 +267,7 @@ def screen(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None
     """The batch table's view of one park: the established measures with ranks and priorities, the ids of
     those to confirm, the unknowns – the same as `advise` gives, without the texts and reasons the table
     does not show."""
-    j = judge(profile, kb, analysis, base or load_rulebase(), engine or get_engine(), check_engine)
+    j = judge(profile, kb, analysis, base or load_rulebase(), engine or get_engine(), check_engine, affects=False)
     return {"park_type": j.park_type, "ranked": [(s.measure, s.priority, s.score) for s in j.ranked],
             "to_confirm": list(j.to_confirm), "unknowns": sorted(j.unknowns),
             "expected_t_co2e": shortlist_t_co2e(profile, analysis, kb, shortlist(j.ranked))}
