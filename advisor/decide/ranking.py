@@ -81,18 +81,22 @@ def score_measure(measure, rules: float, severity: int, category_shares: dict[st
     """rules: Σ weight of the supporting rules (one resting on unknowns counts `weights.verify` of its
     weight); severity: Σ severity of the findings those rules read; category_shares: category → (CO2e
     share, max pollutant share)."""
-    co2e, pollutant = 0.0, None
-    for c in measure.target_processes:
-        share_co2e, share_pollutant = category_shares.get(c, _NO_SHARE)
-        co2e += share_co2e
-        if pollutant is None or share_pollutant > pollutant:
-            pollutant = share_pollutant
-    pollutant = pollutant or 0.0
-    r4 = _round4
     _, w_severity, w_co2e, w_pollutant, high, medium = weights
+    r4 = _round4
+    targets = measure.target_processes
+    if targets:
+        co2e, pollutant = 0.0, None
+        for c in targets:
+            share_co2e, share_pollutant = category_shares.get(c, _NO_SHARE)
+            co2e += share_co2e
+            if pollutant is None or share_pollutant > pollutant:
+                pollutant = share_pollutant
+        pollutant = pollutant or 0.0
+        co2e = r4(w_co2e * (1.0 if co2e > 1.0 else co2e))    # min(co2e, 1.0), without a call per measure
+        pollutant = r4(w_pollutant * (1.0 if pollutant > 1.0 else pollutant))
+    else:   # no target process (a third of the measures): both shares 0, and a zero product needs no rounding
+        co2e, pollutant = w_co2e * 0.0, w_pollutant * 0.0
     rules, findings = r4(rules), r4(w_severity * severity)
-    co2e = r4(w_co2e * (1.0 if co2e > 1.0 else co2e))    # min(co2e, 1.0), without a call per measure
-    pollutant = r4(w_pollutant * (1.0 if pollutant > 1.0 else pollutant))
     parts = {"rules": rules, "findings": findings, "co2e_share": co2e, "pollutant_share": pollutant}
     score = r4(rules + findings + co2e + pollutant)
     priority = "high" if score >= high else "medium" if score >= medium else "low"
