@@ -238,6 +238,9 @@ class Engine:
         self._cuts = {k: _numeric_thresholds(v) for k, v in constants.items()}
         self._fact_keys = {name: fact_key(name) for name in base.facts}
         self._unknown_classes = dict.fromkeys(self._cuts)
+        # a choice fact's value → its class, a small negative int: memo keys of ints hash faster than
+        # keys of (type, value) tuples; the mapping is one to one, so the classes are those of `_value_class`
+        self._choices: dict[str, int] = {}
         # fact name → (its key, its thresholds) for the facts some rule reads (the memo keys' inputs)
         self._class_of = {name: (key, self._cuts[key]) for name, key in self._fact_keys.items() if key in self._cuts}
         # durable's matcher has a fixed 64-slot stack per asserted fact: many rules matching one
@@ -268,6 +271,17 @@ class Engine:
         self._rule_ids = tuple(rid for _, chunks, _ in self._rounds for c in chunks for rid in c.rule_ids)
         with _lock:
             _get_host().set_rulesets(definitions)
+
+    def _choice_class(self, value: str) -> Any:
+        """A new choice value's class: the next negative int below the yes/no classes (under the lock, so
+        two threads never give two values one class); beyond MEMO_LIMIT values, `_value_class`'s tuple."""
+        with _lock:
+            cls = self._choices.get(value)
+            if cls is None:
+                if len(self._choices) >= self.MEMO_LIMIT:
+                    return (str, value)
+                cls = self._choices[value] = -3 - len(self._choices)
+            return cls
 
     def _action(self, name: str):
         def run(c):
@@ -327,6 +341,7 @@ class Engine:
         seen = dict(self._unknown_classes)
         if memo:
             class_of = self._class_of
+            choices = self._choices
             for name, value in facts.items():
                 hit = class_of.get(name)
                 if hit is None or value is None:
@@ -336,6 +351,11 @@ class Engine:
                 if cuts is not None and (kind is float or kind is int) and value - value == 0:
                     at = bisect.bisect_left(cuts, value)   # _value_class inline, for the usual case: a finite number
                     seen[key] = at * 4 + (2 if at < len(cuts) and cuts[at] == value else 0) + (kind is float)
+                elif kind is bool:     # a yes/no fact: -1 no, -2 yes (a number's class is >= 0)
+                    seen[key] = -2 if value else -1
+                elif kind is str:
+                    cls = choices.get(value)
+                    seen[key] = self._choice_class(value) if cls is None else cls
                 else:
                     seen[key] = _value_class(value, cuts)
         known = None       # the park as durable reads it: built on the first ruleset not remembered
@@ -346,8 +366,11 @@ class Engine:
                 codes = {fid: _CODE[findings.get(fid, False)] for fid in read}
                 seen.update(codes)
                 for chunk in chunks:
-                    memo_key = chunk.key(seen) if memo else None
-                    results = chunk.memo.get(memo_key) if memo else None
+                    if memo:
+                        memo_key = chunk.key(seen)
+                        results = chunk.memo.get(memo_key)
+                    else:
+                        memo_key = results = None
                     if results is None:
                         if known is None:
                             known = {keys[k]: engine_value(v) if type(v) is float else v
