@@ -238,7 +238,9 @@ def _unknown_facts(base: RuleBase, facts: dict, findings: dict, outcomes: dict) 
         if outcome != "U" or not targets_of[rid]:   # an unknown that changes no measure is not listed
             continue
         r = rules[rid]
-        out.update(f for f in r.facts if facts.get(f) is None)
+        for f in r.facts:
+            if f not in out and facts.get(f) is None:
+                out.add(f)
         for g in r.findings:
             if findings.get(g, False) is None:
                 out.update(behind.behind(g))
