@@ -29,11 +29,15 @@ csv.field_size_limit(16 * 1024 * 1024)
 
 # an undecodable byte b becomes the lone surrogate U+DC00+b: lossless, and never valid text, so easy to find
 _ESCAPE = "park-advisor-escape"
+# how many times bytes were escaped in this process: while it stays put, no row read since holds an escape, and
+# the rows need no search for one (a file of good text – nearly every file – is read without looking)
+_escapes = [0]
 
 
 def _escape_bytes(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
+    _escapes[0] += 1
     bad = exc.object[exc.start:exc.end]
     return "".join(chr(0xDC00 + b) for b in bad), exc.end
 
@@ -97,15 +101,8 @@ def open_csv(path: Path) -> Table:
     encoding = sniff_encoding(path)
     raw = open(path, "rb")  # noqa: SIM115 - read row by row after this returns; closed by the Table
     text = io.TextIOWrapper(raw, encoding=encoding, errors=_ESCAPE, newline="")
-    escaped = [False]           # a line read for the current row held bad bytes
-
-    def lines() -> Iterator[str]:
-        for line in text:
-            if not line.isascii() and _ESCAPED.search(line):
-                escaped[0] = True
-            yield line
-
-    reader = csv.reader(lines())
+    escapes_before = _escapes[0]
+    reader = csv.reader(text)
     header: list[Any] = []
     for cells in reader:
         if not_blank(cells):
@@ -123,8 +120,9 @@ def open_csv(path: Path) -> Table:
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         number = start
+        # the text is decoded a stretch ahead of the rows: once a byte was escaped, every later row is searched
+        searching = False
         while True:
-            escaped[0] = False
             try:
                 cells = next(reader)
             except StopIteration:
@@ -135,7 +133,9 @@ def open_csv(path: Path) -> Table:
                 yield number, []
                 continue
             number += 1
-            if escaped[0]:
+            if not searching and _escapes[0] != escapes_before:
+                searching = True
+            if searching and any(not cell.isascii() and _ESCAPED.search(cell) for cell in cells):
                 bad = []
                 for i, cell in enumerate(cells):
                     if _ESCAPED.search(cell):

@@ -52,6 +52,10 @@ def sheet_cell(value: Any) -> Any:
 
 
 def sheet_row(row: list) -> list:
+    texts = [v for v in row if type(v) is str and v]
+    # the usual row has no control character and no text that could start a formula: one search for the row
+    if not _NOT_TEXT.search("".join(texts)) and not any(v.startswith(FORMULA_START) for v in texts):
+        return row
     return [sheet_cell(v) for v in row]
 
 
@@ -116,7 +120,7 @@ class XlsxWriter:
         self.ws.append(OUTPUT_COLUMNS)
 
     def write(self, row: list) -> None:
-        row = sheet_row(row)
+        row = list(sheet_row(row))     # a copy: the caller's row stays as it was
         for i, value in enumerate(row):
             if type(value) is str and len(value) > MAX_XLSX_CELL:
                 row[i] = value[:MAX_XLSX_CELL - 1] + "…"
