@@ -406,7 +406,12 @@ def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1,
             Path(json_dir).mkdir(parents=True, exist_ok=True)
         label = input_path.name
         init_args = (plan, label, lang, str(json_dir) if json_dir is not None else None)
-        # the knowledge and rule bases are loaded before forking so that workers share them
+        # the knowledge and rule bases are loaded, and the modules a worker runs imported, before forking so
+        # that workers share them instead of each doing it again
+        import advisor.accounting
+        import advisor.decide.estimates
+        import advisor.decide.recommend
+        import advisor.profile.files  # noqa: F401 - imported for the workers
         from advisor.kb.knowledge import load_knowledge
         from advisor.kb.rulebook import load_rulebase
 
