@@ -52,6 +52,7 @@ from advisor.profile.cells import (
     to_int,
     to_number,
 )
+from advisor.profile.compact_quick import QUICK
 
 ITEM_SEP = ";"
 # the number of an amount; its unit is the rest, stripped (one line: a line break inside is refused)
@@ -332,6 +333,9 @@ COMPACT: dict[str, tuple[Callable[[str], Any], str]] = {
 }
 
 
+_CHOICE_SETS: dict[tuple, frozenset] = {}   # the choices of a list column, as a set
+
+
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object whose keys are all different (a repeated key would silently replace the first)."""
     out: dict[str, Any] = {}
@@ -373,7 +377,18 @@ def read_list(column: str, choices: tuple, value: Any) -> list | None:
         return []
     if column not in COMPACT:
         items = split_items(text)
-        return [to_choice(item, choices) for item in items] if choices else items
+        if choices:
+            # names as listed are the usual cells: one set look-up each, the careful to_choice for the others
+            allowed = _CHOICE_SETS.get(choices)
+            if allowed is None:
+                allowed = _CHOICE_SETS[choices] = frozenset(choices)
+            if allowed.issuperset(items):
+                return items
+            return [to_choice(item, choices) for item in items]
+        return items
+    quick = QUICK.get(column)
+    if quick is not None and (found := quick(text)) is not None:
+        return found
     parse, form = COMPACT[column]
     out = []
     for item in _items(text):
