@@ -99,74 +99,68 @@ def _mapping_at(data: dict, keys: tuple) -> dict:
     return node
 
 
-_NUMBER, _BOOL, _INT, _CHOICE = 1, 2, 3, 4
-_QUICK = {"number": _NUMBER, "bool": _BOOL, "int": _INT, "choice": _CHOICE}   # kinds with a fast path in RowReader
+# the cells of the usual kinds, read as the column's reader reads them but without a call: a plain number, a yes/no
+# word as usually written, a whole number, a choice as listed; anything else (and every problem) goes to the reader
+_QUICK = {
+    "number": ("x = None", "if type(v) is str:", "    try:", "        x = float(v)", "    except ValueError:",
+               "        pass", "    else:", "        if x - x != 0.0:", "            x = None"),
+    "bool": ("x = BOOL(v) if type(v) is str else None",),
+    "int": ("x = int(v) if type(v) is str and v.isascii() and v.isdigit() else None",),
+    "choice": ("x = v if type(v) is str and v in CHOICES[{j}] else None",),
+}
 
 
 class RowReader:
     """Reads the rows of one table: the plan's columns and their cell positions are worked out once.
 
-    The batch reads every row through one reader; a plan's columns name scalar or list fields only, so no
-    column's value ever sits where another column's mapping goes.
+    The batch reads every row through one reader, so the reader is a function written for the plan: one
+    straight block per column (its cell position, kind and mapping fixed), without a loop that asks each cell
+    what its column is. The source holds only numbers: names, keys and choices sit in tables beside it. A plan's
+    columns name scalar or list fields only, so no column's value ever sits where another column's mapping goes.
     """
 
     def __init__(self, plan: list[Column | None]) -> None:
         used = [(i, c) for i, c in enumerate(plan) if c is not None]
+        self.columns = [c for _, c in used]
         parents: dict[str, int] = {}
-        self.columns = [(c, _QUICK.get(c.kind, 0), frozenset(c.choices) if c.kind == "choice" else None,
-                         parents.setdefault(c.parent, len(parents))) for _, c in used]
-        self.positions = [i for i, _ in used]
-        # a plan without ignored columns reads the row's cells as they are, without picking them out
-        self.contiguous = self.positions == list(range(len(used)))
-        self.parents = len(parents)
-
-    def read(self, cells: list[Any], file: str) -> tuple[dict, list[Issue]]:
+        paths: list[tuple] = []
+        lines = ["def read(cells, file):", "    data = {}", "    issues = []"]
+        if used:
+            last_position = used[-1][0]
+            # a short row leaves the last columns unknown
+            lines += [f"    if len(cells) <= {last_position}:",
+                      f"        cells = [*cells, *[None] * ({last_position + 1} - len(cells))]"]
+        lines += [f"    n{q} = None" for q in range(len({c.parent for _, c in used}))]
+        for j, (position, column) in enumerate(used):
+            q = parents.setdefault(column.parent, len(parents))
+            if q == len(paths):
+                paths.append(column.keys[:-1])
+            quick = [line.format(j=j) for line in _QUICK.get(column.kind, ("x = None",))]
+            lines += [f"    v = cells[{position}]", "    if v is not None and v != '':",
+                      *(f"        {line}" for line in quick),
+                      "        if x is None:", f"            x = slow({j}, v, file, issues)",
+                      "        if x is not None:",
+                      f"            if n{q} is None:", f"                n{q} = mapping(data, PATHS[{q}])",
+                      f"            n{q}[LAST[{j}]] = x"]
+        lines += ["    data.setdefault('schema_version', 1)", "    return data, issues"]
+        scope: dict[str, Any] = {
+            "BOOL": BOOL_SPELLINGS.get, "CHOICES": [frozenset(c.choices) for c in self.columns],
+            "LAST": [c.last for c in self.columns], "PATHS": paths, "slow": self._slow, "mapping": _mapping_at}
+        exec(compile("\n".join(lines), "<row reader>", "exec"), scope)
+        self.read: Callable[[list[Any], str], tuple[dict, list[Issue]]] = scope["read"]
         """Profile data (a nested dict) from one row's cells, and the cells' problems."""
-        data: dict[str, Any] = {}
-        nodes: list[dict | None] = [None] * self.parents   # columns share mappings (economy.values.2018, .2019 …)
-        issues: list[Issue] = []
-        # a short row leaves the last columns unknown (zip stops at its end)
-        values = cells if self.contiguous else [cells[i] for i in self.positions if i < len(cells)]
-        for value, (column, quick, choices, parent) in zip(values, self.columns, strict=False):
-            if value is None or value == "":
-                continue
-            converted: Any = None
-            if quick and type(value) is str:
-                # the usual cells of a batch, read as the column's reader reads them but without a call: a plain
-                # number, a yes/no word as usually written, a whole number, a choice as listed; anything else
-                # (and every problem) goes to the reader below
-                if quick == _NUMBER:
-                    try:
-                        converted = float(value)
-                        if converted - converted != 0.0:    # inf or nan: the reader says why
-                            converted = None
-                    except ValueError:
-                        pass
-                elif quick == _BOOL:
-                    converted = BOOL_SPELLINGS.get(value)
-                elif quick == _INT:
-                    if value.isascii() and value.isdigit():
-                        converted = int(value)
-                elif choices is not None and value in choices:
-                    converted = value
-            if converted is None:
-                try:
-                    converted = column.read(value)
-                except CellError as exc:
-                    if is_unknown(value):
-                        continue
-                    shown = str(value).strip()
-                    problem = exc.problem if shown[:40] in exc.problem else f"'{shown[:80]}': {exc.problem}"
-                    issues.append(Issue(file, column.name, problem, exc.fix))
-                    continue
-                if converted is None:
-                    continue
-            node = nodes[parent]
-            if node is None:
-                node = nodes[parent] = _mapping_at(data, column.keys[:-1])
-            node[column.last] = converted
-        data.setdefault("schema_version", 1)
-        return data, issues
+
+    def _slow(self, j: int, value: Any, file: str, issues: list[Issue]) -> Any:
+        """The value of a cell that needs the column's reader; None (and perhaps a problem) when there is none."""
+        column = self.columns[j]
+        try:
+            return column.read(value)
+        except CellError as exc:
+            if not is_unknown(value):
+                shown = str(value).strip()
+                problem = exc.problem if shown[:40] in exc.problem else f"'{shown[:80]}': {exc.problem}"
+                issues.append(Issue(file, column.name, problem, exc.fix))
+            return None
 
 
 def row_to_data(plan: list[Column | None], cells: list[Any], file: str) -> tuple[dict, list[Issue]]:
