@@ -85,3 +85,12 @@ def test_energy_items_get_their_own_factor():
     first, second = read_list("energy", (), cell)
     assert first["factor"] == second["factor"] == {"value": 1.85, "unit": "t CO2/t", "source": "assay", "year": 2022}
     assert first["factor"] is not second["factor"]
+
+
+def test_a_list_of_names_reads_the_same_the_second_time_when_the_set_of_choices_is_kept():
+    choices = ("spent_acid", "steam", "a,b")
+    for _ in range(2):
+        assert read_list("test.names", choices, "steam;spent_acid") == ["steam", "spent_acid"]
+        assert read_list("test.names", choices, "Steam， spent_acid") == ["steam", "spent_acid"]
+        with pytest.raises(CellError, match="'a' is not allowed here"):
+            read_list("test.names", choices, "a,b")

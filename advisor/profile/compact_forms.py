@@ -333,7 +333,14 @@ COMPACT: dict[str, tuple[Callable[[str], Any], str]] = {
 }
 
 
-_CHOICE_SETS: dict[tuple, frozenset] = {}   # the choices of a list column, as a set
+_LIST_SEPARATORS = ",，;；、"   # where split_items splits a list of names
+_CHOICE_SETS: dict[tuple, frozenset] = {}   # the choices of a list column, as a set (see _plain_choices)
+
+
+def _plain_choices(choices: tuple) -> frozenset:
+    """The choices that are text as split_items leaves it: no list separator, no blank at an end."""
+    return frozenset(c for c in choices if isinstance(c, str) and c and c == c.strip()
+                     and not any(sep in c for sep in _LIST_SEPARATORS))
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -376,12 +383,16 @@ def read_list(column: str, choices: tuple, value: Any) -> list | None:
     if short and is_none_word(text):
         return []
     if column not in COMPACT:
+        if choices and (allowed := _CHOICE_SETS.get(choices)) is not None:
+            items = text.split(ITEM_SEP)      # choices hold no separator: these are the items split_items finds
+            if allowed.issuperset(items):
+                return items
         items = split_items(text)
         if choices:
             # names as listed are the usual cells: one set look-up each, the careful to_choice for the others
             allowed = _CHOICE_SETS.get(choices)
             if allowed is None:
-                allowed = _CHOICE_SETS[choices] = frozenset(choices)
+                allowed = _CHOICE_SETS[choices] = _plain_choices(choices)
             if allowed.issuperset(items):
                 return items
             return [to_choice(item, choices) for item in items]
