@@ -120,13 +120,21 @@ class Park(Strict):
 
     @model_validator(mode="after")
     def industry_shares_add_up_to_at_most_one(self) -> Park:
-        total = sum(i.share for i in self.industries)
-        if total > 1.0 + 1e-6:
-            raise ValueError(f"industry shares add up to {total:.3f}, more than 1 (shares are fractions: 0.55 = 55 %)")
-        codes = [i.code for i in self.industries]
-        if len(set(codes)) != len(codes):
-            raise ValueError("an industry division is listed twice")
+        problem = _industries_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
+
+
+def _industries_problem(park: Park) -> str | None:
+    """Why Park's industries are refused (shares above 1 in all, a division twice), or None."""
+    industries = park.industries
+    total = sum([i.share for i in industries])
+    if total > 1.0 + 1e-6:
+        return f"industry shares add up to {total:.3f}, more than 1 (shares are fractions: 0.55 = 55 %)"
+    if len({i.code for i in industries}) != len(industries):
+        return "an industry division is listed twice"
+    return None
 
 
 class Economy(Strict):
@@ -149,11 +157,16 @@ class EmissionsHistory(Strict):
     @model_validator(mode="before")
     @classmethod
     def substances_are_series(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "series" not in data:
-            data = dict(data)
-            fixed = {k: data.pop(k) for k in ("unit", "by_industry") if k in data}
-            return {**fixed, "series": data}
-        return data
+        return _substances_as_series(data)
+
+
+def _substances_as_series(data: Any) -> Any:
+    """emissions_history as written ({unit, CO2e: {…}, SO2: {…}}) → {unit, series: {CO2e: {…}, SO2: {…}}}."""
+    if isinstance(data, dict) and "series" not in data:
+        data = dict(data)
+        fixed = {k: data.pop(k) for k in ("unit", "by_industry") if k in data}
+        return {**fixed, "series": data}
+    return data
 
 
 class Factor(Strict):
@@ -397,18 +410,29 @@ class Profile(Strict):
 
     @model_validator(mode="after")
     def ids_are_unique(self) -> Profile:
-        for name, items in (("processes", self.processes), ("enterprises", self.enterprises)):
-            ids = [i.id for i in items or []]
-            if len(set(ids)) == len(ids):   # the usual case, without counting each id
-                continue
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"{name}: id {', '.join(dupes)} is used more than once")
-        tracked = [m.measure for m in self.measures_status or []]
+        problem = _repeats_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def _repeats_problem(profile: Profile) -> str | None:
+    """Why Profile is refused (an id of processes or enterprises, or a tracked measure, given twice), or None."""
+    for name, items in (("processes", profile.processes), ("enterprises", profile.enterprises)):
+        if not items:
+            continue
+        ids = [i.id for i in items]
+        if len(set(ids)) == len(ids):   # the usual case, without counting each id
+            continue
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            return f"{name}: id {', '.join(dupes)} is used more than once"
+    if profile.measures_status:
+        tracked = [m.measure for m in profile.measures_status]
         if len(set(tracked)) != len(tracked):
             dupes = sorted({m for m in tracked if tracked.count(m) > 1})
-            raise ValueError(f"measures_status: measure {', '.join(dupes)} is listed more than once")
-        return self
+            return f"measures_status: measure {', '.join(dupes)} is listed more than once"
+    return None
 
 
 # --- the same validation, faster for plain numbers ----------------------------------------------
@@ -420,6 +444,9 @@ class Profile(Strict):
 # every error message are exactly those of Profile.model_validate.
 
 _BOUNDS = {"greater_than_or_equal_validator": "ge", "less_than_or_equal_validator": "le"}
+# the models' after-validators the fast schema leaves out: validate_profile asks _industries_problem and
+# _repeats_problem instead, the checks those validators make
+_RULES = frozenset({"Park.industry_shares_add_up_to_at_most_one", "Profile.ids_are_unique"})
 _AMOUNT = "advisor.amount"   # marks the union of amount ranges that stands for a coerce_number float
 
 
@@ -438,6 +465,9 @@ def _native_numbers(schema: Any) -> Any:
     if kind not in ("function-before", "function-after") or not isinstance(inner, dict):
         return out   # not a validator function (nor a field named 'type')
     function = out["function"].get("function")
+    if kind == "function-after" and getattr(function, "__qualname__", None) in _RULES:
+        # the model's rule is asked by validate_profile once the profile is built (a plain call, no wrapper)
+        return inner if "ref" not in out or "ref" in inner else {**inner, "ref": out["ref"]}
     if kind == "function-after" and function is _text_keys and inner.get("type") == "dict":
         # the keys' rule checked natively; a key it refuses is worded by _text_keys on the second try
         return {**inner, "keys_schema": {"type": "str", "pattern": TEXT_PATTERN}}
@@ -484,7 +514,10 @@ def validate_profile(data: Any) -> Profile:
             _fast.append(None)
     if _fast[0] is not None:
         try:
-            return _fast[0].validate_python(data)
+            profile = _fast[0].validate_python(data)
         except ValidationError:
             pass   # let Profile itself accept the value (e.g. '5.21e6') or word the errors
+        else:   # the rules of Park and Profile (_RULES); Profile words a broken one
+            if _industries_problem(profile.park) is None and _repeats_problem(profile) is None:
+                return profile
     return Profile.model_validate(data)
