@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from functools import partial
+from operator import attrgetter
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
@@ -126,13 +127,16 @@ class Park(Strict):
         return self
 
 
+_CODE, _ID, _MEASURE, _SHARE = (attrgetter(name) for name in ("code", "id", "measure", "share"))
+
+
 def _industries_problem(park: Park) -> str | None:
     """Why Park's industries are refused (shares above 1 in all, a division twice), or None."""
     industries = park.industries
-    total = sum([i.share for i in industries])
+    total = sum(map(_SHARE, industries))   # in order, as a generator would add them
     if total > 1.0 + 1e-6:
         return f"industry shares add up to {total:.3f}, more than 1 (shares are fractions: 0.55 = 55 %)"
-    if len({i.code for i in industries}) != len(industries):
+    if len(set(map(_CODE, industries))) != len(industries):
         return "an industry division is listed twice"
     return None
 
@@ -421,14 +425,14 @@ def _repeats_problem(profile: Profile) -> str | None:
     for name, items in (("processes", profile.processes), ("enterprises", profile.enterprises)):
         if not items:
             continue
-        ids = [i.id for i in items]
+        ids = list(map(_ID, items))
         if len(set(ids)) == len(ids):   # the usual case, without counting each id
             continue
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             return f"{name}: id {', '.join(dupes)} is used more than once"
     if profile.measures_status:
-        tracked = [m.measure for m in profile.measures_status]
+        tracked = list(map(_MEASURE, profile.measures_status))
         if len(set(tracked)) != len(tracked):
             dupes = sorted({m for m in tracked if tracked.count(m) > 1})
             return f"measures_status: measure {', '.join(dupes)} is listed more than once"
