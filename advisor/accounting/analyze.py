@@ -18,6 +18,7 @@ from advisor.accounting.energy import (
     calc_energy_lines,
     calc_energy_summary,
     calc_exports,
+    check_exports,
     steam_conversion,
 )
 from advisor.accounting.fused import calc_fused, calc_same_source, calc_trade_offs
@@ -82,7 +83,7 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pai
 
 
 def screen_analysis(profile, kb, period: tuple[int, int] | None = None) -> dict:
-    """What the rules' facts, the ranking and the batch table read of the analysis: energy summary,
+    """What the rules' facts, the ranking and the batch table read of the analysis: energy totals and shares,
     carbon total and by_process, pollutants, same-source groups (without their reason texts),
     trade-offs and the decoupling of the whole span (or of the requested period). Each block comes
     from the same functions as in analyze_profile, so the numbers are the same; the blocks only a
@@ -105,15 +106,20 @@ def screen_analysis(profile, kb, period: tuple[int, int] | None = None) -> dict:
 
 def _inventories(profile, kb, detail: bool) -> tuple[list[Note], SteamConversion, dict, dict, dict]:
     """(notes, steam conversion, energy summary, carbon, pollutants): where both analyses start.
-    detail=False: without the energy balance and carbon's tables for readers."""
+    detail=False: without the energy balance, the energy summary's tables and exports, and carbon's tables for
+    readers."""
     ix = kb_index(kb)
     notes: list[Note] = []
     steam = steam_conversion(profile, kb)
     lines = calc_energy_lines(profile, kb, ix, steam, notes)
-    exports = calc_exports(profile, kb, ix, steam)
-    energy = calc_energy_summary(lines, exports, steam, ix)
     if detail:
+        exports = calc_exports(profile, kb, ix, steam)
+        energy = calc_energy_summary(lines, exports, steam, ix)
         energy["balance"] = calc_energy_balance(lines)
+    else:   # the totals and shares: no exports (their units are checked all the same), balance or tables
+        check_exports(profile, kb, ix)
+        exports = None
+        energy = calc_energy_summary(lines, None, steam, ix, detail=False)
     carbon = calc_carbon(profile, kb, ix, lines, exports, notes, detail=detail)
     pollutants = calc_pollutants(profile, kb, notes if detail else None)   # (the lean analysis shows no warnings)
     return notes, steam, energy, carbon, pollutants

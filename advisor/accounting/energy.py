@@ -240,14 +240,24 @@ def calc_exports(profile, kb, ix: KbIndex, steam: SteamConversion) -> list[dict]
     return out
 
 
+def check_exports(profile, kb, ix: KbIndex) -> None:
+    """The exports' carriers and units checked as calc_exports checks them (the same UnitError), for the lean
+    analysis, which shows no exports."""
+    for i, row in enumerate(profile.exports or ()):
+        _carrier_and_unit("exports", i, row, kb, ix)
+
+
 def calc_energy_summary(lines: list[EnergyLine], exports: list[dict] | None, steam: SteamConversion,
-                        ix: KbIndex) -> dict:
+                        ix: KbIndex, detail: bool = True) -> dict:
     """Totals and shares: total_tce = Σ tce of counted rows; coal_fuel_share = coal fuel tce / fuel tce (feedstock
     excluded); coal_share_total = all coal tce / total_tce; renewable_electricity_share = (onsite_renewable +
     green_purchase MWh) / all electricity MWh; electricity_share and natural_gas_share = carrier tce / total_tce.
 
     No lines: every total is None (unknown). No grid electricity line: electricity_share and
-    renewable_electricity_share are None. exports None (not stated): exports_tce is None."""
+    renewable_electricity_share are None. exports None (not stated): exports_tce is None.
+
+    detail=False: the totals and shares alone, the same numbers (no table by carrier or origin, no exports, no
+    method: only readers see them)."""
     total = fuel = coal_fuel = coal_all = feedstock = coal_feedstock = elec_tce = gas_tce = heat = 0.0
     elec_mwh = renewable_mwh = 0.0
     grid_known = False   # a grid electricity row, even of 0, states how much the park buys
@@ -259,7 +269,8 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict] | None, ste
             unassigned += 1
         if ln.kind == "electricity":
             elec_mwh += ln.base_amount
-            by_origin[ln.origin_used] = by_origin.get(ln.origin_used, 0.0) + ln.base_amount
+            if detail:
+                by_origin[ln.origin_used] = by_origin.get(ln.origin_used, 0.0) + ln.base_amount
             if ln.origin_used in RENEWABLE_ORIGINS:
                 renewable_mwh += ln.base_amount
             elif ln.origin_used == "grid":
@@ -268,11 +279,13 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict] | None, ste
             continue
         tce = ln.tce or 0.0
         total += tce
-        entry = by_carrier.get(ln.carrier)
-        if entry is None:
-            entry = by_carrier[ln.carrier] = {"carrier": ln.carrier, "amount": 0.0, "unit": ln.base_unit, "tce": 0.0}
-        entry["amount"] += ln.base_amount
-        entry["tce"] += tce
+        if detail:
+            entry = by_carrier.get(ln.carrier)
+            if entry is None:
+                entry = by_carrier[ln.carrier] = {"carrier": ln.carrier, "amount": 0.0, "unit": ln.base_unit,
+                                                  "tce": 0.0}
+            entry["amount"] += ln.base_amount
+            entry["tce"] += tce
         if ln.kind == "fuel":
             if ln.use == "feedstock":
                 feedstock += tce
@@ -290,6 +303,25 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict] | None, ste
             elec_tce += tce
         else:
             heat += tce
+    if not detail:   # the same totals and shares as below, without the tables
+        if not lines:
+            return dict(_UNKNOWN_SCREEN)
+        return {
+            "total_tce": r(total),
+            "fuel_tce": r(fuel),
+            "feedstock_tce": r(feedstock),
+            "coal_fuel_share": share(coal_fuel, fuel),
+            "coal_share_total": share(coal_all, total),
+            "coal_feedstock": coal_feedstock > 0,
+            "coal_feedstock_tce": r(coal_feedstock),
+            "electricity_share": share(elec_tce, total) if grid_known else None,
+            "natural_gas_share": share(gas_tce, total),
+            "heat_share": share(heat, total),
+            "electricity_mwh": r(elec_mwh),
+            "electricity_grid_known": grid_known,
+            "renewable_electricity_share": share(renewable_mwh, elec_mwh) if grid_known else None,
+            "rows_without_process": unassigned,
+        }
     exports_tce = sum(e["tce"] or 0.0 for e in exports) if exports is not None else None
     carriers = sorted(by_carrier.values(), key=lambda e: (-e["tce"], e["carrier"]))
     for e in carriers:
@@ -336,6 +368,15 @@ def _method(steam: SteamConversion, elec, heat_f) -> dict:
                          "not added to total_tce (its fuels are counted)",
         "feedstock": "feedstock counts in total_tce (as in Chinese energy statistics) but not in coal_fuel_share",
     }
+
+
+# the lean summary of a park without energy rows (as _unknown_summary, without its tables)
+_UNKNOWN_SCREEN = {
+    "total_tce": None, "fuel_tce": None, "feedstock_tce": None,
+    "coal_fuel_share": None, "coal_share_total": None, "coal_feedstock": None, "coal_feedstock_tce": None,
+    "electricity_share": None, "natural_gas_share": None, "heat_share": None, "electricity_mwh": None,
+    "electricity_grid_known": False, "renewable_electricity_share": None, "rows_without_process": 0,
+}
 
 
 def _unknown_summary(by_origin: dict, exports: list[dict] | None, exports_tce: float | None,
