@@ -80,6 +80,35 @@ def texts(notes: list[Note]) -> tuple[list[str], list[str], list[str]]:
     return en, zh, ids
 
 
+class Proc:
+    """A process of the profile as plain fields: the analysis reads each field many times, and a field of a
+    validated model costs several times as much to read as a slot of a plain object."""
+
+    __slots__ = ("id", "name", "category", "owner", "emissions", "controls", "removed_t")
+
+    def __init__(self, p) -> None:
+        self.id, self.name, self.category, self.owner = p.id, p.name, p.category, p.owner
+        self.emissions, self.controls, self.removed_t = p.emissions, p.controls, p.removed_t
+
+
+class Processes:
+    """The profile's processes, read once for one park's analysis: `given` (whether the profile has a process list),
+    `rows` (its processes in order, empty without one) and `by_id`."""
+
+    __slots__ = ("given", "rows", "by_id")
+
+    def __init__(self, profile) -> None:
+        listed = profile.processes
+        self.given = listed is not None
+        self.rows = [Proc(p) for p in listed] if listed else []
+        self.by_id = {p.id: p for p in self.rows}
+
+
+def processes_of(profile, procs: Processes | None = None) -> Processes:
+    """procs, or the profile's processes read now (for a caller that has not read them)."""
+    return procs if procs is not None else Processes(profile)
+
+
 class KbIndex:
     """Dictionaries over one knowledge base, built once and reused for every park."""
 

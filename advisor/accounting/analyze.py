@@ -9,7 +9,7 @@ turns it into a located message); missing data become `gaps`, never exceptions.
 
 from __future__ import annotations
 
-from advisor.accounting._common import Note, kb_index, texts
+from advisor.accounting._common import Note, Processes, kb_index, texts
 from advisor.accounting.carbon import calc_carbon
 from advisor.accounting.decoupling import calc_decoupling, check_period
 from advisor.accounting.energy import (
@@ -41,8 +41,8 @@ def analyze_profile(profile, kb, period: tuple[int, int] | None = None, year_pai
     if not detail:
         return screen_analysis(profile, kb, period)
     period = check_period(period)
-    notes, steam, energy, carbon, pollutants = _inventories(profile, kb, detail=True)
-    fused = calc_fused(profile, kb, carbon, pollutants, energy)
+    notes, steam, energy, carbon, pollutants, procs = _inventories(profile, kb, detail=True)
+    fused = calc_fused(profile, kb, carbon, pollutants, energy, procs=procs)
     same_source = calc_same_source(fused["groups"], kb)
     trade_offs, other_controls = calc_trade_offs(carbon)
     fused["other_controls"] = other_controls
@@ -89,8 +89,8 @@ def screen_analysis(profile, kb, period: tuple[int, int] | None = None) -> dict:
     from the same functions as in analyze_profile, so the numbers are the same; the blocks only a
     reader sees (balance, materials, gaps, warnings, labels, factor tables, per-industry
     decoupling) are left out."""
-    _, _, energy, carbon, pollutants = _inventories(profile, kb, detail=False)
-    groups = calc_fused(profile, kb, carbon, pollutants, energy, detail=False)["groups"]
+    _, _, energy, carbon, pollutants, procs = _inventories(profile, kb, detail=False)
+    groups = calc_fused(profile, kb, carbon, pollutants, energy, detail=False, procs=procs)["groups"]
     trade_offs, _ = calc_trade_offs(carbon)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -104,14 +104,16 @@ def screen_analysis(profile, kb, period: tuple[int, int] | None = None) -> dict:
     }
 
 
-def _inventories(profile, kb, detail: bool) -> tuple[list[Note], SteamConversion, dict, dict, dict]:
-    """(notes, steam conversion, energy summary, carbon, pollutants): where both analyses start.
+def _inventories(profile, kb, detail: bool) -> tuple[list[Note], SteamConversion, dict, dict, dict, Processes]:
+    """(notes, steam conversion, energy summary, carbon, pollutants, the profile's processes read once): where both
+    analyses start.
     detail=False: without the energy balance, the energy summary's tables and exports, and carbon's tables for
     readers."""
     ix = kb_index(kb)
     notes: list[Note] = []
+    procs = Processes(profile)
     steam = steam_conversion(profile, kb)
-    lines = calc_energy_lines(profile, kb, ix, steam, notes)
+    lines = calc_energy_lines(profile, kb, ix, steam, notes, procs)
     if detail:
         exports = calc_exports(profile, kb, ix, steam)
         energy = calc_energy_summary(lines, exports, steam, ix)
@@ -120,9 +122,9 @@ def _inventories(profile, kb, detail: bool) -> tuple[list[Note], SteamConversion
         check_exports(profile, kb, ix)
         exports = None
         energy = calc_energy_summary(lines, None, steam, ix, detail=False)
-    carbon = calc_carbon(profile, kb, ix, lines, exports, notes, detail=detail)
-    pollutants = calc_pollutants(profile, kb, notes if detail else None)   # (the lean analysis shows no warnings)
-    return notes, steam, energy, carbon, pollutants
+    carbon = calc_carbon(profile, kb, ix, lines, exports, notes, detail=detail, procs=procs)
+    pollutants = calc_pollutants(profile, kb, notes if detail else None, procs)   # (the lean analysis: no warnings)
+    return notes, steam, energy, carbon, pollutants, procs
 
 
 def _park(profile) -> dict:

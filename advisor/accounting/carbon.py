@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from advisor.accounting._common import INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, r, share
+from advisor.accounting._common import INFRASTRUCTURE, UNASSIGNED, KbIndex, Note, Processes, processes_of, r, share
 from advisor.accounting.carbon_factors import FactorUse, GridChoice, choose_factor, select_grid_factor
 from advisor.accounting.control_co2 import calc_control_co2
 from advisor.accounting.data_quality import calc_data_quality
@@ -143,19 +143,21 @@ class _Sums:
 
 
 def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridChoice,
-                    notes: list[Note]) -> tuple[list[Contribution], list[tuple], list[dict]]:
+                    notes: list[Note], procs: Processes | None = None
+                    ) -> tuple[list[Contribution], list[tuple], list[dict]]:
     """Per energy row: t CO2 = activity × factor (scope by origin); feedstock rows give a CO2 potential instead.
 
     Returns (contributions, factor uses (factor, line, t) for factors_used, feedstock rows).
     """
-    processes = {p.id: p for p in profile.processes or []}
+    procs = processes_of(profile, procs)
+    processes = procs.by_id
     contributions: list[Contribution] = []
     uses: list[tuple[FactorUse, EnergyLine, float]] = []
     feedstock: list[dict] = []
     missing_factor: set[str] = set()
     unknown_process: set[str] = set()
     for ln in lines:
-        if ln.process and ln.process not in processes and profile.processes is not None:
+        if ln.process and ln.process not in processes and procs.given:
             unknown_process.add(ln.process)
         factor = choose_factor(ln, profile, ix, grid, notes)
         if factor is None:
@@ -189,14 +191,14 @@ def calc_energy_co2(profile, ix: KbIndex, lines: list[EnergyLine], grid: GridCho
                           f"能源数据引用了未在 processes 中定义的工序：{names}"))
     if not feedstock:
         return contributions, uses, feedstock
-    reporting = {p.id for p in profile.processes or [] if "CO2" in p.emissions or "CO2e" in p.emissions}
+    reporting = {p.id for p in procs.rows if "CO2" in p.emissions or "CO2e" in p.emissions}
     for f in feedstock:
         f["process_reports_co2"] = f["process"] in reporting   # its CO2 then comes from a balance already
     return contributions, uses, feedstock
 
 
 def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution],
-                     notes: list[Note]) -> tuple[dict[str, dict], list[dict]]:
+                     notes: list[Note], procs: Processes | None = None) -> tuple[dict[str, dict], list[dict]]:
     """Reported gases × GWP per process, reported CO2 superseding the computed CO2 of the process's own scope, and
     the CO2 added by end-of-pipe controls. Appends to (and marks superseded lines in) `contributions`.
 
@@ -208,7 +210,8 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
     controls: list[dict] = []
     missing_gwp: set[str] = set()
     computed_of: dict[str | None, list[Contribution]] | None = None   # process → its computed lines, when needed
-    for p in profile.processes or []:
+    rows = processes_of(profile, procs).rows
+    for p in rows:
         reported: list[tuple[str, float, float]] = []   # gas, t, t CO2e
         for gas, t in p.emissions.items():
             if gas in gwps:
@@ -268,7 +271,7 @@ def calc_process_co2(profile, kb, ix: KbIndex, contributions: list[Contribution]
                                                   rec["t_co2_added"], rec["t_co2_added"], "control"))
             controls.append(rec)
         info_by_process[p.id] = info
-    remove_control_double_counts(profile, kb, contributions, controls, info_by_process, notes)
+    remove_control_double_counts(rows, kb, contributions, controls, info_by_process, notes)
     if missing_gwp:
         names = ", ".join(sorted(missing_gwp))
         notes.append(Note("gwp-missing", f"no {gwp_set} GWP for {names} in knowledge: left out of CO2e",
@@ -300,11 +303,11 @@ _NO_INFO = {"reported_t_co2e": None, "computed_t_co2": None, "control_t_co2": 0.
 
 
 def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict, lines: list[EnergyLine],
-                    total: float | None, sums: _Sums | None = None) -> list[dict]:
+                    total: float | None, sums: _Sums | None = None, procs: Processes | None = None) -> list[dict]:
     """One row per process (and per energy-row process not in processes, and '(unassigned)'), largest first.
 
-    sums: the _Sums of `emitted` when the caller has them already."""
-    processes = {p.id: p for p in profile.processes or []}
+    sums, procs: the _Sums of `emitted` and the profile's processes, when the caller has them already."""
+    processes = processes_of(profile, procs).by_id
     if sums is None:
         sums = _Sums(emitted)
     proc_total, proc_scope1, proc_scope2 = sums.process, sums.process_scope1, sums.process_scope2
@@ -344,17 +347,19 @@ def calc_by_process(emitted: list[Contribution], profile, info_by_process: dict,
 
 
 def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list[dict] | None, notes: list[Note],
-                detail: bool = True) -> dict:
+                detail: bool = True, procs: Processes | None = None) -> dict:
     """The carbon inventory: Σ activity × factor × GWP by scope, carrier, process, owner; see the module doc.
 
-    detail=False: total, scopes, by_process and controls only (what the facts and the ranking read)."""
+    detail=False: total, scopes, by_process and controls only (what the facts and the ranking read).
+    procs: the profile's processes, when the caller has read them already."""
+    procs = processes_of(profile, procs)
     gwp_set = profile.accounting.gwp
     grid = select_grid_factor(profile, ix)
     notes.extend(grid.notes)
-    contributions, uses, feedstock = calc_energy_co2(profile, ix, lines, grid, notes)
-    info_by_process, controls = calc_process_co2(profile, kb, ix, contributions, notes)
+    contributions, uses, feedstock = calc_energy_co2(profile, ix, lines, grid, notes, procs)
+    info_by_process, controls = calc_process_co2(profile, kb, ix, contributions, notes, procs)
     balances = calc_feedstock_balances(profile, kb, feedstock, notes) if feedstock else []
-    _count_balances(profile, balances, feedstock, contributions, info_by_process)
+    _count_balances(procs, balances, feedstock, contributions, info_by_process)
 
     counted = [c for c in contributions if c.counted]
     emitted = [c for c in counted if c.scope != "sink"]
@@ -373,7 +378,7 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     scopes = {k: r(v) if known else None for k, v in by_scope.items()}
     if not lines and "2" not in sums.scope:   # purchased electricity and heat come from energy rows: unknown
         scopes["2"] = None
-    by_process = calc_by_process(emitted, profile, info_by_process, lines, total, sums)
+    by_process = calc_by_process(emitted, profile, info_by_process, lines, total, sums, procs)
     if balances:
         _unknown_where_only_a_range(by_process, balances)
     process_co2 = calc_process_share(by_process, balances, total)
@@ -384,7 +389,7 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     quality = calc_data_quality(profile, kb, lines, contributions, by_process, notes)
     sinks_t = sum(c.t_co2e for c in counted if c.scope == "sink")
     exports_block = calc_exports_co2(exports, lines, contributions, grid, ix, notes,
-                                     {q.id: q.name for q in profile.processes or [] if q.name})
+                                     {q.id: q.name for q in procs.rows if q.name})
     history = _history_coverage(profile, kb, total) if total is not None else None
     coverage_min = kb.analysis.inventory_coverage_min.value
     if history and history.get("coverage") is not None and not (
@@ -422,10 +427,10 @@ def calc_carbon(profile, kb, ix: KbIndex, lines: list[EnergyLine], exports: list
     }
 
 
-def _count_balances(profile, balances: list[dict], feedstock: list[dict], contributions: list[Contribution],
+def _count_balances(procs: Processes, balances: list[dict], feedstock: list[dict], contributions: list[Contribution],
                     info_by_process: dict) -> None:
     """Adds the process CO2 of each balanced feedstock (scope 1, its feedstock carrier) to the inventory."""
-    categories = {p.id: p.category for p in profile.processes or []}
+    categories = {p.id: p.category for p in procs.rows}
     for b in balances:
         if not b["counted"] or not b["t_co2"]:
             continue

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.accounting._common import UNASSIGNED, KbIndex, Note, kb_index, r, share
+from advisor.accounting._common import UNASSIGNED, KbIndex, Note, Processes, kb_index, processes_of, r, share
 from advisor.errors import ProfileError, did_you_mean, one_issue
 from advisor.kb.units import MEMO_LIMIT, UnitError, unit_of
 
@@ -140,8 +140,10 @@ def _carrier_and_unit(section: str, i: int, row, kb, ix: KbIndex | None = None):
 
 
 def _energy_unit(i: int, row, kb, ix: KbIndex) -> tuple:
-    """(carrier, unit, tce per base unit, (NCV, per_base) or None) of an energy row's carrier and unit: knowledge values
-    only, so looked up once per knowledge base (tce per GJ for heat; for a fuel, None when knowledge has no factor)."""
+    """(kind, coal, fossil, fuel, to_base, base unit, dimension, tce per base unit, (NCV, per_base) or None) of an
+    energy row's carrier and unit: knowledge values only, so looked up once per knowledge base and kept as plain
+    values, cheaper to read than the knowledge rows' fields (tce per GJ for heat; for a fuel, None when knowledge
+    has no factor)."""
     key = (row.carrier, row.unit)
     hit = ix.energy_units.get(key)
     if hit is not None:
@@ -155,60 +157,72 @@ def _energy_unit(i: int, row, kb, ix: KbIndex) -> tuple:
         tce_rate = ix.other("electricity_tce_equivalent").value
     else:
         tce_rate = ix.other("heat_tce").value
-    hit = (carrier, unit, tce_rate, ncv)
+    hit = (carrier.kind, carrier.coal, carrier.fossil, carrier.fuel, unit.to_base, unit.base, unit.dimension, tce_rate,
+           ncv)
     if len(ix.energy_units) < MEMO_LIMIT:
         ix.energy_units[key] = hit
     return hit
 
 
-def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: list[Note]) -> list[EnergyLine]:
+def calc_energy_lines(profile, kb, ix: KbIndex, steam: SteamConversion, notes: list[Note],
+                      procs: Processes | None = None) -> list[EnergyLine]:
     """Each energy row → base amount, GJ where known, and tce = amount × standard-coal factor.
 
     Raises UnitError (with the row named) for an unknown unit or one of the wrong dimension.
+    procs: the profile's processes, when the caller has read them already.
     """
-    process_owner = {p.id: p.owner for p in profile.processes or []}
+    by_id = processes_of(profile, procs).by_id
+    units = ix.energy_units
     lines: list[EnergyLine] = []
     for i, row in enumerate(profile.energy or []):
-        carrier, unit, tce_rate, ncv = _energy_unit(i, row, kb, ix)
-        base_amount = row.amount * unit.to_base
-        base_unit = unit.base
-        owner = row.owner or process_owner.get(row.process or "") or UNASSIGNED
+        # each field of the row read once (a field of a validated model is slow to read)
+        carrier_id, unit_text, amount, process, origin = row.carrier, row.unit, row.amount, row.process, row.origin
+        hit = units.get((carrier_id, unit_text))
+        if hit is None:
+            hit = _energy_unit(i, row, kb, ix)
+        kind, coal, fossil, fuel, to_base, base_unit, dimension, tce_rate, ncv = hit
+        base_amount = amount * to_base
+        owner = row.owner
+        if not owner:
+            p = by_id.get(process or "")
+            owner = (p.owner if p is not None else None) or UNASSIGNED
         gj = None
         t_steam = None
         tce = None
         counted = True
-        origin_used = row.origin
-        if carrier.kind == "fuel":
+        origin_used = origin
+        if kind == "fuel":
             if ncv is not None:
                 gj = base_amount * ncv[0] * ncv[1]   # amount × net calorific value
             if tce_rate is not None:
                 tce = calc_standard_coal(base_amount, tce_rate)
             else:
                 notes.append(Note("no-standard-coal-factor",
-                                  f"energy[{i}] {row.carrier}: no standard-coal factor in knowledge; "
+                                  f"energy[{i}] {carrier_id}: no standard-coal factor in knowledge; "
                                   "left out of total_tce",
-                                  f"第 {i + 1} 条能源数据（{carrier.name.zh}）：知识库无折标系数，未计入综合能耗"))
-        elif carrier.kind == "electricity":
-            origin_used = row.origin or "grid"
+                                  f"第 {i + 1} 条能源数据（{kb.carriers[carrier_id].name.zh}）：知识库无折标系数，"
+                                  "未计入综合能耗"))
+        elif kind == "electricity":
+            origin_used = origin or "grid"
             tce = calc_standard_coal(base_amount, tce_rate)
             gj = base_amount * GJ_PER_MWH
         else:  # heat
-            origin_used = row.origin or "purchased"
-            if unit.dimension == "steam":
+            origin_used = origin or "purchased"
+            if dimension == "steam":
                 t_steam = base_amount
                 base_amount = calc_steam_energy(base_amount, steam.gj_per_t)
                 base_unit = "GJ"
                 steam.rows += 1
             gj = base_amount
             tce = calc_standard_coal(gj, tce_rate)
-        if origin_used == "onsite_fossil" and carrier.kind != "fuel":
+        if origin_used == "onsite_fossil" and kind != "fuel":
             counted = False   # generated on site from fuels already counted
         # positional, in the field order of EnergyLine: twenty keywords make the call four times as slow
         lines.append(EnergyLine(
-            i, row.carrier, carrier.kind, row.use, row.origin,                 # index carrier kind use origin
-            origin_used, row.process, owner, row.amount, row.unit,             # origin_used process owner amount unit
+            i, carrier_id, kind, row.use, origin,                              # index carrier kind use origin
+            origin_used, process, owner, amount, unit_text,                    # origin_used process owner amount unit
             base_amount, base_unit, gj, t_steam, tce,                          # base_amount base_unit gj t_steam tce
-            counted and tce is not None, carrier.coal, carrier.fossil, carrier.fuel,   # counted coal fossil fuel
+            counted and tce is not None, coal, fossil, fuel,                   # counted coal fossil fuel
             row))
     return lines
 

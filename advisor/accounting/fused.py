@@ -10,7 +10,7 @@ are knowledge data, never code; shares are rounded to 6 decimals before they are
 
 from __future__ import annotations
 
-from advisor.accounting._common import UNASSIGNED, calc_share, r, share
+from advisor.accounting._common import UNASSIGNED, Processes, calc_share, processes_of, r, share
 
 
 def calc_fused_processes(rows: list[tuple]) -> list[dict]:
@@ -20,7 +20,7 @@ def calc_fused_processes(rows: list[tuple]) -> list[dict]:
             for pid, name, category, owner, t_co2e, t_direct, pollutant_t in rows]
 
 
-def _process_rows(carbon: dict, pollutants: dict, profile, categories=None) -> list[tuple]:
+def _process_rows(carbon: dict, pollutants: dict, procs: Processes, categories=None) -> list[tuple]:
     """(process, name, category, owner, t CO2e, scope-1 t CO2e, {pollutant: t}) per process: the profile's
     processes in their order, then the others of carbon's by_process (energy rows' processes, '(unassigned)') by id.
     categories: the processes of these categories only (the others have none: their category is '(unassigned)')."""
@@ -32,7 +32,7 @@ def _process_rows(carbon: dict, pollutants: dict, profile, categories=None) -> l
                 pollutants_of.setdefault(row["process"], {})[name] = row["t"]
     rows = []
     found = 0
-    for p in profile.processes or []:
+    for p in procs.rows:
         row = carbon_rows.get(p.id)
         if row is not None:
             found += 1
@@ -44,7 +44,7 @@ def _process_rows(carbon: dict, pollutants: dict, profile, categories=None) -> l
             rows.append((p.id, row["name"], row["category"], row["owner"], row["t_co2e"], row["scope_1_t_co2e"],
                          pollutants_of.get(p.id, {})))
     if len(carbon_rows) > found and categories is None:   # processes that processes[] does not hold
-        listed = {p.id for p in profile.processes or []}
+        listed = {p.id for p in procs.rows}
         for pid in sorted(k for k in carbon_rows if k not in listed):
             row = carbon_rows[pid]
             rows.append((pid, row["name"], row["category"], row["owner"], row["t_co2e"], row["scope_1_t_co2e"], {}))
@@ -141,10 +141,12 @@ def calc_trade_offs(carbon: dict) -> tuple[list[dict], list[dict]]:
 
 
 def calc_fused(profile, kb, carbon: dict, pollutants: dict, energy_summary: dict | None,
-               detail: bool = True) -> dict:
+               detail: bool = True, procs: Processes | None = None) -> dict:
     """The fused inventory block: processes, category × owner groups, and its notes (detail=False: the groups of the
-    same-source categories only, all that calc_same_source reads)."""
-    rows = _process_rows(carbon, pollutants, profile, None if detail else kb.analysis.same_source.categories)
+    same-source categories only, all that calc_same_source reads). procs: the profile's processes, when the caller
+    has read them already."""
+    rows = _process_rows(carbon, pollutants, processes_of(profile, procs),
+                         None if detail else kb.analysis.same_source.categories)
     group_rows = calc_groups(rows)
     park_co2e = carbon["total_t_co2e"] or 0.0
     park_pol = {p: b["total_t"] for p, b in pollutants.items()}

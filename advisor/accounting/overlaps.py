@@ -16,13 +16,14 @@ def _reports_co2(p) -> bool:
     return "CO2" in p.emissions or "CO2e" in p.emissions
 
 
-def remove_control_double_counts(profile, kb, contributions: list, controls: list[dict], info_by_process: dict,
-                                 notes: list[Note]) -> None:
-    """Marks the control estimates that a reporting control process already holds as not counted (in place)."""
+def remove_control_double_counts(processes: list, kb, contributions: list, controls: list[dict],
+                                 info_by_process: dict, notes: list[Note]) -> None:
+    """Marks the control estimates that a reporting control process already holds as not counted (in place).
+    processes: the profile's processes."""
     counted = [c for c in controls if c["counted"] and c["t_co2_added"] is not None]
     if not counted:
         return
-    reporters = [p for p in profile.processes or []
+    reporters = [p for p in processes
                  if _reports_co2(p) and getattr(kb.process_categories.get(p.category), "adds_co2_for_control", False)]
     for rep in reporters:
         mine = [c for c in counted if c["owner"] == rep.owner and c["process"] != rep.id and c["counted"]]

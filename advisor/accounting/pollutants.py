@@ -7,7 +7,7 @@ compared with it (coverage = inventory / reported); coverage below the knowledge
 
 from __future__ import annotations
 
-from advisor.accounting._common import Note, calc_share, r, rs
+from advisor.accounting._common import Note, Processes, calc_share, processes_of, r, rs
 from advisor.kb.units import UnitError, convert
 
 
@@ -30,10 +30,11 @@ def calc_coverage(inventory_t: float, reported_t: float) -> float | None:
     return calc_share(inventory_t, reported_t)
 
 
-def calc_pollutants(profile, kb, notes: list[Note] | None) -> dict:
+def calc_pollutants(profile, kb, notes: list[Note] | None, procs: Processes | None = None) -> dict:
     """{pollutant: {total_t, by_process [{process, owner, category, t, share}], history_t, coverage}}, in the
-    order of knowledge/pollutants.yaml. notes=None: without the warnings (the lean analysis shows none)."""
-    totals, others = calc_pollutant_totals(profile.processes, kb.pollutants)
+    order of knowledge/pollutants.yaml. notes=None: without the warnings (the lean analysis shows none).
+    procs: the profile's processes, when the caller has read them already."""
+    totals, others = calc_pollutant_totals(processes_of(profile, procs).rows, kb.pollutants)
     hist = profile.emissions_history
     base = profile.park.base_year
     to_t = 1.0
