@@ -182,7 +182,7 @@ class _Chunk:
         # rules read to its class (None: unknown) and each finding of earlier rounds to its code.
         self.key = operator.itemgetter(*self.facts, *self.findings)
 
-    def fact(self, known: dict[str, Any], codes: dict[str, int]) -> dict[str, Any]:
+    def fact(self, known: dict[str, Any], codes: dict[str, Any]) -> dict[str, Any]:
         fact = {k: known[k] for k in self.facts if k in known}
         fact.update(zip(self.finding_keys, map(codes.__getitem__, self.findings), strict=True))
         return fact
@@ -207,6 +207,16 @@ def _value_class(value: Any, cuts: tuple | None) -> Any:
         equal = at < len(cuts) and cuts[at] == value
         return at * 4 + (2 if equal else 0) + (kind is float)
     return (kind, value) if kind in _HASHABLE else (kind, repr(value))
+
+
+def _points(cuts: tuple | None) -> tuple | None:
+    """Each threshold followed by the next float above it: the number of points at or below a number (bisect_right)
+    tells its place among the thresholds – below, equal to or between them – in one call, as `_value_class` does
+    (no number lies strictly between a float and the next; an int compares exactly). None without numeric thresholds
+    or with one too large for that (`_value_class` then)."""
+    if cuts is None or not all(abs(c) < 2.0 ** 53 for c in cuts):
+        return None
+    return tuple(p for c in cuts for p in (c, math.nextafter(c, math.inf)))
 
 
 class Engine:
@@ -243,6 +253,9 @@ class Engine:
         self._choices: dict[str, int] = {}
         # fact name → (its key, its thresholds) for the facts some rule reads (the memo keys' inputs)
         self._class_of = {name: (key, self._cuts[key]) for name, key in self._fact_keys.items() if key in self._cuts}
+        # fact name → (its key, its points) for the facts with numeric thresholds (`_points`)
+        self._numeric_of = {name: (key, points) for name, (key, cuts) in self._class_of.items()
+                            if (points := _points(cuts)) is not None}
         # durable's matcher has a fixed 64-slot stack per asserted fact: many rules matching one
         # fact overflow it (error 303, then a crash in delete_state). So each round's rules are
         # split into small rulesets and the round's fact is asserted into each of them.
@@ -269,6 +282,14 @@ class Engine:
             chunks = [c for c in self._chunks if c.round == rnd]
             self._rounds.append((rnd, chunks, tuple(dict.fromkeys(f for c in chunks for f in c.findings))))
         self._rule_ids = tuple(rid for _, chunks, _ in self._rounds for c in chunks for rid in c.rule_ids)
+        # every ruleset in order with what `evaluate` reads of it for each park: its key, its memo's get
+        self._plan = tuple((c, c.key, c.memo.get) for _, chunks, _ in self._rounds for c in chunks)
+        # with memo=False every key misses: a key of any kind, looked up in an empty dict
+        self._unremembered: tuple[tuple[_Chunk, Any, Any], ...] = tuple((c, id, {}.get) for c, _, _ in self._plan)
+        # a finding some ruleset reads starts as not found; its code changes as rulesets of earlier rounds
+        # conclude it (a ruleset reads only findings of earlier rounds, so it sees their final codes)
+        self._read_findings = frozenset(f for c in self._chunks for f in c.findings)
+        self._unknown_classes.update(dict.fromkeys(self._read_findings, ABSENT))
         with _lock:
             _get_host().set_rulesets(definitions)
 
@@ -340,18 +361,26 @@ class Engine:
         memo = self.memo
         seen = dict(self._unknown_classes)
         if memo:
+            numeric = self._numeric_of
             class_of = self._class_of
             choices = self._choices
             for name, value in facts.items():
-                hit = class_of.get(name)
-                if hit is None or value is None:
+                hit = numeric.get(name)
+                if hit is not None:     # a fact with numeric thresholds: usually a finite number
+                    kind = type(value)
+                    if kind is float:
+                        if value - value == 0:
+                            seen[hit[0]] = bisect.bisect_right(hit[1], value) * 2 + 1
+                            continue
+                    elif kind is int:
+                        seen[hit[0]] = bisect.bisect_right(hit[1], value) * 2
+                        continue
+                entry = class_of.get(name)
+                if entry is None or value is None:
                     continue
-                key, cuts = hit
+                key, cuts = entry
                 kind = type(value)
-                if cuts is not None and (kind is float or kind is int) and value - value == 0:
-                    at = bisect.bisect_left(cuts, value)   # _value_class inline, for the usual case: a finite number
-                    seen[key] = at * 4 + (2 if at < len(cuts) and cuts[at] == value else 0) + (kind is float)
-                elif kind is bool:     # a yes/no fact: -1 no, -2 yes (a number's class is >= 0)
+                if kind is bool:     # a yes/no fact: -1 no, -2 yes (a number's class is >= 0)
                     seen[key] = -2 if value else -1
                 elif kind is str:
                     cls = choices.get(value)
@@ -361,29 +390,26 @@ class Engine:
         known = None       # the park as durable reads it: built on the first ruleset not remembered
         values: list[str] = []      # the outcomes of every ruleset's rules, rulesets in order (= self._rule_ids)
         findings: dict[str, bool | None] = {}
+        read = self._read_findings
         with _lock:
-            for _round, chunks, read in self._rounds:
-                codes = {fid: _CODE[findings.get(fid, False)] for fid in read}
-                seen.update(codes)
-                for chunk in chunks:
+            for chunk, key_of, remembered in self._plan if memo else self._unremembered:
+                memo_key = key_of(seen)
+                results = remembered(memo_key)
+                if results is None:
+                    if known is None:
+                        known = {keys[k]: engine_value(v) if type(v) is float else v
+                                 for k, v in facts.items() if v is not None and k in keys}
+                    results = self._results(chunk, self._run_chunk(_get_host(), chunk, chunk.fact(known, seen)))
+                    if fresh is not None:
+                        fresh.extend(chunk.rule_ids)
                     if memo:
-                        memo_key = chunk.key(seen)
-                        results = chunk.memo.get(memo_key)
-                    else:
-                        memo_key = results = None
-                    if results is None:
-                        if known is None:
-                            known = {keys[k]: engine_value(v) if type(v) is float else v
-                                     for k, v in facts.items() if v is not None and k in keys}
-                        results = self._results(chunk, self._run_chunk(_get_host(), chunk, chunk.fact(known, codes)))
-                        if fresh is not None:
-                            fresh.extend(chunk.rule_ids)
-                        if memo:
-                            if len(chunk.memo) >= self.MEMO_LIMIT:
-                                chunk.memo.clear()
-                            chunk.memo[memo_key] = results
-                    values += results[0]
-                    if results[1]:
-                        for fid, certain in results[1]:
-                            findings[fid] = True if (certain or findings.get(fid) is True) else None
+                        if len(chunk.memo) >= self.MEMO_LIMIT:
+                            chunk.memo.clear()
+                        chunk.memo[memo_key] = results
+                values += results[0]
+                if results[1]:
+                    for fid, certain in results[1]:
+                        status = findings[fid] = True if (certain or findings.get(fid) is True) else None
+                        if fid in read:
+                            seen[fid] = _CODE[status]
         return dict(zip(self._rule_ids, values, strict=True)), findings
