@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -81,8 +82,36 @@ def score_measure(measure, rules: float, severity: int, category_shares: dict[st
     """rules: Σ weight of the supporting rules (one resting on unknowns counts `weights.verify` of its
     weight); severity: Σ severity of the findings those rules read; category_shares: category → (CO2e
     share, max pollutant share)."""
-    _, w_severity, w_co2e, w_pollutant, high, medium = weights
-    r4 = _round4
+    return score_with(measure, rules, severity, category_shares, weights, fixed_parts(weights))
+
+
+_Fixed = tuple[float, float, float, str]    # rules part, findings part, the score and priority without shares
+_FIXED: dict[ScoreWeights, dict[tuple[float, int], _Fixed]] = {}
+
+
+def fixed_parts(weights: ScoreWeights) -> dict[tuple[float, int], _Fixed]:
+    """(Σ rule weight, Σ severity) → the parts of a score that do not depend on the park's shares, worked out once:
+    the same few sums recur in every park."""
+    fixed = _FIXED.get(weights)
+    if fixed is None:
+        if len(_FIXED) > 16:
+            _FIXED.clear()
+        fixed = _FIXED[weights] = {}
+    return fixed
+
+
+def score_with(measure, rules: float, severity: int, category_shares: dict[str, tuple[float, float]],
+               weights: ScoreWeights, fixed: dict[tuple[float, int], _Fixed]) -> Scored:
+    """score_measure, with `fixed_parts(weights)` given (read once per park)."""
+    got = fixed.get((rules, severity))
+    if got is None:
+        if len(fixed) > 4_096:
+            fixed.clear()
+        r, f = _round4(rules), _round4(weights.severity * severity)
+        # without target processes both shares are 0 (a zero product is already exact)
+        score = _round4(r + f + weights.co2e * 0.0 + weights.pollutant * 0.0)
+        got = fixed[(rules, severity)] = (r, f, score, _priority(score, weights))
+    rules_part, findings, score, priority = got
     targets = measure.target_processes
     if targets:
         co2e, pollutant = 0.0, None
@@ -92,21 +121,31 @@ def score_measure(measure, rules: float, severity: int, category_shares: dict[st
             if pollutant is None or share_pollutant > pollutant:
                 pollutant = share_pollutant
         pollutant = pollutant or 0.0
-        co2e = r4(w_co2e * (1.0 if co2e > 1.0 else co2e))    # min(co2e, 1.0), without a call per measure
-        pollutant = r4(w_pollutant * (1.0 if pollutant > 1.0 else pollutant))
-    else:   # no target process (a third of the measures): both shares 0, and a zero product needs no rounding
-        co2e, pollutant = w_co2e * 0.0, w_pollutant * 0.0
-    rules, findings = r4(rules), r4(w_severity * severity)
-    parts = {"rules": rules, "findings": findings, "co2e_share": co2e, "pollutant_share": pollutant}
-    score = r4(rules + findings + co2e + pollutant)
-    priority = "high" if score >= high else "medium" if score >= medium else "low"
+        co2e = _round4(weights.co2e * (1.0 if co2e > 1.0 else co2e))    # min(co2e, 1.0), without a call
+        pollutant = _round4(weights.pollutant * (1.0 if pollutant > 1.0 else pollutant))
+        score = _round4(rules_part + findings + co2e + pollutant)
+        priority = _priority(score, weights)
+    else:
+        co2e, pollutant = weights.co2e * 0.0, weights.pollutant * 0.0
+    parts = {"rules": rules_part, "findings": findings, "co2e_share": co2e, "pollutant_share": pollutant}
     return Scored(measure.id, score, parts, priority)
 
 
+def _priority(score: float, weights: ScoreWeights) -> str:
+    return "high" if score >= weights.high else "medium" if score >= weights.medium else "low"
+
+
 def _round4(x: float) -> float:
-    """round(x, 4) – which converts to decimal and back, slowly – except for a multiple of 1/16: it has
-    at most four decimals, so rounding leaves it as it is (most parts: rule weights, severities, no share)."""
-    return x if (x * 16).is_integer() else round(x, 4)
+    """round(x, 4), which goes through a decimal string, computed directly where that is exact: when x·10⁴ is
+    clearly nearer one integer n than any other (|x·10⁴ − n| < 0.4999, beyond the product's own rounding error
+    for |x·10⁴| < 10¹²), round gives the double nearest n / 10⁴, as the division does; a zero keeps x's sign."""
+    y = x * 10000.0
+    if -1e12 < y < 1e12:
+        n = round(y)
+        d = y - n
+        if -0.4999 < d < 0.4999:
+            return n / 10000.0 if n else x * 0.0
+    return round(x, 4)
 
 
 def score_weights(settings: RankingSettings) -> ScoreWeights:
@@ -116,6 +155,7 @@ def score_weights(settings: RankingSettings) -> ScoreWeights:
 
 
 _NO_SHARE = (0.0, 0.0)
+_SCORE = attrgetter("score")
 
 
 @cache
@@ -131,10 +171,31 @@ def foundational(outcomes: dict[str, str] | None, findings: dict[str, bool | Non
     (outcome "T": true on known facts and found findings) or one of the findings named for it is found."""
     outcomes, findings = outcomes or {}, findings or {}
     out = set()
-    for f in (settings or ranking_settings()).foundation:
-        if any(outcomes.get(r) == "T" for r in f.rules) or any(findings.get(g) is True for g in f.findings):
-            out.add(f.measure)
+    for measure, rules, found in _foundations(settings or ranking_settings()):
+        for r in rules:
+            if outcomes.get(r) == "T":
+                out.add(measure)
+                break
+        else:
+            for g in found:
+                if findings.get(g) is True:
+                    out.add(measure)
+                    break
     return out
+
+
+_Foundations = tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
+_foundations_kept: tuple[object, _Foundations] = (None, ())
+
+
+def _foundations(settings: RankingSettings) -> _Foundations:
+    """(measure, its rules, its findings) of each foundation entry, kept for the settings last read."""
+    global _foundations_kept
+    kept = _foundations_kept
+    if kept[0] is not settings:
+        kept = _foundations_kept = (settings, tuple((f.measure, tuple(f.rules), tuple(f.findings))
+                                                    for f in settings.foundation))
+    return kept[1]
 
 
 def order(scored: list[Scored], measures: dict, outcomes: dict[str, str] | None = None,
@@ -149,7 +210,16 @@ def order(scored: list[Scored], measures: dict, outcomes: dict[str, str] | None 
     first = foundational(outcomes, findings, settings) if outcomes or findings else set()
     for s in scored:
         s.foundation = s.measure in first
-    if first:
+    by_measure = {s.measure: s for s in scored}
+    if len(by_measure) == len(scored):
+        # the guideline's order, then a stable sort by score (high first): equal scores stay in that order
+        in_clause = [by_measure[m] for m in sorted(by_measure, key=clause_key)]
+        if first:
+            ranked = [s for s in in_clause if s.foundation]
+            ranked += sorted([s for s in in_clause if not s.foundation], key=_SCORE, reverse=True)
+        else:
+            ranked = sorted(in_clause, key=_SCORE, reverse=True)
+    elif first:   # a measure scored twice (never in advice): the same order, by a key per measure
         ranked = sorted(scored, key=lambda s: (0, 0.0, clause_key(s.measure)) if s.foundation
                         else (1, -s.score, clause_key(s.measure)))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,12 @@ from advisor.decide.quantities import plan_tables
 from advisor.decide.ranking import (
     Scored,
     clause_key,
+    fixed_parts,
     order,
     ranking_settings,
     score_measure,
     score_weights,
+    score_with,
     shortlist,
 )
 from advisor.decide.unknowns import Unknowns, conditional_text, open_rule, questions_to_answer, reason
@@ -166,7 +169,87 @@ def _supported(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict,
     """The established measures, scored on the rules that hold (their weights, the severity of the found
     findings they read, the emission shares of the measure's targets); the (rule, outcome) pairs that hold
     or are possible for each measure; the measures to confirm, most weight to gain first, then by clause (a
-    rule in `weakly_held` holds only with a weak inferred fact: it counts as one marked verify)."""
+    rule in `weakly_held` holds only with a weak inferred fact: it counts as one marked verify).
+
+    What a measure's rules give depends only on their outcomes, and a measure has a few rules of three outcomes
+    each: that is worked out once per combination (`_measure_memo`) and looked up for every park."""
+    if weakly_held:
+        return _supported_walk(kb, base, outcomes, findings, shares, weakly_held)
+    weights = score_weights(ranking_settings())
+    fixed = fixed_parts(weights)
+    severities = base.severities()
+    measures = kb.measures
+    supporting: dict[str, list[tuple[CompiledRule, str]]] = {}
+    scored = []
+    pending: list[tuple[float, tuple[int, ...], str]] = []
+    for mid, getter, rules, memo in _measure_memo(base):
+        try:
+            key = getter(outcomes)
+        except KeyError:        # an outcome missing (read as "F")
+            return _supported_walk(kb, base, outcomes, findings, shares, weakly_held)
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = _measure_outcomes(rules, (key,) if len(rules) == 1 else key)
+        support, rule_sum, reads, to_gain = got
+        if support is None:
+            continue
+        measure = measures.get(mid)
+        if measure is None:
+            continue
+        supporting[mid] = list(support)
+        if reads is not None:       # some rule holds
+            severity_sum = 0
+            for g in reads:
+                if findings.get(g) is True:   # a finding of this park: its severity counts
+                    severity_sum += severities.get(g, 0)
+            scored.append(score_with(measure, rule_sum, severity_sum, shares, weights, fixed))
+        elif to_gain:
+            pending.append((-to_gain, clause_key(mid), mid))
+    pending.sort()
+    return scored, supporting, [mid for _, _, mid in pending]
+
+
+_MeasureRules = tuple[tuple[CompiledRule, str, bool, float, tuple[str, ...]], ...]
+_MEMOS: dict[int, tuple[Any, tuple]] = {}
+
+
+def _measure_memo(base: RuleBase) -> tuple[tuple[str, Any, _MeasureRules, dict], ...]:
+    """(measure, a getter of its rules' outcomes, its rules, outcomes → `_measure_outcomes`) per measure of
+    `base.measure_plan()`, kept while that plan is."""
+    plan = base.measure_plan()
+    kept = _MEMOS.get(id(plan))
+    if kept is None or kept[0] is not plan:
+        if len(_MEMOS) > 8:
+            _MEMOS.clear()
+        kept = _MEMOS[id(plan)] = (plan, tuple((mid, operator.itemgetter(*(rid for _, rid, _, _, _ in rules)),
+                                                 rules, {}) for mid, rules in plan))
+    return kept[1]
+
+
+def _measure_outcomes(rules: _MeasureRules, outcomes: tuple[str, ...]
+                      ) -> tuple[tuple | None, float, tuple[str, ...] | None, float]:
+    """For a measure's rules with these outcomes: its (rule, outcome) pairs that hold or are possible (None if
+    none); Σ weight of those that hold, in rule order; the findings they read (None if none holds: a severity
+    counts once per holding rule reading the finding); Σ weight of the possible ones marked verify."""
+    support = []
+    rule_sum = to_gain = 0.0
+    reads: list[str] | None = None
+    for (r, _, verify, weight, read), outcome in zip(rules, outcomes, strict=True):
+        if outcome == "F":
+            continue
+        support.append((r, outcome))
+        if outcome == "T":
+            rule_sum += weight      # the same additions, in the same order, as sum() of the weights
+            reads = [*(reads or ()), *read]
+        elif verify:
+            to_gain += weight
+    return (tuple(support) if support else None), rule_sum, (None if reads is None else tuple(reads)), to_gain
+
+
+def _supported_walk(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict,
+                    weakly_held: frozenset[str] = frozenset()
+                    ) -> tuple[list[Scored], dict[str, list[tuple[CompiledRule, str]]], list[str]]:
+    """_supported, walking every measure's rules (a park with a rule held only by a weak inference)."""
     weights = score_weights(ranking_settings())
     severities = base.severities()
     measures = kb.measures
@@ -189,9 +272,9 @@ def _supported(kb, base: RuleBase, outcomes: dict, findings: dict, shares: dict,
             support.append((r, outcome))
             if outcome == "T":
                 holds = True
-                rule_sum += weight      # the same additions, in the same order, as sum() of the weights
+                rule_sum += weight
                 for g in reads:
-                    if findings.get(g) is True:   # a finding of this park: its severity counts
+                    if findings.get(g) is True:
                         severity_sum += severities.get(g, 0)
             elif verify or rid in weakly_held:
                 to_gain += weight
@@ -231,20 +314,37 @@ def _unknowns(base: RuleBase, facts: dict, findings: dict, outcomes: dict) -> di
 def _unknown_facts(base: RuleBase, facts: dict, findings: dict, outcomes: dict) -> set[str]:
     """The keys of `_unknowns`, without the measures each could change (cheaper: a set of facts)."""
     behind = Unknowns(base, facts, findings, outcomes)
-    targets_of = base.targets_table()
-    rules = base.rules
+    reads = _target_reads(base)
     out: set[str] = set()
     for rid, outcome in outcomes.items():
-        if outcome != "U" or not targets_of[rid]:   # an unknown that changes no measure is not listed
+        if outcome != "U":
             continue
-        r = rules[rid]
-        for f in r.facts:
+        read = reads.get(rid)
+        if read is None:   # an unknown that changes no measure is not listed
+            continue
+        for f in read[0]:
             if f not in out and facts.get(f) is None:
                 out.add(f)
-        for g in r.findings:
+        for g in read[1]:
             if findings.get(g, False) is None:
                 out.update(behind.behind(g))
     return out
+
+
+_READS: dict[int, tuple[Any, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]] = {}
+
+
+def _target_reads(base: RuleBase) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """rule id → (the facts, the findings it reads) for each rule whose outcome bears on some measure, kept
+    while `base.targets_table()` is."""
+    targets = base.targets_table()
+    kept = _READS.get(id(targets))
+    if kept is None or kept[0] is not targets:
+        if len(_READS) > 8:
+            _READS.clear()
+        kept = _READS[id(targets)] = (targets, {rid: (tuple(base.rules[rid].facts), tuple(base.rules[rid].findings))
+                                                for rid, measures in targets.items() if measures})
+    return kept[1]
 
 
 def _unknown_rows(entries: list[dict]) -> list[dict]:
