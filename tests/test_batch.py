@@ -432,6 +432,19 @@ def test_the_spreadsheet_cell_rule_quotes_formula_starts_and_leaves_numbers_and_
     assert sheet_cell("a\x1bb\x00\udcb9") == "a␛b␀\ufffd" and sheet_cell("\x1b=1") == "␛=1"
 
 
+def test_a_whole_row_is_made_safe_exactly_as_each_of_its_cells_would_be():
+    import random
+
+    from advisor.batch.writers import sheet_cell, sheet_row
+
+    rng = random.Random(1)
+    pieces = ["=", "+", "-", "@", "\t", "\r", "\n", "a", "1", "园", "\x1b", "\x00", " ", "'", "\udcb9"]
+    for _ in range(5_000):
+        row = [rng.choice([None, 1.5, "", "".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))])
+               for _ in range(rng.randint(0, 6))]
+        assert sheet_row(row) == [sheet_cell(v) for v in row], row
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_cells_that_start_like_a_formula_are_written_as_text_and_numbers_stay_numbers(tmp_path, suffix):
     import openpyxl

@@ -33,6 +33,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_XLSX_CELL = 32_767
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")    # not allowed in XML, or not characters
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_FORMULA_AT = re.compile("(?:^|\n)[=+\\-@\t\r]")      # a FORMULA_START at the start of a cell of a joined row
 
 
 def _visible(match: re.Match) -> str:
@@ -52,9 +53,10 @@ def sheet_cell(value: Any) -> Any:
 
 
 def sheet_row(row: list) -> list:
-    texts = [v for v in row if type(v) is str and v]
-    # the usual row has no control character and no text that could start a formula: one search for the row
-    if not _NOT_TEXT.search("".join(texts)) and not any(v.startswith(FORMULA_START) for v in texts):
+    # the usual row has no control character and no text that could start a formula: two searches for the whole
+    # row (a line break inside a cell may look like a cell's start: then each cell is looked at, as always)
+    texts = "\n".join([v for v in row if type(v) is str and v])
+    if not _NOT_TEXT.search(texts) and not _FORMULA_AT.search(texts):
         return row
     return [sheet_cell(v) for v in row]
 
