@@ -317,36 +317,9 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict] | None, ste
             elec_tce += tce
         else:
             heat += tce
-    if not detail:   # the same totals and shares as below, without the tables
-        if not lines:
-            return dict(_UNKNOWN_SCREEN)
-        return {
-            "total_tce": r(total),
-            "fuel_tce": r(fuel),
-            "feedstock_tce": r(feedstock),
-            "coal_fuel_share": share(coal_fuel, fuel),
-            "coal_share_total": share(coal_all, total),
-            "coal_feedstock": coal_feedstock > 0,
-            "coal_feedstock_tce": r(coal_feedstock),
-            "electricity_share": share(elec_tce, total) if grid_known else None,
-            "natural_gas_share": share(gas_tce, total),
-            "heat_share": share(heat, total),
-            "electricity_mwh": r(elec_mwh),
-            "electricity_grid_known": grid_known,
-            "renewable_electricity_share": share(renewable_mwh, elec_mwh) if grid_known else None,
-            "rows_without_process": unassigned,
-        }
-    exports_tce = sum(e["tce"] or 0.0 for e in exports) if exports is not None else None
-    carriers = sorted(by_carrier.values(), key=lambda e: (-e["tce"], e["carrier"]))
-    for e in carriers:
-        e["share"] = round(e["tce"] / total * 1e6) / 1e6 if total else None   # share(tce, total), written out
-        e["amount"] = r(e["amount"])
-        e["tce"] = r(e["tce"])
-    elec = ix.other("electricity_tce_equivalent")
-    heat_f = ix.other("heat_tce")
-    if not lines:   # without energy rows no total is known: None, never 0
-        return _unknown_summary(by_origin, exports, exports_tce, steam, elec, heat_f)
-    return {
+    if not detail and not lines:
+        return dict(_UNKNOWN_SCREEN)
+    totals = {
         "total_tce": r(total),
         "fuel_tce": r(fuel),
         "feedstock_tce": r(feedstock),
@@ -358,9 +331,25 @@ def calc_energy_summary(lines: list[EnergyLine], exports: list[dict] | None, ste
         "natural_gas_share": share(gas_tce, total),
         "heat_share": share(heat, total),
         "electricity_mwh": r(elec_mwh),
+    }
+    grid = {"electricity_grid_known": grid_known,
+            "renewable_electricity_share": share(renewable_mwh, elec_mwh) if grid_known else None}
+    if not detail:   # the totals and shares alone, without the tables
+        return {**totals, **grid, "rows_without_process": unassigned}
+    exports_tce = sum(e["tce"] or 0.0 for e in exports) if exports is not None else None
+    carriers = sorted(by_carrier.values(), key=lambda e: (-e["tce"], e["carrier"]))
+    for e in carriers:
+        e["share"] = round(e["tce"] / total * 1e6) / 1e6 if total else None   # share(tce, total), written out
+        e["amount"] = r(e["amount"])
+        e["tce"] = r(e["tce"])
+    elec = ix.other("electricity_tce_equivalent")
+    heat_f = ix.other("heat_tce")
+    if not lines:   # without energy rows no total is known: None, never 0
+        return _unknown_summary(by_origin, exports, exports_tce, steam, elec, heat_f)
+    return {
+        **totals,
         "electricity_by_origin_mwh": {k: r(v) for k, v in sorted(by_origin.items())},
-        "electricity_grid_known": grid_known,
-        "renewable_electricity_share": share(renewable_mwh, elec_mwh) if grid_known else None,
+        **grid,
         "by_carrier": carriers,
         "exports": [{**e, "base_amount": r(e["base_amount"]), "tce": r(e["tce"])} for e in exports or []],
         "exports_tce": r(exports_tce),

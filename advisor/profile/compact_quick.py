@@ -19,6 +19,15 @@ from advisor.profile.cells import BOOL_SPELLINGS, CellError
 # the characters of a plain amount's number (compact_forms._amount reads such a number with float)
 _NUMBER_CHARS = "0123456789.eE+-"
 
+
+def _finite(text: str) -> float | None:
+    """float(text) when that is a finite number; None otherwise (the cell goes the careful way)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number - number == 0.0 else None
+
 # energy tags after the unit (':fuel:metered:process=chp-1') come from a small vocabulary and repeat from park
 # to park: each text is read once, by the careful reader, and its keys kept
 _TAGS: dict[str, dict[str, Any]] = {}
@@ -51,12 +60,9 @@ def energy(text: str) -> list | None:
         number, space, unit = fields[1].partition(" ")
         if not carrier or not space or number.strip(_NUMBER_CHARS):
             return None
-        try:
-            amount = float(number)
-        except ValueError:
-            return None
+        amount = _finite(number)
         unit = unit.strip()
-        if amount - amount != 0.0 or not unit or "\n" in unit:
+        if amount is None or not unit or "\n" in unit:
             return None
         found = {"carrier": carrier, "amount": amount, "unit": unit}
         if len(fields) == 3:
@@ -80,11 +86,8 @@ def industries(text: str) -> list | None:
         code = code.strip()
         if len(code) != 3 or not code[1:].isdigit():
             return None
-        try:
-            number = float(share)
-        except ValueError:
-            return None
-        if number - number != 0.0:
+        number = _finite(share)
+        if number is None:
             return None
         out.append({"code": code, "share": number})
     return out
@@ -98,11 +101,8 @@ def _pairs(text: str) -> dict[str, float] | None:
         key = key.strip()
         if not key:
             return None
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-        if number - number != 0.0:
+        number = _finite(value)
+        if number is None:
             return None
         out[key] = number
     return out
@@ -172,11 +172,8 @@ def enterprises(text: str) -> list | None:
         if n > 3:
             share = fields[3].strip()
             if share:
-                try:
-                    number = float(share)
-                except ValueError:
-                    return None
-                if number - number != 0.0:
+                number = _finite(share)
+                if number is None:
                     return None
                 found["output_share"] = number
         if n > 4:
@@ -202,12 +199,9 @@ def materials(text: str) -> list | None:
         number, space, unit = amount.partition(" ")
         if not (enterprise and kind and material and space) or number.strip(_NUMBER_CHARS):
             return None
-        try:
-            value = float(number)
-        except ValueError:
-            return None
+        value = _finite(number)
         unit = unit.strip()
-        if value - value != 0.0 or not unit or "\n" in unit:
+        if value is None or not unit or "\n" in unit:
             return None
         found: dict[str, Any] = {"enterprise": enterprise, "kind": kind, "material": material,
                                  "amount": value, "unit": unit}
@@ -235,11 +229,8 @@ def boilers(text: str) -> list | None:
         fuel = fields[0].strip()
         if (n != 2 and n != 3) or not fuel:
             return None
-        try:
-            t_h = float(fields[1])
-        except ValueError:
-            return None
-        if t_h - t_h != 0.0:
+        t_h = _finite(fields[1])
+        if t_h is None:
             return None
         found: dict[str, Any] = {"fuel": fuel, "t_h": t_h}
         if n == 3:
