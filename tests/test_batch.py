@@ -335,6 +335,9 @@ def test_the_batch_screen_ranks_prioritises_and_lists_unknowns_like_the_full_adv
         assert lean["carbon"]["by_process"] == [{k: v for k, v in row.items() if k != "data_quality"}
                                                  for row in analysis["carbon"]["by_process"]]
         assert lean["pollutants"] == analysis["pollutants"] and lean["trade_offs"] == analysis["trade_offs"]
+        # the energy block keeps the totals and shares, the same numbers, without the tables only readers see
+        assert lean["energy"] == {k: analysis["energy"][k] for k in lean["energy"]}
+        assert "total_tce" in lean["energy"] and "by_carrier" not in lean["energy"]
         assert [{**s, "reason": "", "reason_zh": ""} for s in analysis["same_source"]] == lean["same_source"]
         assert (analyze_profile(profile, kb, period=(2019, 2021), detail=False)["decoupling"]["periods"]
                 == analyze_profile(profile, kb, period=(2019, 2021))["decoupling"]["periods"])

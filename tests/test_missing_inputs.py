@@ -37,8 +37,11 @@ KNOWN_WITHOUT_INPUT = {
 def facts_of(data: dict, kb) -> dict:
     """The facts of a profile, from the full analysis – and the same from the lean one the batch uses."""
     profile = validate_data(data, "park.yaml", kb)
-    facts = build_facts(profile, analyze_profile(profile, kb), kb)
-    assert build_facts(profile, analyze_profile(profile, kb, detail=False), kb) == facts
+    full, lean = analyze_profile(profile, kb), analyze_profile(profile, kb, detail=False)
+    facts = build_facts(profile, full, kb)
+    assert build_facts(profile, lean, kb) == facts
+    # the lean energy block: the full one's totals and shares (unknown, never 0, when an input is missing)
+    assert lean["energy"] == {k: full["energy"][k] for k in lean["energy"]}
     return facts
 
 

@@ -373,24 +373,23 @@ def _method(steam: SteamConversion, elec, heat_f) -> dict:
     }
 
 
-# the lean summary of a park without energy rows (as _unknown_summary, without its tables)
-_UNKNOWN_SCREEN = {
+# a park without energy rows: every total and share unknown (None), none of them 0
+_UNKNOWN_TOTALS = {
     "total_tce": None, "fuel_tce": None, "feedstock_tce": None,
     "coal_fuel_share": None, "coal_share_total": None, "coal_feedstock": None, "coal_feedstock_tce": None,
     "electricity_share": None, "natural_gas_share": None, "heat_share": None, "electricity_mwh": None,
-    "electricity_grid_known": False, "renewable_electricity_share": None, "rows_without_process": 0,
 }
+_UNKNOWN_GRID = {"electricity_grid_known": False, "renewable_electricity_share": None}
+# the lean summary of such a park (as _unknown_summary, without its tables)
+_UNKNOWN_SCREEN = {**_UNKNOWN_TOTALS, **_UNKNOWN_GRID, "rows_without_process": 0}
 
 
 def _unknown_summary(by_origin: dict, exports: list[dict] | None, exports_tce: float | None,
                      steam: SteamConversion, elec, heat_f) -> dict:
     """The summary of a park without energy rows: every total and share unknown (None), none of them 0."""
     return {
-        "total_tce": None, "fuel_tce": None, "feedstock_tce": None,
-        "coal_fuel_share": None, "coal_share_total": None, "coal_feedstock": None, "coal_feedstock_tce": None,
-        "electricity_share": None, "natural_gas_share": None, "heat_share": None, "electricity_mwh": None,
-        "electricity_by_origin_mwh": by_origin, "electricity_grid_known": False,
-        "renewable_electricity_share": None, "by_carrier": [],
+        **_UNKNOWN_TOTALS,
+        "electricity_by_origin_mwh": by_origin, **_UNKNOWN_GRID, "by_carrier": [],
         "exports": [{**e, "base_amount": r(e["base_amount"]), "tce": r(e["tce"])} for e in exports or []],
         "exports_tce": r(exports_tce), "total_tce_net_of_exports": None, "rows_without_process": 0,
         "method": _method(steam, elec, heat_f),

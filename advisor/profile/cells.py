@@ -60,7 +60,8 @@ SHARE_FIX = "shares are fractions from 0 to 1: write 0.35 or 35% for 35 %"
 
 LONGEST_WORD = max(map(len, TRUE_WORDS | FALSE_WORDS | UNKNOWN_WORDS | NONE_WORDS))
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_LIST_SPLIT = re.compile(r"[,，;；、]+")
+LIST_SEPARATORS = ",，;；、"     # where split_items splits a list of names
+_LIST_SPLIT = re.compile(f"[{re.escape(LIST_SEPARATORS)}]+")
 # yes/no words as they are usually written (any case of the latin ones): one dict look-up (to_bool's and the
 # batch row reader's fast path)
 BOOL_SPELLINGS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}

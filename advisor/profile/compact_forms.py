@@ -41,6 +41,7 @@ from typing import Any
 from advisor.errors import did_you_mean
 from advisor.profile.cells import (
     BOOL_FIX,
+    LIST_SEPARATORS,
     LONGEST_WORD,
     NUMBER_FIX,
     CellError,
@@ -333,14 +334,13 @@ COMPACT: dict[str, tuple[Callable[[str], Any], str]] = {
 }
 
 
-_LIST_SEPARATORS = ",，;；、"   # where split_items splits a list of names
 _CHOICE_SETS: dict[tuple, frozenset] = {}   # the choices of a list column, as a set (see _plain_choices)
 
 
 def _plain_choices(choices: tuple) -> frozenset:
     """The choices that are text as split_items leaves it: no list separator, no blank at an end."""
     return frozenset(c for c in choices if isinstance(c, str) and c and c == c.strip()
-                     and not any(sep in c for sep in _LIST_SEPARATORS))
+                     and not any(sep in c for sep in LIST_SEPARATORS))
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
