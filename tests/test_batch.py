@@ -302,14 +302,14 @@ def test_a_park_that_kills_its_worker_gets_an_error_row_and_the_others_go_on(tmp
     import advisor.decide.engine
 
     monkeypatch.setattr(advisor.decide.engine, "_host", None)       # fork, so that the workers see the patch below
-    real = batch.process_row
+    real = batch.park_steps
 
     def crash_on_one_park(number, cells, *rest):
         if "crash-me" in cells:
             os._exit(3)                                       # what a crash in the engine's C core looks like
         return real(number, cells, *rest)
 
-    monkeypatch.setattr(batch, "process_row", crash_on_one_park)
+    monkeypatch.setattr(batch, "park_steps", crash_on_one_park)
     rows = [{**MINIMAL, "park.id": f"bad-{i}", "park.industries": "C26:55"} for i in range(6)]
     rows.insert(3, {**MINIMAL, "park.id": "crash-me", "park.industries": "C26:55"})
     summary = batch.run_batch(write_csv(tmp_path / "parks.csv", rows), tmp_path / "out.csv", jobs=2)
