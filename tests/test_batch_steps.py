@@ -70,3 +70,27 @@ def test_the_collector_is_paused_while_a_chunk_runs_and_left_as_it_was(tmp_path,
     finally:
         gc.enable() if was else gc.disable()
     assert len(rows) == len(tasks) and seen and not any(seen)
+
+
+def run_counting_pauses(steps) -> tuple:
+    """(the result of a step generator, how often it paused)."""
+    pauses = 0
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value, pauses
+        pauses += 1
+
+
+def test_the_lean_analysis_and_the_screen_pause_between_steps_and_give_what_the_straight_calls_give(kb, example_paths):
+    from advisor.accounting.analyze import screen_analysis, screen_analysis_steps
+    from advisor.decide.recommend import screen, screen_steps
+    from advisor.profile.files import load_profile
+
+    for path in example_paths:
+        profile = load_profile(path, kb)
+        analysis, pauses = run_counting_pauses(screen_analysis_steps(profile, kb))
+        assert pauses == 2 and analysis == screen_analysis(profile, kb), path.name
+        result, pauses = run_counting_pauses(screen_steps(profile, kb, analysis=analysis))
+        assert pauses == 1 and result == screen(profile, kb, analysis=analysis), path.name

@@ -25,6 +25,7 @@ from advisor.accounting.fused import calc_fused, calc_same_source, calc_trade_of
 from advisor.accounting.gaps import find_gaps
 from advisor.accounting.materials import calc_materials
 from advisor.accounting.pollutants import calc_pollutants
+from advisor.accounting.steps import Steps, finish
 
 SCHEMA_VERSION = 1
 
@@ -89,15 +90,23 @@ def screen_analysis(profile, kb, period: tuple[int, int] | None = None) -> dict:
     from the same functions as in analyze_profile, so the numbers are the same; the blocks only a
     reader sees (balance, materials, gaps, warnings, labels, factor tables, per-industry
     decoupling) are left out."""
+    return finish(screen_analysis_steps(profile, kb, period))
+
+
+def screen_analysis_steps(profile, kb, period: tuple[int, int] | None = None) -> Steps[dict]:
+    """screen_analysis in three steps: the inventories; the same-source groups and trade-offs; decoupling."""
     _, _, energy, carbon, pollutants, procs = _inventories(profile, kb, detail=False)
+    yield
     groups = calc_fused(profile, kb, carbon, pollutants, energy, detail=False, procs=procs)["groups"]
     trade_offs, _ = calc_trade_offs(carbon)
+    same_source = calc_same_source(groups, kb, reasons=False)
+    yield
     return {
         "schema_version": SCHEMA_VERSION,
         "park": _park(profile),
         "carbon": carbon,
         "pollutants": pollutants,
-        "same_source": calc_same_source(groups, kb, reasons=False),
+        "same_source": same_source,
         "decoupling": calc_decoupling(profile, kb, period, year_pairs=False, by_industry=False),
         "energy": energy,
         "trade_offs": trade_offs,

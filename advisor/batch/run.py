@@ -27,11 +27,12 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor.accounting.steps import Steps, finish
 from advisor.batch.tables import INPUT_SUFFIXES as INPUT_SUFFIXES  # the reading, imported from here too
 from advisor.batch.tables import Table, not_blank, open_table, row_problems
 from advisor.batch.tables import open_csv as open_csv
@@ -93,18 +94,12 @@ def process_row(number: int, cells: list, pre_issue: Issue | None = None, unread
     `pre_issue` (a park.id used before) makes the row an error at once; `unread` are the cells that could not
     be read (advisor.batch.tables.row_problems): they count as empty while the rest of the row is checked.
     """
-    steps = park_steps(number, cells, pre_issue, unread)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
+    return finish(park_steps(number, cells, pre_issue, unread))
 
 
-def park_steps(number: int, cells: list, pre_issue: Issue | None = None,
-               unread: tuple[Issue, ...] = ()) -> Generator[None, None, list]:
-    """process_row in four steps – read, validate, analyse, advise – returning the row; it pauses (yields)
-    between steps so that process_chunk can take a few parks through each step in turn."""
+def park_steps(number: int, cells: list, pre_issue: Issue | None = None, unread: tuple[Issue, ...] = ()) -> Steps[list]:
+    """process_row in steps – read, validate, the analysis' steps, the advice's steps – returning the row; it
+    pauses (yields) between steps so that process_chunk can take a few parks through each step in turn."""
     plan = _W["plan"]
     file = f"{_W['label']} row {number}"
     id_at, name_at = _W["id_at"], _W["name_at"]
@@ -140,9 +135,9 @@ def park_steps(number: int, cells: list, pre_issue: Issue | None = None,
         if issues:
             return _error_row(park_id, name, issues, number)
         yield
-        analysis = _analyse(profile)
+        analysis = yield from _analyse(profile)
         yield
-        return _advise_row(profile, analysis, number)
+        return (yield from _advise_row(profile, analysis, number))
     except AdvisorError as exc:
         return _error_row(park_id, name, exc.issues, number)
     except Exception as exc:  # a bug must not stop the batch; it is reported in the row
@@ -150,17 +145,19 @@ def park_steps(number: int, cells: list, pre_issue: Issue | None = None,
                                                 "report this row with the profile")], number)
 
 
-def _analyse(profile) -> dict:
+def _analyse(profile) -> Steps[dict]:
     """The whole analysis when the full advice is written (--json-dir); otherwise what the table needs: the
     whole span's decoupling and no reasons or texts."""
-    from advisor.accounting import analyze_profile
+    from advisor.accounting.analyze import analyze_profile, screen_analysis_steps
 
-    return analyze_profile(profile, _W["kb"], detail=bool(_W["json_dir"]))
+    if _W["json_dir"]:
+        return analyze_profile(profile, _W["kb"])
+    return (yield from screen_analysis_steps(profile, _W["kb"]))
 
 
-def _advise_row(profile, analysis: dict, number: int) -> list:
+def _advise_row(profile, analysis: dict, number: int) -> Steps[list]:
     from advisor.decide.estimates import shortlist_t_co2e
-    from advisor.decide.recommend import advise, screen
+    from advisor.decide.recommend import advise, screen_steps
 
     kb = _W["kb"]
     json_dir = _W["json_dir"]
@@ -177,7 +174,7 @@ def _advise_row(profile, analysis: dict, number: int) -> list:
         n_unknowns, park_type = len(advice["unknowns"]), advice.get("park_type")
         expected = shortlist_t_co2e(profile, analysis, kb, advice["shortlist"])
     else:   # the reasons and texts are worked out only when the full advice is written
-        result = screen(profile, kb, analysis=analysis, base=_W["base"], engine=_W["engine"])
+        result = yield from screen_steps(profile, kb, analysis=analysis, base=_W["base"], engine=_W["engine"])
         ranked = [(measure, priority) for measure, priority, _ in result["ranked"]]
         to_confirm = list(result["to_confirm"])
         n_unknowns, park_type = len(result["unknowns"]), result["park_type"]

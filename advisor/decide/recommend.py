@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.accounting.steps import Steps, finish
 from advisor.decide.advice_texts import Words
 from advisor.decide.estimates import shortlist_t_co2e
 from advisor.decide.evaluator import check_rules
@@ -369,7 +370,14 @@ def screen(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None
     """The batch table's view of one park: the established measures with ranks and priorities, the ids of
     those to confirm, the unknowns – the same as `advise` gives, without the texts and reasons the table
     does not show."""
+    return finish(screen_steps(profile, kb, analysis=analysis, base=base, engine=engine, check_engine=check_engine))
+
+
+def screen_steps(profile: Profile, kb, *, analysis: dict, base: RuleBase | None = None, engine=None,
+                 check_engine: bool = True) -> Steps[dict[str, Any]]:
+    """screen in two steps: the judgement; the shortlist's expected cut."""
     j = judge(profile, kb, analysis, base or load_rulebase(), engine or get_engine(), check_engine, affects=False)
+    yield
     return {"park_type": j.park_type, "ranked": [(s.measure, s.priority, s.score) for s in j.ranked],
             "to_confirm": list(j.to_confirm), "unknowns": sorted(j.unknowns),
             "expected_t_co2e": shortlist_t_co2e(profile, analysis, kb, shortlist(j.ranked))}
