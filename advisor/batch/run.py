@@ -7,11 +7,11 @@
 - Each row is read by `advisor.profile.table_rows`, validated like a profile file (file label
   `INPUT row N`), analysed and advised exactly as `recommend` does; a bad row becomes an
   error row and the batch goes on.
-- Output (advisor.batch.writers) is written as results arrive, in input order: CSV (UTF-8 with BOM, so Excel shows the
-  Chinese text) and JSONL are flushed after every row. XLSX can only be saved whole: rows go to
-  a CSV sidecar `OUTPUT.partial.csv` as they come, and the workbook is saved at the end (also on
-  Ctrl-C), after which the sidecar is removed – if the process is killed, the sidecar holds
-  everything computed so far.
+- Output (advisor.batch.writers) is written as results arrive, in input order: CSV (UTF-8 with BOM, so Excel
+  shows the Chinese text) and JSONL are flushed as each chunk's rows arrive (and after each row redone alone
+  after a crash). XLSX can only be saved whole: rows go to a CSV sidecar `OUTPUT.partial.csv` as they come,
+  and the workbook is saved at the end (also on Ctrl-C), after which the sidecar is removed – if the process
+  is killed, the sidecar holds everything computed so far.
 - `jobs > 1` runs worker processes, each with its own rule engine, on chunks of rows; results are
   written in input order and are identical to `jobs = 1`. Workers are forked when the parent has
   not started a rule engine (a forked copy of durable's C state is untried), otherwise
@@ -362,8 +362,9 @@ class _Workers:
     def submit(self, chunk: list) -> None:
         self.pending.append((self.executor.submit(process_chunk, chunk), chunk))
 
-    def next_rows(self) -> Iterator[list]:
-        """The rows of the oldest chunk in flight (after a crash: of every chunk that was in flight)."""
+    def next_rows(self) -> Iterator[list[list]]:
+        """The rows of the oldest chunk in flight, all at once (after a crash: of every chunk that was in flight,
+        one row at a time)."""
         from concurrent.futures.process import BrokenProcessPool
 
         future, chunk = self.pending.popleft()
@@ -375,13 +376,13 @@ class _Workers:
             self.executor.shutdown(wait=False, cancel_futures=True)
             for c in lost:
                 for task in c:
-                    yield self._isolated(task)      # each row is written before the next is tried
+                    yield [self._isolated(task)]      # each row is written before the next is tried
             if self.solo is not None:
                 self.solo.shutdown(wait=True)
                 self.solo = None
             self.executor = _pool(self.jobs, self.init_args)
             return
-        yield from rows
+        yield rows
 
     def _isolated(self, task: tuple) -> list:
         from concurrent.futures.process import BrokenProcessPool
@@ -471,13 +472,16 @@ def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1,
         bar = Progress(progress_stream or sys.stderr, table.fraction, progress, lambda: rows_read[0])
         start = time.monotonic()
 
-        def emit(row: list) -> None:
-            writer.write(row)
-            summary.total += 1
-            if row[1] == "ok":
-                summary.ok += 1
-            else:
-                summary.errors += 1
+        def emit(rows: list[list]) -> None:
+            """Rows that arrived together: written, then flushed once."""
+            for row in rows:
+                writer.write(row)
+                if row[1] == "ok":
+                    summary.ok += 1
+                else:
+                    summary.errors += 1
+            writer.flush()
+            summary.total += len(rows)
             bar.update(summary.total)
 
         workers = None
@@ -487,19 +491,18 @@ def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1,
             if jobs == 1:
                 setup_worker(*init_args)
                 for chunk in chunks:
-                    for row in process_chunk(chunk):
-                        emit(row)
+                    emit(process_chunk(chunk))
             else:
                 workers = _Workers(jobs, init_args, plan, label)
                 window = jobs * WINDOW_PER_JOB
                 for chunk in chunks:
                     workers.submit(chunk)
                     while len(workers.pending) >= window:
-                        for row in workers.next_rows():
-                            emit(row)
+                        for rows in workers.next_rows():
+                            emit(rows)
                 while workers.pending:
-                    for row in workers.next_rows():
-                        emit(row)
+                    for rows in workers.next_rows():
+                        emit(rows)
             orderly = True
         except KeyboardInterrupt:
             summary.interrupted = orderly = True

@@ -1,5 +1,6 @@
 """The batch table's columns and its three writers: CSV (UTF-8 with BOM), JSONL and XLSX (with a CSV sidecar
-while it is written); every row is flushed as it comes (docs/outputs.md).
+while it is written). A writer writes rows as they come; the batch flushes it when a chunk's rows have arrived
+(docs/outputs.md).
 
 Cells bound for a spreadsheet (CSV and XLSX) are made safe here, the one place that writes them:
 - text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's rule against
@@ -73,6 +74,8 @@ class CsvWriter:
 
     def write(self, row: list) -> None:
         self.writer.writerow(sheet_row(row))
+
+    def flush(self) -> None:
         self.file.flush()
 
     def close(self) -> None:
@@ -91,6 +94,8 @@ class JsonlWriter:
         if _SURROGATE.search(line):         # not characters: UTF-8 cannot hold them
             line = _SURROGATE.sub("\ufffd", line)
         self.file.write(line + "\n")
+
+    def flush(self) -> None:
         self.file.flush()
 
     def close(self) -> None:
@@ -128,6 +133,9 @@ class XlsxWriter:
                 row[i] = value[:MAX_XLSX_CELL - 1] + "…"
         self.sidecar.write(row)
         self.ws.append(row)
+
+    def flush(self) -> None:
+        self.sidecar.flush()
 
     def close(self) -> None:
         self.sidecar.close()
