@@ -476,12 +476,12 @@ def run_batch(input_path: Path | str, output_path: Path | str, *, jobs: int = 1,
             """Rows that arrived together: written, then flushed once."""
             for row in rows:
                 writer.write(row)
+                summary.total += 1      # row by row: a Ctrl-C in between still counts what was written
                 if row[1] == "ok":
                     summary.ok += 1
                 else:
                     summary.errors += 1
             writer.flush()
-            summary.total += len(rows)
             bar.update(summary.total)
 
         workers = None
