@@ -151,6 +151,22 @@ def processes(text: str) -> list | None:
     return out
 
 
+def _optional(found: dict[str, Any], key: str, fields: list[str], n: int, at: int,
+              read: Callable[[str], Any] | None = None) -> bool:
+    """An optional field: fields[at], when the item has it and it is not blank, read (as text, or by `read`, which
+    gives None for text it refuses) into found[key]. False when `read` refuses it: the cell goes the careful way."""
+    if n <= at:
+        return True
+    text = fields[at].strip()
+    if not text:
+        return True
+    value = text if read is None else read(text)
+    if value is None:
+        return False
+    found[key] = value
+    return True
+
+
 def enterprises(text: str) -> list | None:
     """id|name|industry|output_share|key_energy_user"""
     out = []
@@ -161,28 +177,10 @@ def enterprises(text: str) -> list | None:
         if n > 5 or not eid:
             return None
         found: dict[str, Any] = {"id": eid}
-        if n > 1:
-            name = fields[1].strip()
-            if name:
-                found["name"] = name
-        if n > 2:
-            industry = fields[2].strip()
-            if industry:
-                found["industry"] = industry
-        if n > 3:
-            share = fields[3].strip()
-            if share:
-                number = _finite(share)
-                if number is None:
-                    return None
-                found["output_share"] = number
-        if n > 4:
-            key_user = fields[4].strip()
-            if key_user:
-                known = BOOL_SPELLINGS.get(key_user)
-                if known is None:
-                    return None
-                found["key_energy_user"] = known
+        if not (_optional(found, "name", fields, n, 1) and _optional(found, "industry", fields, n, 2)
+                and _optional(found, "output_share", fields, n, 3, _finite)
+                and _optional(found, "key_energy_user", fields, n, 4, BOOL_SPELLINGS.get)):
+            return None
         out.append(found)
     return out
 
@@ -205,17 +203,9 @@ def materials(text: str) -> list | None:
             return None
         found: dict[str, Any] = {"enterprise": enterprise, "kind": kind, "material": material,
                                  "amount": value, "unit": unit}
-        if n > 4:
-            receiver = fields[4].strip()
-            if receiver:
-                found["receiver"] = receiver
-        if n > 5:
-            hazardous = fields[5].strip()
-            if hazardous:
-                known = BOOL_SPELLINGS.get(hazardous)
-                if known is None:
-                    return None
-                found["hazardous"] = known
+        if not (_optional(found, "receiver", fields, n, 4)
+                and _optional(found, "hazardous", fields, n, 5, BOOL_SPELLINGS.get)):
+            return None
         out.append(found)
     return out
 
