@@ -7,7 +7,7 @@ For each size and job count it runs `python -m advisor batch parks.csv -o out.cs
 separate process and prints: parks per second and seconds (wall, start-up included), the CPU time of the
 process tree, peak memory (the sum of PSS over the batch process and its workers, sampled from /proc
 every 0.25 s, and the largest VmHWM of any of them, which the kernel keeps exactly), the ratio of the
-batch time to a pandas read_csv + to_csv of the same table (the I/O floor). The machines these figures
+batch time to a pandas read_csv + to_csv of the same table (the I/O floor, best of 3). The machines these figures
 are taken on are shared and change speed from minute to minute: the same batch has needed 40% more CPU
 time in one run than in the next, which shows as fewer parks per CPU-second. So each figure is best
 read over a few runs: with --repeat the median of the runs is printed as well.
@@ -103,7 +103,8 @@ def run_env(cache: Path | None) -> dict[str, str]:
 SAMPLE_EVERY = 0.25   # seconds between memory samples
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, int, str]:
+def run_measured(cmd: list[str], env: dict[str, str] | None = None,
+                 cwd: Path = ROOT) -> tuple[float, float, int, int, str]:
     """(wall s, CPU s of the process tree, peak summed PSS of the tree in kB, largest VmHWM in kB, stdout).
 
     getrusage's ru_maxrss is not used for memory: for a child it includes the image of this (large)
@@ -112,7 +113,7 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[flo
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_before = usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak, hwm = [0], [0]
     done = threading.Event()
 
@@ -138,13 +139,19 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[flo
     return seconds, cpu, peak[0], hwm[0], out
 
 
-def pandas_floor(src: Path, workdir: Path) -> float:
+def pandas_floor(src: Path, workdir: Path, n: int = 3) -> float:
+    """pandas reading the table and writing it back, best of n: one run has varied by a third from one minute to
+    the next here, which made the ratio to it say more about the minute than about the batch."""
     import pandas as pd
 
-    start = time.perf_counter()
-    df = pd.read_csv(src, dtype=str, keep_default_na=False)
-    df.to_csv(workdir / "floor.csv", index=False)
-    return time.perf_counter() - start
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        df = pd.read_csv(src, dtype=str, keep_default_na=False)
+        df.to_csv(workdir / "floor.csv", index=False)
+        times.append(time.perf_counter() - start)
+        del df
+    return min(times)
 
 
 def best_of(cmd: list[str], env: dict[str, str], n: int = 3) -> float:

@@ -21,3 +21,24 @@ def test_the_batch_benchmark_prints_each_run_and_the_median_of_repeated_runs(tmp
         assert rate > 0 and seconds > 0 and cpu > 0 and pss > 0 and hwm > 0
     assert "30 parks, jobs 1: median" in out.stdout
     assert (tmp_path / "out-30-1.csv").read_text(encoding="utf-8-sig").count("\n") == 31   # header + 30 parks
+
+
+def test_the_release_comparison_takes_turns_and_prints_the_ratio_of_each_round(tmp_path):
+    # this release against itself: the script's own work, on 30 parks, two rounds of one job count
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare_batch.py"), "--other", str(ROOT),
+                          "--other-python", sys.executable, "--parks", "30", "--jobs", "1", "--rounds", "2",
+                          "--workdir", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    order = [line.split(",")[1].strip() for line in out.stdout.splitlines() if line.startswith("round ")]
+    assert order == ["this", "other", "other", "this"]        # the order is swapped every round
+    assert "--jobs 1: this / other in the same round, median" in out.stdout
+    for name in ("this", "other"):
+        assert (tmp_path / name / "out.csv").read_text(encoding="utf-8-sig").count("\n") == 31
+
+
+def test_the_release_comparison_says_what_is_wrong_with_a_folder_that_is_no_checkout(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare_batch.py"), "--other", str(tmp_path)],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert out.returncode == 2
+    assert "no benchmarks/generate_parks.py there" in out.stderr and "Traceback" not in out.stderr
