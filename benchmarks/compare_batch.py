@@ -2,15 +2,17 @@
 
     python benchmarks/compare_batch.py --other ../park-advisor-0.1 --rounds 6
     python benchmarks/compare_batch.py --other ../park-advisor-0.1 --other-python ../venv-0.1/bin/python --jobs 2
+    python benchmarks/compare_batch.py --other ../park-advisor-0.1 --same-table
 
 The machines these figures are taken on change speed from minute to minute, by more than a release changes the
 batch: two releases measured one after the other say more about the minutes than about the releases. So this
 script takes turns: each round runs both releases on 22,000 parks (--parks), once per job count, the order
 swapped every round (A B, B A, …). Each release screens the table its own generator writes (an older release may
 refuse a newer table's columns), so next to the times it prints each table's pandas read + write floor (best of
-3, before and after the rounds) and the time against it. At the end, per job count: the median and range of
-each release's wall and CPU seconds, the time against the floor, and the median over the rounds of this
-release's time divided by the other's in the same round.
+3, before and after the rounds) and the time against it. With --same-table both screen the other release's table
+(this release reads older tables): the same parks, so the times compare the code alone. At the end, per job
+count: the median and range of each release's wall and CPU seconds, the time against the floor, and the median
+over the rounds of this release's time divided by the other's in the same round.
 
 --other is a checkout of the other release (its benchmarks/generate_parks.py writes its table); its Python is
 --other-python, by default the checkout's .venv/bin/python, where that release is installed.
@@ -67,6 +69,7 @@ def main(argv=None) -> int:
     ap.add_argument("--parks", type=int, default=22000)
     ap.add_argument("--jobs", type=int, nargs="*", default=[2, 1])
     ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--same-table", action="store_true", help="both releases screen the other release's table")
     ap.add_argument("--workdir", help="keep the tables and caches here (default: a temporary folder)")
     a = ap.parse_args(argv)
     other_root = Path(a.other).resolve()
@@ -80,8 +83,12 @@ def main(argv=None) -> int:
     workdir = Path(a.workdir or tmp.name)
     releases = [Release("this", ROOT, PY, workdir / "this"), Release("other", other_root, other_python,
                                                                       workdir / "other")]
+    this, other = releases
+    other.generate(a.parks)
+    if a.same_table:
+        this.table = other.table
+    this.generate(a.parks)
     for release in releases:
-        release.generate(a.parks)
         release.floors.append(pandas_floor(release.table, release.workdir))
     runs: dict[tuple[str, int], list[tuple[float, float]]] = {}
     for r in range(a.rounds):

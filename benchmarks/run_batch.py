@@ -140,8 +140,8 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None,
 
 
 def pandas_floor(src: Path, workdir: Path, n: int = 3) -> float:
-    """pandas reading the table and writing it back, best of n: one run has varied by a third from one minute to
-    the next here, which made the ratio to it say more about the minute than about the batch."""
+    """pandas reading the table and writing it back, best of n: on the machine measured one run varied by a third
+    from one minute to the next, which made the ratio to it say more about the minute than about the batch."""
     import pandas as pd
 
     times = []

@@ -42,3 +42,14 @@ def test_the_release_comparison_says_what_is_wrong_with_a_folder_that_is_no_chec
                          capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert out.returncode == 2
     assert "no benchmarks/generate_parks.py there" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_with_the_same_table_both_releases_screen_the_other_release_table(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare_batch.py"), "--other", str(ROOT),
+                          "--other-python", sys.executable, "--parks", "30", "--jobs", "1", "--rounds", "1",
+                          "--same-table", "--workdir", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert (tmp_path / "other" / "parks.csv").exists() and not (tmp_path / "this" / "parks.csv").exists()
+    for name in ("this", "other"):
+        assert (tmp_path / name / "out.csv").read_text(encoding="utf-8-sig").count("\n") == 31
