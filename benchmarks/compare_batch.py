@@ -12,7 +12,8 @@ refuse a newer table's columns), so next to the times it prints each table's pan
 3, before and after the rounds) and the time against it. With --same-table both screen the other release's table
 (this release reads older tables): the same parks, so the times compare the code alone. At the end, per job
 count: the median and range of each release's wall and CPU seconds, the time against the floor, and the median
-over the rounds of this release's time divided by the other's in the same round.
+over the rounds of this release's time divided by the other's in the same round. A run that does not screen
+every park of its table (a refused column, rows with errors) stops the comparison: it would be timed as fast.
 
 --other is a checkout of the other release (its benchmarks/generate_parks.py writes its table); its Python is
 --other-python, by default the checkout's .venv/bin/python, where that release is installed.
@@ -21,6 +22,7 @@ over the rounds of this release's time divided by the other's in the same round.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import subprocess
 import sys
@@ -55,11 +57,18 @@ class Release:
         subprocess.run([self.python, "-m", "advisor", "batch", "--help"], cwd=self.root, check=False,
                        stdout=subprocess.DEVNULL, env=run_env(self.workdir / "cache"))
 
-    def run(self, jobs: int) -> tuple[float, float]:
+    def run(self, jobs: int) -> tuple[float, float, int]:
+        """(wall s, CPU s, parks screened); stops the comparison unless every park of the table was screened: a
+        refused table or rows with errors would be timed as a fast batch."""
         command = [self.python, "-m", "advisor", "batch", str(self.table), "-o", str(self.workdir / "out.csv"),
                    "--jobs", str(jobs)]
-        seconds, cpu, *_ = run_measured(command, run_env(self.workdir / "cache"), cwd=self.root)
-        return seconds, cpu
+        seconds, cpu, _, _, out = run_measured(command, run_env(self.workdir / "cache"), cwd=self.root)
+        summary = re.search(r"(\d+) parks, (\d+) ok", out)
+        if summary is None or summary[1] != summary[2] or summary[1] == "0":
+            said = summary[0] if summary else "no summary line"
+            raise SystemExit(f"{self.name} release ({self.root}): not every park of {self.table} was screened "
+                             f"({said}); run its batch on that table by hand to see why")
+        return seconds, cpu, int(summary[1])
 
 
 def main(argv=None) -> int:
@@ -91,16 +100,18 @@ def main(argv=None) -> int:
     for release in releases:
         release.floors.append(pandas_floor(release.table, release.workdir))
     runs: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    screened: dict[str, int] = {}
     for r in range(a.rounds):
         for jobs in a.jobs:
             for release in releases if r % 2 == 0 else releases[::-1]:
-                seconds, cpu = release.run(jobs)
+                seconds, cpu, screened[release.name] = release.run(jobs)
                 runs.setdefault((release.name, jobs), []).append((seconds, cpu))
                 print(f"round {r + 1}, {release.name:5}, --jobs {jobs}: {seconds:6.2f} s, CPU {cpu:5.1f} s", flush=True)
     for release in releases:
         release.floors.append(pandas_floor(release.table, release.workdir))
 
-    print(f"\n{a.parks:,} parks, {a.rounds} rounds; pandas floor (best of 3, before and after): "
+    parks = " and ".join(sorted({f"{n:,}" for n in screened.values()}))   # a table kept in --workdir may differ
+    print(f"\n{parks} parks, {a.rounds} rounds; pandas floor (best of 3, before and after): "
           + "; ".join(f"{r.name} {' and '.join(f'{f:.2f}' for f in r.floors)} s" for r in releases))
     for jobs in a.jobs:
         for release in releases:

@@ -53,3 +53,17 @@ def test_with_the_same_table_both_releases_screen_the_other_release_table(tmp_pa
     assert (tmp_path / "other" / "parks.csv").exists() and not (tmp_path / "this" / "parks.csv").exists()
     for name in ("this", "other"):
         assert (tmp_path / name / "out.csv").read_text(encoding="utf-8-sig").count("\n") == 31
+
+
+def test_the_release_comparison_stops_when_a_release_does_not_screen_every_park(tmp_path):
+    # a table with a row the batch refuses (industry shares over 100 %): timing it would flatter that release
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "parks.csv").write_text(
+        "park.id,park.name,park.base_year,park.industries\np1,Park,2023,C26:55\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare_batch.py"), "--other", str(ROOT),
+                          "--other-python", sys.executable, "--parks", "30", "--jobs", "1", "--rounds", "1",
+                          "--workdir", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 1
+    assert "other release" in out.stderr and "not every park" in out.stderr and "(1 parks, 0 ok)" in out.stderr
+    assert "Traceback" not in out.stderr
